@@ -1,0 +1,605 @@
+/* owners.c - which processes hold which sockets: a fast /proc fd scan
+ *
+ * The scan is the expensive part of porttop, so it does the least work per
+ * fd that it can: getdents64 on the fd directory, then one readlinkat per
+ * entry relative to that directory's fd (no path building, no stdio, no
+ * xattr probing), and an open-addressing hash of the wanted inodes that
+ * costs O(1) per socket fd. Process facts are read only for the processes
+ * that hold a wanted socket. The pid list is shared out over the cores. */
+#include "config.h"
+#include "owners.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#include "procparse.h"
+#include "xalloc.h"
+
+#define DENTS_BUF 32768
+#define PID_CHUNK 8
+#define MAX_THREADS 16
+
+struct slot {
+	uint32_t inode;		/* 0: empty */
+	uint32_t start;		/* first holder in owners.holders */
+	uint32_t count;
+};
+
+struct owners {
+	int proc_fd;
+	uid_t euid;
+	bool hidepid;
+	struct slot *table;
+	size_t mask;		/* table size - 1; size is a power of two */
+	struct holder *holders;
+	size_t nholders;
+	struct proc_info *procs;
+	size_t nprocs;
+	struct owners_stats stats;
+};
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+struct worker {
+	struct owners *o;
+	const int *pids;
+	size_t npids;
+	atomic_size_t *next;
+	struct holder *holders;
+	size_t nholders, cap_holders;
+	struct proc_info *procs;
+	size_t nprocs, cap_procs;
+	struct owners_stats stats;
+	char dents[DENTS_BUF];
+};
+
+static bool hidepid_mounted(const char *proc_root)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	bool hidden = false;
+
+	if (!f)
+		return false;
+	while (getline(&line, &cap, f) > 0) {
+		char mnt[4096], *dash, *opt;
+
+		/* id parent maj:min root mountpoint ... - fstype source super */
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    strcmp(mnt, proc_root) != 0)
+			continue;
+		dash = strstr(line, " - proc ");
+		if (!dash)
+			continue;
+		opt = strstr(dash, "hidepid=");
+		hidden = opt && strncmp(opt + 8, "0", 1) != 0 &&
+			 strncmp(opt + 8, "off", 3) != 0;
+	}
+	free(line);
+	fclose(f);
+	return hidden;
+}
+
+struct owners *owners_new(const char *proc_root)
+{
+	struct owners *o = xcalloc(1, sizeof(*o));
+
+	o->proc_fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->proc_fd < 0) {
+		int err = errno;
+
+		free(o);
+		errno = err;
+		return NULL;
+	}
+	o->euid = geteuid();
+	o->hidepid = hidepid_mounted(proc_root);
+	return o;
+}
+
+static void procs_release(struct proc_info *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].cmdline);
+		free(p[i].cgroup);
+	}
+	free(p);
+}
+
+static void owners_reset(struct owners *o)
+{
+	free(o->table);
+	free(o->holders);
+	procs_release(o->procs, o->nprocs);
+	o->table = NULL;
+	o->holders = NULL;
+	o->procs = NULL;
+	o->nholders = 0;
+	o->nprocs = 0;
+	o->mask = 0;
+}
+
+void owners_free(struct owners *o)
+{
+	if (!o)
+		return;
+	owners_reset(o);
+	close(o->proc_fd);
+	free(o);
+}
+
+static inline uint32_t hash32(uint32_t x)
+{
+	/* a multiply-xorshift mix: inodes are dense, buckets must not be */
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	x ^= x >> 16;
+	return x;
+}
+
+static struct slot *table_find(const struct owners *o, uint32_t inode)
+{
+	size_t i;
+
+	if (!o->table || inode == 0)
+		return NULL;
+	for (i = hash32(inode) & o->mask;; i = (i + 1) & o->mask) {
+		if (o->table[i].inode == inode)
+			return &o->table[i];
+		if (o->table[i].inode == 0)
+			return NULL;
+	}
+}
+
+static void table_build(struct owners *o, const uint32_t *inodes, size_t n)
+{
+	size_t size = 16, i;
+
+	while (size < 2 * n + 1)
+		size *= 2;
+	o->table = xcalloc(size, sizeof(*o->table));
+	o->mask = size - 1;
+	for (i = 0; i < n; i++) {
+		size_t j;
+
+		if (inodes[i] == 0)
+			continue;
+		for (j = hash32(inodes[i]) & o->mask;; j = (j + 1) & o->mask) {
+			if (o->table[j].inode == inodes[i])
+				break;
+			if (o->table[j].inode == 0) {
+				o->table[j].inode = inodes[i];
+				break;
+			}
+		}
+	}
+}
+
+/* Read a small file relative to dirfd: up to cap bytes. -errno on error. */
+static ssize_t read_at(int dirfd, const char *name, char *buf, size_t cap)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t len = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (len < cap) {
+		ssize_t n = read(fd, buf + len, cap - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	return (ssize_t)len;
+}
+
+/* Read a whole file of unknown size up to max bytes into a new buffer. */
+static char *read_all_at(int dirfd, const char *name, size_t max,
+			 size_t *len, bool *cut)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t cap = 512, n = 0;
+	char *buf;
+
+	*len = 0;
+	*cut = false;
+	if (fd < 0)
+		return NULL;
+	buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			if (cap >= max) {
+				*cut = true;
+				break;
+			}
+			cap = cap * 4 > max ? max : cap * 4;
+			buf = xrealloc(buf, cap + 1);
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Read the facts of a holding process. False if it is gone. */
+static bool read_proc(int pdir, int pid, struct proc_info *p)
+{
+	char buf[4096];
+	struct proc_stat st;
+	size_t len;
+	ssize_t n;
+
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	n = read_at(pdir, "stat", buf, sizeof(buf));
+	if (n <= 0 || !procparse_stat(buf, (size_t)n, &st))
+		return false;
+	p->start_time = st.start_time;
+	memcpy(p->comm, st.comm, sizeof(p->comm));
+	p->comm_len = st.comm_len;
+	n = read_at(pdir, "status", buf, sizeof(buf));
+	if (n <= 0 || !procparse_status_uid(buf, (size_t)n, &p->uid))
+		return false;
+	p->cmdline = read_all_at(pdir, "cmdline", OWNERS_CMDLINE_MAX,
+				 &p->cmdline_len, &p->cmdline_cut);
+	n = read_at(pdir, "cgroup", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		const char *cg = procparse_cgroup_v2(buf, (size_t)n, &len);
+
+		if (cg)
+			p->cgroup = xmemdup(cg, len);
+	}
+	return true;
+}
+
+static void push_holder(struct worker *w, uint32_t inode, int pid, int fd)
+{
+	struct holder *h;
+
+	w->holders = xgrow(w->holders, &w->cap_holders, w->nholders + 1,
+			   sizeof(*w->holders));
+	h = &w->holders[w->nholders++];
+	h->inode = inode;
+	h->pid = pid;
+	h->tid = pid;
+	h->fd = fd;
+	h->proc = UINT32_MAX;
+}
+
+/* Read every fd link of one fd directory; record the wanted sockets. */
+static void scan_fd_dir(struct worker *w, int fdd, int pid)
+{
+	const struct owners *o = w->o;
+
+	for (;;) {
+		long n = syscall(SYS_getdents64, fdd, w->dents, sizeof(w->dents));
+		long off;
+
+		if (n <= 0)
+			break;
+		for (off = 0; off < n;) {
+			const struct linux_dirent64 *d =
+				(const void *)(w->dents + off);
+			char lnk[64];
+			ssize_t len;
+			uint32_t inode;
+
+			off += d->d_reclen;
+			if (d->d_name[0] < '0' || d->d_name[0] > '9')
+				continue;
+			len = readlinkat(fdd, d->d_name, lnk, sizeof(lnk));
+			if (len <= 0)
+				continue;
+			w->stats.fds++;
+			if (procparse_socket_link(lnk, (size_t)len, &inode) &&
+			    table_find(o, inode))
+				push_holder(w, inode, pid,
+					    procparse_pid(d->d_name));
+		}
+	}
+}
+
+static void scan_pid(struct worker *w, int pid)
+{
+	char name[16];
+	int pdir, fdd;
+	size_t first = w->nholders, i;
+
+	snprintf(name, sizeof(name), "%d", pid);
+	pdir = openat(w->o->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pdir < 0) {
+		w->stats.vanished++;
+		return;
+	}
+	w->stats.procs++;
+	/* everything below is relative to pdir, which stays bound to this
+	 * process even if the pid is reused while we read */
+	fdd = openat(pdir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fdd < 0) {
+		if (errno == EACCES || errno == EPERM)
+			w->stats.denied++;
+		else
+			w->stats.vanished++;
+		goto out_close_pdir;
+	}
+	scan_fd_dir(w, fdd, pid);
+	close(fdd);
+	if (w->nholders == first)
+		goto out_close_pdir;
+
+	w->procs = xgrow(w->procs, &w->cap_procs, w->nprocs + 1,
+			 sizeof(*w->procs));
+	if (!read_proc(pdir, pid, &w->procs[w->nprocs])) {
+		free(w->procs[w->nprocs].cmdline);
+		free(w->procs[w->nprocs].cgroup);
+		w->nholders = first;	/* it exited under us */
+		w->stats.vanished++;
+		goto out_close_pdir;
+	}
+	for (i = first; i < w->nholders; i++)
+		w->holders[i].proc = (uint32_t)w->nprocs;
+	w->nprocs++;
+
+out_close_pdir:
+	close(pdir);
+}
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(w->next, PID_CHUNK), end;
+
+		if (i >= w->npids)
+			break;
+		end = i + PID_CHUNK < w->npids ? i + PID_CHUNK : w->npids;
+		for (; i < end; i++)
+			scan_pid(w, w->pids[i]);
+	}
+	return NULL;
+}
+
+static int list_pids(int proc_fd, int **out, size_t *n)
+{
+	char *buf = xmalloc(DENTS_BUF);
+	int *pids = NULL;
+	size_t cap = 0;
+	int dfd;
+
+	*n = 0;
+	/* a fresh fd: getdents on a shared one would race with nothing, but a
+	 * rewound directory fd keeps stale entries on some kernels */
+	dfd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		free(buf);
+		return -errno;
+	}
+	for (;;) {
+		long r = syscall(SYS_getdents64, dfd, buf, DENTS_BUF);
+		long off;
+
+		if (r < 0) {
+			int err = -errno;
+
+			close(dfd);
+			free(buf);
+			free(pids);
+			return err;
+		}
+		if (r == 0)
+			break;
+		for (off = 0; off < r;) {
+			const struct linux_dirent64 *d = (const void *)(buf + off);
+			int pid = procparse_pid(d->d_name);
+
+			off += d->d_reclen;
+			if (pid <= 0)
+				continue;
+			pids = xgrow(pids, &cap, *n + 1, sizeof(*pids));
+			pids[(*n)++] = pid;
+		}
+	}
+	close(dfd);
+	free(buf);
+	*out = pids;
+	return 0;
+}
+
+static int cmp_holder(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+static void merge(struct owners *o, struct worker *ws, size_t nw)
+{
+	size_t i, j, nh = 0, np = 0;
+
+	for (i = 0; i < nw; i++) {
+		nh += ws[i].nholders;
+		np += ws[i].nprocs;
+	}
+	o->holders = xmalloc((nh ? nh : 1) * sizeof(*o->holders));
+	o->procs = xmalloc((np ? np : 1) * sizeof(*o->procs));
+	for (i = 0; i < nw; i++) {
+		struct worker *w = &ws[i];
+
+		for (j = 0; j < w->nholders; j++) {
+			o->holders[o->nholders] = w->holders[j];
+			o->holders[o->nholders++].proc += (uint32_t)o->nprocs;
+		}
+		memcpy(o->procs + o->nprocs, w->procs,
+		       w->nprocs * sizeof(*w->procs));
+		o->nprocs += w->nprocs;
+		o->stats.procs += w->stats.procs;
+		o->stats.fds += w->stats.fds;
+		o->stats.denied += w->stats.denied;
+		o->stats.vanished += w->stats.vanished;
+		free(w->holders);
+		free(w->procs);
+	}
+	qsort(o->holders, o->nholders, sizeof(*o->holders), cmp_holder);
+	for (i = 0; i < o->nholders;) {
+		struct slot *s = table_find(o, o->holders[i].inode);
+
+		for (j = i; j < o->nholders &&
+			    o->holders[j].inode == o->holders[i].inode; j++)
+			;
+		if (s) {
+			s->start = (uint32_t)i;
+			s->count = (uint32_t)(j - i);
+		}
+		i = j;
+	}
+}
+
+static unsigned pick_threads(unsigned want, size_t npids)
+{
+	long cores;
+
+	if (want == 0) {
+		cores = sysconf(_SC_NPROCESSORS_ONLN);
+		want = cores > 0 ? (unsigned)cores : 1;
+	}
+	if (want > MAX_THREADS)
+		want = MAX_THREADS;
+	/* a thread costs more than scanning a few dozen processes */
+	if (want > npids / 64 + 1)
+		want = (unsigned)(npids / 64 + 1);
+	return want;
+}
+
+int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
+		unsigned threads)
+{
+	struct worker *ws;
+	pthread_t tids[MAX_THREADS];
+	atomic_size_t next = 0;
+	int *pids = NULL;
+	size_t npids, i, started = 0;
+	unsigned nt;
+	int rc;
+
+	owners_reset(o);
+	memset(&o->stats, 0, sizeof(o->stats));
+	o->stats.hidepid = o->hidepid;
+	table_build(o, inodes, n);
+	rc = list_pids(o->proc_fd, &pids, &npids);
+	if (rc < 0)
+		return rc;
+
+	nt = pick_threads(threads, npids);
+	ws = xcalloc(nt, sizeof(*ws));
+	for (i = 0; i < nt; i++) {
+		ws[i].o = o;
+		ws[i].pids = pids;
+		ws[i].npids = npids;
+		ws[i].next = &next;
+	}
+	/* the calling thread is worker 0; helpers that fail to start just
+	 * leave their share to the others */
+	for (i = 1; i < nt; i++) {
+		if (pthread_create(&tids[i], NULL, worker_run, &ws[i]) != 0)
+			break;
+		started = i;
+	}
+	worker_run(&ws[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(tids[i], NULL);
+	merge(o, ws, nt);
+	free(ws);
+	free(pids);
+	return 0;
+}
+
+size_t owners_lookup(const struct owners *o, uint32_t inode,
+		     const struct holder **out)
+{
+	const struct slot *s = table_find(o, inode);
+
+	if (!s || s->count == 0) {
+		*out = NULL;
+		return 0;
+	}
+	*out = &o->holders[s->start];
+	return s->count;
+}
+
+const struct proc_info *owners_proc(const struct owners *o, uint32_t idx)
+{
+	return idx < o->nprocs ? &o->procs[idx] : NULL;
+}
+
+const struct owners_stats *owners_stats(const struct owners *o)
+{
+	return &o->stats;
+}
+
+enum owner_status owners_why_none(const struct owners *o, uint32_t sock_uid)
+{
+	if (o->euid != 0 && sock_uid != o->euid) {
+		if (o->stats.hidepid)
+			return OWNER_HIDDEN;
+		if (o->stats.denied > 0)
+			return OWNER_PERMISSION;
+	}
+	return OWNER_NONE;
+}
+
+const char *owner_status_name(enum owner_status st)
+{
+	static const char *const names[] = {
+		[OWNER_OK] = "ok",
+		[OWNER_PERMISSION] = "permission",
+		[OWNER_HIDDEN] = "hidden",
+		[OWNER_EXITED] = "exited",
+		[OWNER_NONE] = "none",
+	};
+
+	return (size_t)st < sizeof(names) / sizeof(names[0]) ? names[st] : "none";
+}

@@ -1,0 +1,82 @@
+/* owners.h - which processes hold which sockets: a fast /proc fd scan */
+#ifndef PORTTOP_OWNERS_H
+#define PORTTOP_OWNERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct owners;
+
+/* One process that holds at least one wanted socket. */
+struct proc_info {
+	int pid;
+	uint32_t uid;			/* effective uid */
+	unsigned long long start_time;	/* clock ticks after boot */
+	char comm[64];			/* raw bytes, NUL-ended */
+	size_t comm_len;
+	char *cmdline;			/* argv joined by NUL; may be empty */
+	size_t cmdline_len;
+	bool cmdline_cut;		/* longer than OWNERS_CMDLINE_MAX */
+	char *cgroup;			/* cgroup v2 path, or NULL */
+};
+
+/* One file descriptor that refers to a socket. */
+struct holder {
+	uint32_t inode;
+	int pid;
+	int tid;		/* == pid unless a task has its own fd table */
+	int fd;
+	uint32_t proc;		/* index for owners_proc() */
+};
+
+/* Why a socket has no visible holder. */
+enum owner_status {
+	OWNER_OK,		/* holders listed */
+	OWNER_PERMISSION,	/* processes we may not inspect (not root) */
+	OWNER_HIDDEN,		/* /proc is mounted with hidepid */
+	OWNER_EXITED,		/* the holder went away during the scan */
+	OWNER_NONE,		/* no process holds it (kernel, in flight) */
+};
+
+/* Counters of the last scan. */
+struct owners_stats {
+	size_t procs;		/* processes looked at */
+	size_t fds;		/* fd links read */
+	size_t denied;		/* processes whose fds we may not read */
+	size_t vanished;	/* processes that exited during the scan */
+	bool hidepid;		/* /proc hides other users' processes */
+};
+
+#define OWNERS_CMDLINE_MAX (256 * 1024)
+
+/* Prepare scans of the proc tree at proc_root ("/proc" normally; another
+ * directory for tests). Returns NULL with errno set; caller frees with
+ * owners_free(). */
+struct owners *owners_new(const char *proc_root);
+void owners_free(struct owners *o);
+
+/* Find every holder of the n sockets in inodes (duplicates allowed), over
+ * all processes, with up to "threads" threads (0: one per core). Replaces
+ * the previous result. Returns 0 or -errno (the proc root is unreadable). */
+int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
+		unsigned threads);
+
+/* The holders of inode, sorted by pid, tid and fd: *out is borrowed until
+ * the next scan. Returns how many. */
+size_t owners_lookup(const struct owners *o, uint32_t inode,
+		     const struct holder **out);
+
+/* The process at idx (from struct holder); borrowed until the next scan. */
+const struct proc_info *owners_proc(const struct owners *o, uint32_t idx);
+
+/* Counters of the last scan; borrowed. */
+const struct owners_stats *owners_stats(const struct owners *o);
+
+/* Why a socket whose uid is sock_uid has no holder after the last scan. */
+enum owner_status owners_why_none(const struct owners *o, uint32_t sock_uid);
+
+/* The stable name of a status ("permission"...), for JSON and text. */
+const char *owner_status_name(enum owner_status st);
+
+#endif

@@ -1,0 +1,314 @@
+/* registry.c - the port registry */
+#include "config.h"
+#include "registry.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include "xalloc.h"
+
+/* a services file larger than this is not a services file */
+#define SERVICES_MAX (16 * 1024 * 1024)
+#define FIELD_MAX 256
+
+struct registry {
+	struct service *v;
+	size_t n, cap;
+	uint8_t layers;
+};
+
+struct registry *registry_new(void)
+{
+	return xcalloc(1, sizeof(struct registry));
+}
+
+void registry_free(struct registry *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->n; i++) {
+		free((char *)r->v[i].name);
+		free((char *)r->v[i].aliases);
+		free((char *)r->v[i].desc);
+	}
+	free(r->v);
+	free(r);
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Next whitespace-separated token of [*p, end); NULL at the end. */
+static const char *next_token(const char **p, const char *end, size_t *len)
+{
+	const char *s = *p, *t;
+
+	while (s < end && is_space(*s))
+		s++;
+	if (s >= end)
+		return NULL;
+	for (t = s; t < end && !is_space(*t); t++)
+		;
+	*len = (size_t)(t - s);
+	*p = t;
+	return s;
+}
+
+static bool valid_name(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > FIELD_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x21 || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static bool parse_port_proto(const char *s, size_t len, uint16_t *port,
+			     uint8_t *proto)
+{
+	const char *slash = memchr(s, '/', len);
+	unsigned long v = 0;
+	const char *p;
+	size_t plen;
+
+	if (!slash || slash == s || slash - s > 5)
+		return false;
+	for (p = s; p < slash; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v > 65535)
+		return false;
+	plen = len - (size_t)(slash - s) - 1;
+	if (plen == 3 && memcmp(slash + 1, "tcp", 3) == 0)
+		*proto = IPPROTO_TCP;
+	else if (plen == 3 && memcmp(slash + 1, "udp", 3) == 0)
+		*proto = IPPROTO_UDP;
+	else
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+/* Parse one line (without its newline). Returns false if malformed;
+ * blank and comment-only lines are not malformed. */
+static bool parse_line(struct registry *r, const char *s, size_t len,
+		       uint32_t lineno)
+{
+	const char *end = s + len, *hash = memchr(s, '#', len);
+	const char *p = s, *tok, *desc = "";
+	size_t tlen, dlen = 0, alen = 0;
+	struct service sv;
+	char aliases[FIELD_MAX * 4 + 1];
+
+	if (hash) {
+		desc = hash + 1;
+		while (desc < end && is_space(*desc))
+			desc++;
+		dlen = (size_t)(end - desc);
+		while (dlen > 0 && is_space(desc[dlen - 1]))
+			dlen--;
+		if (dlen > FIELD_MAX)
+			dlen = FIELD_MAX;
+		end = hash;
+	}
+	tok = next_token(&p, end, &tlen);
+	if (!tok)
+		return true;
+	memset(&sv, 0, sizeof(sv));
+	if (!valid_name(tok, tlen))
+		return false;
+	sv.name = tok;	/* copied below */
+	{
+		size_t nlen = tlen;
+		const char *pp = next_token(&p, end, &tlen);
+
+		if (!pp || !parse_port_proto(pp, tlen, &sv.port, &sv.proto))
+			return false;
+		while ((pp = next_token(&p, end, &tlen)) != NULL) {
+			if (!valid_name(pp, tlen))
+				return false;
+			if (alen + tlen + 1 >= sizeof(aliases))
+				break;
+			if (alen)
+				aliases[alen++] = ' ';
+			memcpy(aliases + alen, pp, tlen);
+			alen += tlen;
+		}
+		sv.name = xmemdup(tok, nlen);
+	}
+	sv.aliases = xmemdup(aliases, alen);
+	sv.desc = xmemdup(desc, dlen);
+	sv.layer = r->layers;
+	sv.line = lineno;
+	r->v = xgrow(r->v, &r->cap, r->n + 1, sizeof(*r->v));
+	r->v[r->n++] = sv;
+	return true;
+}
+
+static int cmp_service(const void *a, const void *b)
+{
+	const struct service *x = a, *y = b;
+
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->layer != y->layer)
+		return x->layer > y->layer ? -1 : 1;	/* later file first */
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+size_t registry_parse(struct registry *r, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	size_t bad = 0;
+	uint32_t lineno = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+
+		/* a NUL cannot be part of a valid line */
+		if (memchr(p, '\0', (size_t)(eol - p)) ||
+		    !parse_line(r, p, (size_t)(eol - p), ++lineno))
+			bad++;
+		p = eol + 1;
+	}
+	if (r->layers < UINT8_MAX)
+		r->layers++;
+	qsort(r->v, r->n, sizeof(*r->v), cmp_service);
+	return bad;
+}
+
+int registry_load(struct registry *r, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t cap = 65536, len = 0;
+	char *buf;
+
+	if (fd < 0)
+		return -errno;
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			if (cap >= SERVICES_MAX) {
+				free(buf);
+				close(fd);
+				return -EFBIG;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = -errno;
+
+			free(buf);
+			close(fd);
+			return err;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	registry_parse(r, buf, len);
+	free(buf);
+	return 0;
+}
+
+const struct service *registry_lookup(const struct registry *r, uint16_t port,
+				      uint8_t proto)
+{
+	size_t lo = 0, hi;
+
+	hi = r->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct service *s = &r->v[mid];
+
+		if (s->proto < proto || (s->proto == proto && s->port < port))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->n && r->v[lo].proto == proto && r->v[lo].port == port)
+		return &r->v[lo];
+	return NULL;
+}
+
+static bool has_alias(const char *aliases, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = aliases;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == aliases || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' '))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+const struct service *registry_find_name(const struct registry *r,
+					 const char *name, uint8_t proto)
+{
+	const struct service *best = NULL;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct service *s = &r->v[i];
+
+		if (proto && s->proto != proto)
+			continue;
+		if (strcmp(s->name, name) != 0 && !has_alias(s->aliases, name))
+			continue;
+		if (!best || s->layer > best->layer)
+			best = s;
+	}
+	return best;
+}
+
+enum port_class registry_class(uint16_t port)
+{
+	if (port < 1024)
+		return PORT_WELL_KNOWN;
+	if (port < 49152)
+		return PORT_REGISTERED;
+	return PORT_DYNAMIC;
+}
+
+const char *port_class_name(enum port_class c)
+{
+	switch (c) {
+	case PORT_WELL_KNOWN:
+		return "well-known";
+	case PORT_REGISTERED:
+		return "registered";
+	case PORT_DYNAMIC:
+		return "dynamic";
+	}
+	return "dynamic";
+}

@@ -1,0 +1,55 @@
+/* registry.h - the port registry: service names from services files, and
+ * the range class of every port */
+#ifndef PORTTOP_REGISTRY_H
+#define PORTTOP_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct registry;
+
+/* One services-file entry. */
+struct service {
+	const char *name;	/* official name */
+	const char *aliases;	/* space-separated aliases, or "" */
+	const char *desc;	/* the line's comment, or "" */
+	uint16_t port;
+	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t layer;		/* load order: a later file wins */
+	uint32_t line;		/* order inside its file */
+};
+
+enum port_class {
+	PORT_WELL_KNOWN,	/* 0-1023 */
+	PORT_REGISTERED,	/* 1024-49151 */
+	PORT_DYNAMIC,		/* 49152-65535 */
+};
+
+/* An empty registry; caller frees with registry_free(). */
+struct registry *registry_new(void);
+void registry_free(struct registry *r);
+
+/* Add the entries of a services file. Entries of a later load win over
+ * those of an earlier one for the same port and protocol. Returns 0 or
+ * -errno (the file cannot be read). */
+int registry_load(struct registry *r, const char *path);
+
+/* Add the entries in services-file text buf (need not end in a newline).
+ * Malformed lines are skipped and counted. Returns how many were skipped. */
+size_t registry_parse(struct registry *r, const char *buf, size_t len);
+
+/* The service for (port, proto), or NULL. Borrowed from r. */
+const struct service *registry_lookup(const struct registry *r, uint16_t port,
+				      uint8_t proto);
+
+/* The service named name (or an alias) for proto (0: any), or NULL. */
+const struct service *registry_find_name(const struct registry *r,
+					 const char *name, uint8_t proto);
+
+/* The IANA range class of port. */
+enum port_class registry_class(uint16_t port);
+
+/* "well-known", "registered" or "dynamic"; never translated. */
+const char *port_class_name(enum port_class c);
+
+#endif

@@ -1,0 +1,38 @@
+#!/bin/sh
+# cli.sh - options, usage errors, exit codes and output robustness
+. "$srcdir/tests/lib.sh"
+
+out=$("$PORTTOP" --help); rc=$?
+ok $rc "--help exits 0"
+echo "$out" | grep -q -- '--json'; ok $? "--help lists --json"
+"$PORTTOP" --version | grep -q '^porttop [0-9]'; ok $? "--version prints the version"
+
+err=$("$PORTTOP" --bogus 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ]; ok $? "unknown option exits 2 (got $rc)"
+[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; ok $? "unknown option gives one line"
+echo "$err" | grep -q -- "--bogus" && echo "$err" | grep -q -- "--help"
+ok $? "the message names the option and --help: $err"
+
+"$PORTTOP" --threads x >/dev/null 2>&1; [ $? -eq 2 ]; ok $? "bad --threads exits 2"
+"$PORTTOP" --json extra >/dev/null 2>&1; [ $? -eq 2 ]; ok $? "stray argument exits 2"
+
+err=$("$PORTTOP" -b --services /nonexistent/services 2>&1 >/dev/null); rc=$?
+[ $rc -eq 0 ]; ok $? "a missing services file is not fatal (rc $rc)"
+echo "$err" | grep -q '/nonexistent/services'; ok $? "it warns once, naming the file"
+
+if [ -w /dev/full ]; then
+	err=$("$PORTTOP" --json 2>&1 >/dev/full); rc=$?
+	[ $rc -eq 2 ]; ok $? "write error exits 2 (got $rc)"
+	echo "$err" | grep -qi 'write error'; ok $? "write error says so: $err"
+fi
+
+# a reader that goes away: no message
+err=$( { "$PORTTOP" --json --replay "$srcdir/tests/data/listeners.rec" | head -c 10 >/dev/null; } 2>&1 )
+[ -z "$err" ]; ok $? "closed pipe is quiet"
+
+out=$("$PORTTOP" --replay /nonexistent 2>&1); rc=$?
+[ $rc -eq 2 ]; ok $? "unreadable replay exits 2"
+
+out=$("$PORTTOP" -b --proc-root /nonexistent 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q /nonexistent; ok $? "missing proc root exits 2 with a message"
+done_testing

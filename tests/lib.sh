@@ -1,0 +1,48 @@
+# lib.sh - TAP helpers for the shell tests (sourced)
+# Tests run from the build directory; $srcdir is exported by automake.
+: "${srcdir:=.}"
+: "${top_builddir:=.}"
+PORTTOP=${PORTTOP:-$top_builddir/src/porttop}
+HELPER=$top_builddir/tests/listen-helper
+tap_n=0
+tap_failed=0
+
+ok() {	# ok CONDITION-STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+diag() {
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# Run "$@" in a fresh network namespace with lo up (as root: unshare -n;
+# otherwise a user namespace too). Prints nothing of its own.
+in_netns() {
+	if [ "$(id -u)" = 0 ]; then
+		unshare -n sh -c 'ip link set lo up && exec "$@"' sh "$@"
+	else
+		unshare -rn sh -c 'ip link set lo up && exec "$@"' sh "$@"
+	fi
+}
+
+netns_or_skip() {
+	command -v unshare >/dev/null 2>&1 || skip_all "unshare is not installed"
+	command -v ip >/dev/null 2>&1 || skip_all "ip (iproute2) is not installed"
+	in_netns true 2>/dev/null || skip_all "the kernel refuses a new network namespace"
+}

@@ -1,0 +1,220 @@
+/* listen-helper.c - opens the sockets a test asks for, reports them, and
+ * holds them until its standard input closes.
+ *
+ * Usage: listen-helper [-f N] [-n NAME] SPEC...
+ *   -f N      fork N children that hold every socket too
+ *   -n NAME   set the process name (prctl PR_SET_NAME) of all holders
+ *   SPEC      PROTO/ADDRESS/PORT[/OPTION...]
+ *             PROTO: tcp (listener), udp (bound), tcp-est (a connected
+ *             pair through a private listener), udp-conn (connected UDP)
+ *             OPTION: v6only, dual, dev=IFNAME, backlog=N, reuseport
+ * Prints one line per socket: "sock PROTO ADDRESS PORT INODE FD", one
+ * "holder PID" per process, then "ready". */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static void die(const char *what, const char *spec)
+{
+	fprintf(stderr, "listen-helper: %s: %s: %s\n", spec, what,
+		strerror(errno));
+	exit(2);
+}
+
+static socklen_t make_addr(const char *addr, unsigned port,
+			   struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		return sizeof(*v4);
+	}
+	if (inet_pton(AF_INET6, addr, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		return sizeof(*v6);
+	}
+	return 0;
+}
+
+static unsigned bound_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+static void report(const char *proto, const char *addr, int fd)
+{
+	struct stat st;
+
+	fstat(fd, &st);
+	printf("sock %s %s %u %lu %d\n", proto, addr, bound_port(fd),
+	       (unsigned long)st.st_ino, fd);
+}
+
+static void open_spec(char *spec)
+{
+	char *copy = strdup(spec), *save = NULL;
+	char *proto = strtok_r(copy, "/", &save);
+	char *addr = strtok_r(NULL, "/", &save);
+	char *port = strtok_r(NULL, "/", &save);
+	char *opt;
+	int v6only = -1, backlog = 16, reuse = 0;
+	const char *dev = NULL;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, type, one = 1;
+
+	if (!proto || !addr || !port) {
+		errno = EINVAL;
+		die("bad spec", spec);
+	}
+	while ((opt = strtok_r(NULL, "/", &save)) != NULL) {
+		if (strcmp(opt, "v6only") == 0)
+			v6only = 1;
+		else if (strcmp(opt, "dual") == 0)
+			v6only = 0;
+		else if (strncmp(opt, "dev=", 4) == 0)
+			dev = opt + 4;
+		else if (strncmp(opt, "backlog=", 8) == 0)
+			backlog = atoi(opt + 8);
+		else if (strcmp(opt, "reuseport") == 0)
+			reuse = 1;
+	}
+	len = make_addr(addr, (unsigned)atoi(port), &ss);
+	if (!len) {
+		errno = EINVAL;
+		die("bad address", spec);
+	}
+	type = strncmp(proto, "udp", 3) == 0 ? SOCK_DGRAM : SOCK_STREAM;
+	fd = socket(ss.ss_family, type, 0);
+	if (fd < 0)
+		die("socket", spec);
+	if (v6only >= 0 && ss.ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)))
+		die("IPV6_V6ONLY", spec);
+	if (reuse && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
+		die("SO_REUSEPORT", spec);
+	if (dev && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
+			      (socklen_t)strlen(dev)))
+		die("SO_BINDTODEVICE", spec);
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		die("bind", spec);
+	if (strcmp(proto, "tcp") == 0) {
+		if (listen(fd, backlog) < 0)
+			die("listen", spec);
+		report(proto, addr, fd);
+	} else if (strcmp(proto, "udp") == 0) {
+		report(proto, addr, fd);
+	} else if (strcmp(proto, "udp-conn") == 0) {
+		struct sockaddr_storage peer = ss;
+
+		/* connect to our own port: a connected UDP socket */
+		if (ss.ss_family == AF_INET)
+			((struct sockaddr_in *)&peer)->sin_port =
+				htons((uint16_t)bound_port(fd));
+		else
+			((struct sockaddr_in6 *)&peer)->sin6_port =
+				htons((uint16_t)bound_port(fd));
+		if (connect(fd, (struct sockaddr *)&peer, len) < 0)
+			die("connect", spec);
+		report(proto, addr, fd);
+	} else if (strcmp(proto, "tcp-est") == 0) {
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		int cfd, afd;
+
+		if (listen(fd, 4) < 0)
+			die("listen", spec);
+		getsockname(fd, (struct sockaddr *)&peer, &plen);
+		cfd = socket(ss.ss_family, SOCK_STREAM, 0);
+		if (cfd < 0 || connect(cfd, (struct sockaddr *)&peer, plen) < 0)
+			die("connect", spec);
+		afd = accept(fd, NULL, NULL);
+		if (afd < 0)
+			die("accept", spec);
+		close(fd);	/* only the established pair stays */
+		report(proto, addr, cfd);
+		report(proto, addr, afd);
+	} else {
+		errno = EINVAL;
+		die("bad protocol", spec);
+	}
+	free(copy);
+}
+
+static void hold(void)
+{
+	char c;
+
+	/* until the test closes our stdin (or the parent dies) */
+	while (read(STDIN_FILENO, &c, 1) > 0)
+		;
+}
+
+int main(int argc, char **argv)
+{
+	int opt, forks = 0, i;
+	const char *name = NULL;
+	pid_t kids[64];
+
+	while ((opt = getopt(argc, argv, "f:n:")) != -1) {
+		switch (opt) {
+		case 'f':
+			forks = atoi(optarg);
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (forks < 0 || forks > 64)
+		return 2;
+	if (name)
+		prctl(PR_SET_NAME, name, 0, 0, 0);
+	for (i = optind; i < argc; i++)
+		open_spec(argv[i]);
+	printf("holder %d\n", (int)getpid());
+	fflush(stdout);
+	for (i = 0; i < forks; i++) {
+		kids[i] = fork();
+		if (kids[i] < 0)
+			die("fork", "-f");
+		if (kids[i] == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			hold();
+			_exit(0);
+		}
+		printf("holder %d\n", (int)kids[i]);
+	}
+	printf("ready\n");
+	fflush(stdout);
+	hold();
+	for (i = 0; i < forks; i++) {
+		kill(kids[i], SIGTERM);
+		waitpid(kids[i], NULL, 0);
+	}
+	return 0;
+}

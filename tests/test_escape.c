@@ -1,0 +1,124 @@
+/* test_escape.c - the escaper: every byte value, round trips, JSON */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "escape.h"
+
+static char *text(const char *s, size_t len)
+{
+	static struct buf b;
+
+	buf_reset(&b);
+	escape_text(&b, s, len);
+	return b.p;
+}
+
+static char *json(const char *s, size_t len)
+{
+	static struct buf b;
+
+	buf_reset(&b);
+	escape_json(&b, s, len);
+	return b.p;
+}
+
+#define T(lit) text(lit, sizeof(lit) - 1)
+#define J(lit) json(lit, sizeof(lit) - 1)
+
+Test(escape, text_examples)
+{
+	cr_expect_str_eq(T("nginx: worker"), "nginx: worker");
+	cr_expect_str_eq(T("a\x1b]0;PWNED\x07z"), "a\\x1b]0;PWNED\\x07z");
+	cr_expect_str_eq(T("line\nnext\ttab\rcr"), "line\\nnext\\ttab\\rcr");
+	cr_expect_str_eq(T("back\\slash"), "back\\\\slash");
+	cr_expect_str_eq(T("caf\xc3\xa9 \xe2\x9c\x93"), "caf\xc3\xa9 \xe2\x9c\x93");
+	cr_expect_str_eq(T("bad\xff\xc3"), "bad\\xff\\xc3");
+	cr_expect_str_eq(T("del\x7f"), "del\\x7f");
+	cr_expect_str_eq(T("c1\xc2\x9b"), "c1\\u009b");
+	cr_expect_str_eq(T("rlo\xe2\x80\xae"), "rlo\\u202e");
+	cr_expect_str_eq(T("nul\0x"), "nul\\x00x");
+	cr_expect_str_eq(T("overlong\xc0\xaf"), "overlong\\xc0\\xaf");
+	cr_expect_str_eq(T("surrogate\xed\xa0\x80"), "surrogate\\xed\\xa0\\x80");
+	cr_expect_str_eq(T(""), "");
+}
+
+/* Every single byte, and every pair, escapes to printable text that holds
+ * no control character and unescapes to the input. */
+Test(escape, every_byte_round_trips)
+{
+	struct buf u;
+	int i, j;
+
+	buf_init(&u);
+	for (i = 0; i < 256; i++) {
+		for (j = -1; j < 256; j++) {
+			char in[2] = { (char)i, (char)j };
+			size_t len = j < 0 ? 1 : 2;
+			const char *out = text(in, len);
+			const unsigned char *p;
+
+			for (p = (const unsigned char *)out; *p; p++)
+				cr_assert(*p >= 0x20 && *p != 0x7f,
+					  "byte %02x in escape of %02x %02x",
+					  *p, i, j & 0xff);
+			buf_reset(&u);
+			cr_assert(unescape_text(&u, out, strlen(out)));
+			cr_assert_eq(u.len, len);
+			cr_assert_eq(memcmp(u.p, in, len), 0, "round trip of %02x %02x",
+				     i, j & 0xff);
+		}
+	}
+	buf_release(&u);
+}
+
+Test(escape, json_examples)
+{
+	cr_expect_str_eq(J("say \"hi\""), "say \\\"hi\\\"");
+	cr_expect_str_eq(J("a\\b"), "a\\\\b");
+	cr_expect_str_eq(J("\x1b[31m"), "\\u001b[31m");
+	cr_expect_str_eq(J("\n\t\r"), "\\n\\t\\r");
+	cr_expect_str_eq(J("\x7f"), "\\u007f");
+	cr_expect_str_eq(J("bad\xff"), "bad\\ufffd");
+	cr_expect_str_eq(J("\xe2\x80\xae"), "\\u202e");
+	cr_expect_str_eq(J("caf\xc3\xa9"), "caf\xc3\xa9");
+	cr_expect_str_eq(J("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80");
+}
+
+Test(escape, json_output_is_valid_utf8_without_controls)
+{
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		char in[3] = { 'x', (char)i, 'y' };
+		const char *out = json(in, 3);
+		const unsigned char *p = (const unsigned char *)out;
+		size_t len = strlen(out), off = 0;
+
+		while (off < len) {
+			uint32_t cp;
+			size_t n = utf8_decode(p + off, len - off, &cp);
+
+			cr_assert_gt(n, 0, "invalid UTF-8 in JSON escape of %02x", i);
+			cr_assert(!escape_is_unsafe(cp), "unsafe U+%04x for %02x",
+				  cp, i);
+			if (cp == '"')
+				cr_assert(off > 0 && p[off - 1] == '\\');
+			off += n;
+		}
+	}
+}
+
+Test(escape, unescape_rejects_malformed)
+{
+	struct buf u;
+
+	buf_init(&u);
+	cr_expect_not(unescape_text(&u, "\\", 1));
+	cr_expect_not(unescape_text(&u, "\\q", 2));
+	cr_expect_not(unescape_text(&u, "\\x1", 3));
+	cr_expect_not(unescape_text(&u, "\\xzz", 4));
+	cr_expect_not(unescape_text(&u, "\\u12", 4));
+	buf_release(&u);
+}

@@ -1,0 +1,188 @@
+/* test_owners.c - the owner scan over a fixture /proc tree */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "owners.h"
+
+static char root[64];
+
+static void put(const char *rel, const char *content, size_t len)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+	cr_assert_eq(write(fd, content, len), (ssize_t)len);
+	close(fd);
+}
+
+static void mkd(const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	cr_assert_eq(mkdir(path, 0755), 0, "%s: %s", path, strerror(errno));
+}
+
+static void link_fd(const char *rel, const char *target)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	cr_assert_eq(symlink(target, path), 0);
+}
+
+/* A process directory with stat, status, cmdline and cgroup. */
+static void proc(int pid, const char *comm, unsigned uid,
+		 const char *cmdline, size_t cmdlen)
+{
+	char rel[64], text[512];
+
+	snprintf(rel, sizeof(rel), "%d", pid);
+	mkd(rel);
+	snprintf(rel, sizeof(rel), "%d/fd", pid);
+	mkd(rel);
+	snprintf(rel, sizeof(rel), "%d/stat", pid);
+	snprintf(text, sizeof(text),
+		 "%d (%s) S 1 %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %d 0 0\n",
+		 pid, comm, pid, pid, pid * 10);
+	put(rel, text, strlen(text));
+	snprintf(rel, sizeof(rel), "%d/status", pid);
+	snprintf(text, sizeof(text), "Name:\t%s\nUid:\t%u\t%u\t%u\t%u\n", comm,
+		 uid, uid, uid, uid);
+	put(rel, text, strlen(text));
+	snprintf(rel, sizeof(rel), "%d/cmdline", pid);
+	put(rel, cmdline, cmdlen);
+	snprintf(rel, sizeof(rel), "%d/cgroup", pid);
+	put(rel, "0::/system.slice/web.service\n", 29);
+}
+
+static void setup(void)
+{
+	strcpy(root, "/tmp/porttop-proc.XXXXXX");
+	cr_assert_not_null(mkdtemp(root));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(owners, .init = setup, .fini = teardown);
+
+Test(owners, joins_fixture_tree)
+{
+	struct owners *o;
+	const struct holder *h;
+	const struct proc_info *p;
+	uint32_t want[] = { 1001, 2002, 3003, 1001 };
+
+	proc(100, "master", 0, "nginx: master\0", 14);
+	proc(101, "worker", 33, "nginx: worker\0", 14);
+	proc(102, "other", 0, "", 0);
+	link_fd("100/fd/0", "/dev/null");
+	link_fd("100/fd/6", "socket:[1001]");
+	link_fd("100/fd/7", "socket:[9999]");	/* not a wanted socket */
+	link_fd("101/fd/6", "socket:[1001]");
+	link_fd("101/fd/12", "socket:[2002]");
+	link_fd("102/fd/1", "pipe:[1001]");
+	mkd("self");	/* not a pid */
+	mkd("sys");
+
+	o = owners_new(root);
+	cr_assert_not_null(o);
+	cr_assert_eq(owners_scan(o, want, 4, 2), 0);
+
+	cr_assert_eq(owners_lookup(o, 1001, &h), 2);
+	cr_expect_eq(h[0].pid, 100);
+	cr_expect_eq(h[0].fd, 6);
+	cr_expect_eq(h[1].pid, 101);
+	p = owners_proc(o, h[1].proc);
+	cr_assert_not_null(p);
+	cr_expect_str_eq(p->comm, "worker");
+	cr_expect_eq(p->uid, 33);
+	cr_expect_eq(p->start_time, 1010);
+	cr_expect_eq(p->cmdline_len, 14);
+	cr_expect_str_eq(p->cgroup, "/system.slice/web.service");
+
+	cr_assert_eq(owners_lookup(o, 2002, &h), 1);
+	cr_expect_eq(h[0].fd, 12);
+	cr_expect_eq(owners_lookup(o, 3003, &h), 0);
+	cr_expect_eq(owners_lookup(o, 9999, &h), 0);
+	cr_expect_eq(owners_stats(o)->procs, 3);
+	cr_expect_eq(owners_stats(o)->fds, 6);
+	owners_free(o);
+}
+
+Test(owners, a_process_that_exits_midway_is_skipped)
+{
+	struct owners *o;
+	const struct holder *h;
+	uint32_t want = 5005;
+
+	/* fd links but no stat: it went away before its facts were read */
+	mkd("200");
+	mkd("200/fd");
+	link_fd("200/fd/3", "socket:[5005]");
+	o = owners_new(root);
+	cr_assert_not_null(o);
+	cr_assert_eq(owners_scan(o, &want, 1, 1), 0);
+	cr_expect_eq(owners_lookup(o, 5005, &h), 0);
+	cr_expect_eq(owners_stats(o)->vanished, 1);
+	owners_free(o);
+}
+
+Test(owners, many_processes_many_threads)
+{
+	struct owners *o;
+	const struct holder *h;
+	uint32_t want[300];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		char rel[64], target[32];
+
+		proc(1000 + i, "svc", 0, "svc\0", 4);
+		snprintf(rel, sizeof(rel), "%d/fd/4", 1000 + i);
+		snprintf(target, sizeof(target), "socket:[%d]", 70000 + i);
+		link_fd(rel, target);
+		/* every process also holds one shared socket */
+		snprintf(rel, sizeof(rel), "%d/fd/5", 1000 + i);
+		link_fd(rel, "socket:[69999]");
+		want[i] = (uint32_t)(70000 + i);
+	}
+	want[299] = 69999;
+	o = owners_new(root);
+	cr_assert_not_null(o);
+	cr_assert_eq(owners_scan(o, want, 300, 4), 0);
+	for (i = 0; i < 299; i++) {
+		cr_assert_eq(owners_lookup(o, (uint32_t)(70000 + i), &h), 1);
+		cr_assert_eq(h[0].pid, 1000 + i);
+	}
+	cr_assert_eq(owners_lookup(o, 69999, &h), 300);
+	for (i = 1; i < 300; i++)
+		cr_assert_lt(h[i - 1].pid, h[i].pid);
+	owners_free(o);
+}
+
+Test(owners, missing_root_is_an_error)
+{
+	errno = 0;
+	cr_expect_null(owners_new("/nonexistent/proc"));
+	cr_expect_eq(errno, ENOENT);
+	cr_expect_str_eq(owner_status_name(OWNER_PERMISSION), "permission");
+	cr_expect_str_eq(owner_status_name(OWNER_NONE), "none");
+}
