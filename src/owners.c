@@ -473,8 +473,9 @@ static void merge(struct owners *o, struct worker *ws, size_t nw)
 			o->holders[o->nholders] = w->holders[j];
 			o->holders[o->nholders++].proc += (uint32_t)o->nprocs;
 		}
-		memcpy(o->procs + o->nprocs, w->procs,
-		       w->nprocs * sizeof(*w->procs));
+		if (w->nprocs)
+			memcpy(o->procs + o->nprocs, w->procs,
+			       w->nprocs * sizeof(*w->procs));
 		o->nprocs += w->nprocs;
 		o->stats.procs += w->stats.procs;
 		o->stats.fds += w->stats.fds;

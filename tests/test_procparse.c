@@ -43,7 +43,7 @@ Test(procparse, stat_hostile_names)
 	cr_expect_eq(st.comm_len, 0);
 	cr_expect_eq(st.start_time, 55);
 	cr_assert(procparse_stat(LIT(esc), &st));
-	cr_expect_eq(st.comm_len, 7);
+	cr_expect_eq(st.comm_len, 8);
 	cr_expect_eq(st.start_time, 66);
 }
 
