@@ -43,6 +43,8 @@ static void dedupe(struct sock_vec *v)
 {
 	size_t i, n = 0;
 
+	if (v->n < 2)
+		return;
 	qsort(v->v, v->n, sizeof(*v->v), cmp_inode);
 	for (i = 0; i < v->n; i++) {
 		if (n > 0 && v->v[n - 1].inode == v->v[i].inode &&

@@ -193,7 +193,8 @@ size_t registry_parse(struct registry *r, const char *buf, size_t len)
 	}
 	if (r->layers < UINT8_MAX)
 		r->layers++;
-	qsort(r->v, r->n, sizeof(*r->v), cmp_service);
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof(*r->v), cmp_service);
 	return bad;
 }
 
