@@ -5,16 +5,26 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "collector.h"
 #include "nls.h"
+#include "xalloc.h"
 
 enum {
 	OPT_JSON = 0x100,
 	OPT_NO_HEADER,
 	OPT_SERVICES,
+	OPT_LIST_COLUMNS,
+	OPT_PID,
+	OPT_USER,
+	OPT_COMMAND,
+	OPT_EXPOSED,
+	OPT_WAIT,
+	OPT_COLOR,
+	OPT_LIVE,
 	OPT_PROC_ROOT,
 	OPT_RECORD,
 	OPT_REPLAY,
@@ -29,7 +39,18 @@ static const struct option long_options[] = {
 	{ "udp", no_argument, NULL, 'u' },
 	{ "ipv4", no_argument, NULL, '4' },
 	{ "ipv6", no_argument, NULL, '6' },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "command", required_argument, NULL, OPT_COMMAND },
+	{ "exposed", no_argument, NULL, OPT_EXPOSED },
+	{ "output", required_argument, NULL, 'o' },
+	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
 	{ "services", required_argument, NULL, OPT_SERVICES },
+	{ "wait", optional_argument, NULL, OPT_WAIT },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	/* hidden: for tests and bug reports */
@@ -42,27 +63,46 @@ static const struct option long_options[] = {
 
 void cli_usage(FILE *out)
 {
-	fprintf(out, _("Usage: %s [OPTION]...\n"), "porttop");
-	fputs(_("Show every listening TCP and UDP socket and the processes that hold it.\n"),
+	fprintf(out, _("Usage: %s [OPTION]... [PORT|SERVICE|LOW-HIGH[/tcp|/udp]]...\n"),
+		"porttop");
+	fputs(_("Show every listening TCP and UDP socket and the processes that hold it.\n"
+		"With one port, show a card for each listener on it (\"who owns port N?\").\n"),
 	      out);
 	fputs("\n", out);
-	fputs(_("  -b, --batch          print a plain-text table (default when not a terminal)\n"
+	fputs(_("Output:\n"
+		"  -b, --batch          print a plain-text table (default when not a terminal)\n"
 		"      --json           print a JSON array of listeners\n"
+		"      --live           the live view (default on a terminal)\n"
+		"  -o, --output LIST    columns to show, comma-separated (see --list-columns)\n"
+		"      --list-columns   describe every column and exit\n"
 		"      --no-header      leave out the header line of the table\n"
+		"      --color[=WHEN]   colours in the live view: auto, always, never\n"),
+	      out);
+	fputs(_("Filters (different kinds combine with AND, repeats with OR):\n"
 		"  -t, --tcp            TCP listeners only\n"
 		"  -u, --udp            UDP sockets only\n"
 		"  -4, --ipv4           IPv4 only\n"
 		"  -6, --ipv6           IPv6 only\n"
+		"      --pid PID        held by process PID\n"
+		"      --user USER      owned by USER (name or uid)\n"
+		"      --command NAME   process name or command line contains NAME\n"
+		"      --exposed        reachable beyond loopback\n"),
+	      out);
+	fputs(_("Other:\n"
+		"      --wait[=SECONDS] wait until something listens on the given ports\n"
+		"  -d, --delay SECONDS  live view refresh interval (default 2)\n"
+		"  -n, --iterations N   quit the live view after N refreshes\n"
 		"      --services FILE  read service names from FILE, not /etc/services\n"
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"),
 	      out);
 	fputs("\n", out);
-	fputs(_("Exit status: 0 success, 1 nothing matched, 2 usage or fatal error.\n"),
+	fputs(_("Exit status: 0 something listens (or success), 1 nothing matched,\n"
+		"2 usage or fatal error.\n"),
 	      out);
 }
 
-static bool parse_uint(const char *s, unsigned max, unsigned *out)
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
 	unsigned long v;
@@ -73,23 +113,74 @@ static bool parse_uint(const char *s, unsigned max, unsigned *out)
 	v = strtoul(s, &end, 10);
 	if (errno || *end || v > max)
 		return false;
-	*out = (unsigned)v;
+	*out = v;
 	return true;
+}
+
+static bool parse_seconds(const char *s, double min, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || *end || errno || !isfinite(v) || v < min || v > 86400)
+		return false;
+	*out = v;
+	return true;
+}
+
+static void push(const char ***v, size_t *n, const char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+void cli_release(struct options *opts)
+{
+	filter_release(&opts->filter);
+	free(opts->port_specs);
+	free(opts->users);
+	opts->port_specs = NULL;
+	opts->users = NULL;
+}
+
+bool cli_single_port(const struct options *opts)
+{
+	const char *s;
+
+	if (opts->nport_specs != 1)
+		return false;
+	s = opts->port_specs[0];
+	/* a range is a list question; a number or a name is one port */
+	return !(s[0] >= '0' && s[0] <= '9' && strchr(s, '-'));
+}
+
+static enum cli_result fail(const char **why, const char **what,
+			    const char *reason, const char *arg)
+{
+	*why = reason;
+	*what = arg;
+	return CLI_ERROR;
 }
 
 enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 			  const char **why, const char **what)
 {
 	unsigned protos = 0, families = 0;
-	int c;
+	unsigned long v;
+	const char *bad;
+	int c, n;
 
 	memset(opts, 0, sizeof(*opts));
+	filter_init(&opts->filter);
 	opts->proc_root = "/proc";
+	opts->delay = 2.0;
 	*why = NULL;
 	*what = NULL;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":btu46hV", long_options,
+	while ((c = getopt_long(argc, argv, ":btu46o:d:n:hV", long_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -97,6 +188,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 			break;
 		case OPT_JSON:
 			opts->view = VIEW_JSON;
+			break;
+		case OPT_LIVE:
+			opts->view = VIEW_LIVE;
 			break;
 		case OPT_NO_HEADER:
 			opts->no_header = true;
@@ -113,8 +207,68 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 		case '6':
 			families |= COLLECT_V6;
 			break;
+		case OPT_PID:
+			if (filter_add_pid(&opts->filter, optarg, why) < 0)
+				return fail(why, what, *why, optarg);
+			break;
+		case OPT_USER:
+			if (!*optarg)
+				return fail(why, what, N_("empty user name"),
+					    optarg);
+			push(&opts->users, &opts->nusers, optarg);
+			break;
+		case OPT_COMMAND:
+			if (!*optarg)
+				return fail(why, what, N_("empty command name"),
+					    optarg);
+			filter_add_command(&opts->filter, optarg);
+			break;
+		case OPT_EXPOSED:
+			opts->filter.exposed = true;
+			break;
+		case 'o':
+			n = columns_parse(optarg, opts->columns, &bad);
+			if (n < 0)
+				return fail(why, what,
+					    N_("unknown column (see --list-columns)"),
+					    bad);
+			opts->ncolumns = (size_t)n;
+			break;
+		case OPT_LIST_COLUMNS:
+			return CLI_LIST_COLUMNS;
 		case OPT_SERVICES:
 			opts->services = optarg;
+			break;
+		case OPT_WAIT:
+			opts->wait = true;
+			if (optarg && !parse_seconds(optarg, 0, &opts->wait_seconds))
+				return fail(why, what,
+					    N_("not a number of seconds"), optarg);
+			break;
+		case 'd':
+			if (!parse_seconds(optarg, 0.1, &opts->delay))
+				return fail(why, what,
+					    N_("not a delay from 0.1 to 86400 seconds"),
+					    optarg);
+			break;
+		case 'n':
+			if (!parse_uint(optarg, LONG_MAX, &v) || v == 0)
+				return fail(why, what,
+					    N_("not a positive number of iterations"),
+					    optarg);
+			opts->iterations = (long)v;
+			break;
+		case OPT_COLOR:
+			if (!optarg || strcmp(optarg, "always") == 0)
+				opts->color = COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				opts->color = COLOR_NEVER;
+			else if (strcmp(optarg, "auto") == 0)
+				opts->color = COLOR_AUTO;
+			else
+				return fail(why, what,
+					    N_("--color takes auto, always or never"),
+					    optarg);
 			break;
 		case OPT_PROC_ROOT:
 			opts->proc_root = optarg;
@@ -126,32 +280,30 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 			opts->replay = optarg;
 			break;
 		case OPT_THREADS:
-			if (!parse_uint(optarg, 64, &opts->threads)) {
-				*why = N_("not a thread count from 0 to 64");
-				*what = optarg;
-				return CLI_ERROR;
-			}
+			if (!parse_uint(optarg, 64, &v))
+				return fail(why, what,
+					    N_("not a thread count from 0 to 64"),
+					    optarg);
+			opts->threads = (unsigned)v;
 			break;
 		case 'h':
 			return CLI_HELP;
 		case 'V':
 			return CLI_VERSION;
 		case ':':
-			*why = N_("option needs an argument");
-			*what = argv[optind - 1];
-			return CLI_ERROR;
+			return fail(why, what, N_("option needs an argument"),
+				    argv[optind - 1]);
 		default:
-			*why = N_("unknown option");
-			*what = argv[optind - 1];
-			return CLI_ERROR;
+			return fail(why, what, N_("unknown option"),
+				    argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
-		*why = N_("unexpected argument");
-		*what = argv[optind];
-		return CLI_ERROR;
-	}
-	opts->filtered = protos || families;
+	for (; optind < argc; optind++)
+		push(&opts->port_specs, &opts->nport_specs, argv[optind]);
+	if (opts->wait && !opts->nport_specs)
+		return fail(why, what, N_("--wait needs a port to wait for"),
+			    NULL);
+	opts->proto_filter = protos || families;
 	opts->collect = (protos ? protos : COLLECT_TCP | COLLECT_UDP) |
 			(families ? families : COLLECT_V4 | COLLECT_V6);
 	return CLI_RUN;

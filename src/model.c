@@ -55,10 +55,9 @@ static void dedupe(struct sock_vec *v)
 	v->n = n;
 }
 
-static int cmp_row(const void *a, const void *b)
+static int cmp_default(const struct row *a, const struct row *b)
 {
-	const struct sock_rec *x = ((const struct row *)a)->sock;
-	const struct sock_rec *y = ((const struct row *)b)->sock;
+	const struct sock_rec *x = a->sock, *y = b->sock;
 	int c;
 
 	if (x->proto != y->proto)
@@ -72,17 +71,32 @@ static int cmp_row(const void *a, const void *b)
 		return c;
 	if (x->ifindex != y->ifindex)
 		return x->ifindex < y->ifindex ? -1 : 1;
+	if (x->netns != y->netns)
+		return x->netns < y->netns ? -1 : 1;
 	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	return cmp_default(a, b);
+}
+
+static const struct user_name *find_user(const struct model *m, uint32_t uid)
+{
+	size_t i;
+
+	for (i = 0; i < m->nusers; i++)
+		if (m->users[i].uid == uid)
+			return &m->users[i];
+	return NULL;
 }
 
 static void remember_user(struct model *m, uint32_t uid)
 {
 	struct passwd *pw;
-	size_t i;
 
-	for (i = 0; i < m->nusers; i++)
-		if (m->users[i].uid == uid)
-			return;
+	if (find_user(m, uid) || m->nusers > 4096)
+		return;
 	m->users = xgrow(m->users, &m->cap_users, m->nusers + 1,
 			 sizeof(*m->users));
 	pw = getpwuid(uid);
@@ -91,63 +105,196 @@ static void remember_user(struct model *m, uint32_t uid)
 	m->nusers++;
 }
 
-void model_build(struct model *m, struct sock_vec *socks,
-		 const struct owners *owners, const struct registry *registry,
-		 model_ifname_fn ifname, void *ifname_data)
+static bool is_any(const struct sock_rec *s)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(s->addr, zero, s->family == AF_INET ? 4 : 16) == 0;
+}
+
+static bool is_loopback(const struct sock_rec *s)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (s->family == AF_INET)
+		return s->addr[0] == 127;
+	if (memcmp(s->addr, lo6, 16) == 0)
+		return true;
+	return memcmp(s->addr, mapped, 12) == 0 && s->addr[12] == 127;
+}
+
+static enum exposure exposure_of(const struct row *r)
+{
+	if (is_loopback(r->sock) || strcmp(r->device, "lo") == 0)
+		return EXPOSE_LOOPBACK;
+	if (r->sock->ifindex)
+		return EXPOSE_DEVICE;
+	if (is_any(r->sock))
+		return EXPOSE_ALL;
+	return EXPOSE_ADDRESS;
+}
+
+/* The first row at or after (proto, port) in rows sorted by cmp_default. */
+static size_t lower_bound(const struct model *m, uint8_t proto, uint16_t port)
+{
+	size_t lo = 0, hi = m->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct sock_rec *s = m->rows[mid].sock;
+
+		if (s->proto < proto || (s->proto == proto && s->port < port))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Count established connections per listener: same protocol and port, and
+ * the same local address or a wildcard that covers it. The rows must be in
+ * the default order. */
+static void count_conns(struct model *m, const struct sock_vec *conns)
 {
 	size_t i, j;
 
+	m->has_conns = true;
+	for (i = 0; i < conns->n; i++) {
+		const struct sock_rec *c = &conns->v[i];
+		struct row *wild = NULL, *exact = NULL;
+
+		for (j = lower_bound(m, IPPROTO_TCP, c->port); j < m->nrows; j++) {
+			struct row *r = &m->rows[j];
+			const struct sock_rec *s = r->sock;
+
+			if (s->proto != IPPROTO_TCP || s->port != c->port)
+				break;
+			if (s->netns != c->netns)
+				continue;
+			if (s->family == c->family &&
+			    memcmp(s->addr, c->addr, 16) == 0)
+				exact = r;
+			else if (is_any(s) && (s->family == c->family ||
+					       (s->family == AF_INET6 &&
+						s->v6only == 0)))
+				wild = r;
+		}
+		if (exact)
+			exact->conns++;
+		else if (wild)
+			wild->conns++;
+	}
+}
+
+static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
+		     const struct model_input *in)
+{
+	size_t j;
+
+	memset(r, 0, sizeof(*r));
+	r->sock = s;
+	r->nholders = in->owners ? owners_lookup(in->owners, s->inode,
+						 &r->holders) : 0;
+	if (r->nholders > 0)
+		r->status = OWNER_OK;
+	else if (in->owners)
+		r->status = owners_why_none(in->owners, s->uid);
+	else
+		r->status = OWNER_NONE;
+	r->service = in->registry ? registry_lookup(in->registry, s->port,
+						    s->proto) : NULL;
+	r->cls = registry_class(s->port);
+	if (s->ifindex && (!in->ifname ||
+			   in->ifname(s->ifindex, r->device, in->ifname_data) < 0))
+		snprintf(r->device, sizeof(r->device), "if%u", s->ifindex);
+	r->exposure = exposure_of(r);
+	remember_user(m, s->uid);
+	for (j = 0; j < r->nholders; j++) {
+		const struct proc_info *p = model_proc(m, &r->holders[j]);
+
+		if (!p)
+			continue;
+		remember_user(m, p->uid);
+		if (j == 0 && p->cgroup &&
+		    context_from_cgroup(p->cgroup, strlen(p->cgroup), &r->ctx)) {
+			if (r->ctx.runtime[0])
+				snprintf(r->unit, sizeof(r->unit), "%s:%.12s",
+					 r->ctx.runtime, r->ctx.id);
+			else
+				snprintf(r->unit, sizeof(r->unit), "%s",
+					 r->ctx.unit);
+		}
+	}
+}
+
+void model_build(struct model *m, const struct model_input *in)
+{
+	size_t i, n = 0;
+
 	sock_vec_release(&m->socks);
 	free(m->rows);
-	m->socks = *socks;
-	memset(socks, 0, sizeof(*socks));
-	m->owners = owners;
-	m->registry = registry;
+	m->rows = NULL;
+	m->nrows = 0;
+	m->socks = *in->socks;
+	memset(in->socks, 0, sizeof(*in->socks));
+	m->owners = in->owners;
+	m->registry = in->registry;
+	m->has_conns = false;
+	m->hidden_owners = 0;
 	dedupe(&m->socks);
 
 	m->rows = xcalloc(m->socks.n, sizeof(*m->rows));
-	m->nrows = m->socks.n;
-	for (i = 0; i < m->nrows; i++) {
-		struct row *r = &m->rows[i];
-		const struct sock_rec *s = &m->socks.v[i];
+	for (i = 0; i < m->socks.n; i++) {
+		struct row *r = &m->rows[n];
 
-		r->sock = s;
-		if (s->netns)
-			m->netns = s->netns;
-		r->nholders = owners ? owners_lookup(owners, s->inode,
-						     &r->holders) : 0;
-		if (r->nholders > 0)
-			r->status = OWNER_OK;
-		else if (owners)
-			r->status = owners_why_none(owners, s->uid);
-		else
-			r->status = OWNER_NONE;
-		r->service = registry ? registry_lookup(registry, s->port,
-							s->proto) : NULL;
-		r->cls = registry_class(s->port);
-		if (s->ifindex && (!ifname ||
-				   ifname(s->ifindex, r->device, ifname_data) < 0))
-			snprintf(r->device, sizeof(r->device), "if%u",
-				 s->ifindex);
-		remember_user(m, s->uid);
-		for (j = 0; j < r->nholders; j++) {
-			const struct proc_info *p = model_proc(m, &r->holders[j]);
-
-			if (p)
-				remember_user(m, p->uid);
-		}
+		join_row(m, r, &m->socks.v[i], in);
+		if (m->socks.v[i].netns)
+			m->netns = m->socks.v[i].netns;
+		m->nrows = n + 1;	/* filter_match may look at m */
+		if (in->filter && !filter_match(in->filter, m, r))
+			continue;
+		if (r->status == OWNER_PERMISSION || r->status == OWNER_HIDDEN)
+			m->hidden_owners++;
+		n++;
 	}
-	qsort(m->rows, m->nrows, sizeof(*m->rows), cmp_row);
+	m->nrows = n;
+	if (n > 1)
+		qsort(m->rows, n, sizeof(*m->rows), cmp_row);
+	if (in->conns)
+		count_conns(m, in->conns);
+}
+
+struct sort_ctx {
+	const struct model *m;
+	enum col_id col;
+	bool reverse;
+};
+
+static int cmp_by_column(const void *a, const void *b, void *data)
+{
+	const struct sort_ctx *ctx = data;
+	int c = columns[ctx->col].cmp(ctx->m, a, b);
+
+	if (ctx->reverse)
+		c = -c;
+	return c ? c : cmp_default(a, b);
+}
+
+void model_sort(struct model *m, enum col_id col, bool reverse)
+{
+	struct sort_ctx ctx = { m, col, reverse };
+
+	if (m->nrows < 2 || col >= COL__COUNT)
+		return;
+	qsort_r(m->rows, m->nrows, sizeof(*m->rows), cmp_by_column, &ctx);
 }
 
 const char *model_user(const struct model *m, uint32_t uid)
 {
-	size_t i;
+	const struct user_name *u = find_user(m, uid);
 
-	for (i = 0; i < m->nusers; i++)
-		if (m->users[i].uid == uid)
-			return m->users[i].name;
-	return NULL;
+	return u ? u->name : NULL;
 }
 
 const struct proc_info *model_proc(const struct model *m,
@@ -160,4 +307,19 @@ void model_address(const struct row *r, char *out, size_t size)
 {
 	if (!inet_ntop(r->sock->family, r->sock->addr, out, (socklen_t)size))
 		snprintf(out, size, "?");
+}
+
+const char *exposure_name(enum exposure e)
+{
+	switch (e) {
+	case EXPOSE_LOOPBACK:
+		return "loopback";
+	case EXPOSE_ADDRESS:
+		return "address";
+	case EXPOSE_DEVICE:
+		return "device";
+	case EXPOSE_ALL:
+		return "all";
+	}
+	return "all";
 }

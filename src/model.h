@@ -3,12 +3,24 @@
 #define PORTTOP_MODEL_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "columns.h"
+#include "context.h"
+#include "filter.h"
 #include "owners.h"
 #include "registry.h"
 #include "sock.h"
+
+/* Who can reach a listener. */
+enum exposure {
+	EXPOSE_LOOPBACK,	/* a loopback address, or bound to lo */
+	EXPOSE_ADDRESS,		/* one non-loopback address */
+	EXPOSE_DEVICE,		/* bound to one device (SO_BINDTODEVICE) */
+	EXPOSE_ALL,		/* every address of the host */
+};
 
 /* One listening socket with everything known about it. */
 struct row {
@@ -18,7 +30,11 @@ struct row {
 	enum owner_status status;
 	const struct service *service;	/* NULL if the registry has none */
 	enum port_class cls;
+	enum exposure exposure;
+	uint32_t conns;			/* established connections */
 	char device[IF_NAMESIZE];	/* bound device name, or "" */
+	char unit[128];			/* unit or container label, or "" */
+	struct context ctx;		/* from the first holder's cgroup */
 };
 
 struct user_name {
@@ -28,27 +44,41 @@ struct user_name {
 
 struct model {
 	struct sock_vec socks;		/* deduplicated by inode, owned */
-	struct row *rows;		/* sorted for display, owned */
+	struct row *rows;		/* filtered and sorted, owned */
 	size_t nrows;
 	const struct owners *owners;	/* borrowed */
 	const struct registry *registry; /* borrowed */
 	struct user_name *users;	/* uid -> name cache, owned */
 	size_t nusers, cap_users;
 	uint64_t netns;			/* namespace inspected; 0 unknown */
+	bool has_conns;			/* conns were counted */
+	size_t hidden_owners;		/* rows whose holders we may not see */
 };
 
 /* Callback that names an interface: fill name (IF_NAMESIZE), 0 or -errno. */
 typedef int (*model_ifname_fn)(uint32_t ifindex, char *name, void *data);
 
+/* What model_build() joins. */
+struct model_input {
+	struct sock_vec *socks;		/* taken over: emptied */
+	const struct sock_vec *conns;	/* established TCP, or NULL */
+	const struct owners *owners;	/* may be NULL */
+	const struct registry *registry; /* may be NULL */
+	const struct filter *filter;	/* may be NULL */
+	model_ifname_fn ifname;		/* may be NULL */
+	void *ifname_data;
+};
+
 void model_init(struct model *m);
 void model_release(struct model *m);
 
-/* Join socks (taken over: the vector is emptied) with the holders that
- * owners found and the names of registry; sort by protocol, port and
- * address. ifname, if not NULL, names bound devices. */
-void model_build(struct model *m, struct sock_vec *socks,
-		 const struct owners *owners, const struct registry *registry,
-		 model_ifname_fn ifname, void *ifname_data);
+/* Join the input into rows, keep those the filter passes, and sort them
+ * by protocol, port and address. The previous content is released. */
+void model_build(struct model *m, const struct model_input *in);
+
+/* Sort the rows by column col (reversed if reverse); ties by protocol,
+ * port and address. */
+void model_sort(struct model *m, enum col_id col, bool reverse);
 
 /* The user name of uid, or NULL; borrowed from m. */
 const char *model_user(const struct model *m, uint32_t uid);
@@ -59,5 +89,8 @@ const struct proc_info *model_proc(const struct model *m,
 
 /* Text form of a row's address ("0.0.0.0", "::1"), into out. */
 void model_address(const struct row *r, char *out, size_t size);
+
+/* "loopback", "address", "device" or "all"; never translated. */
+const char *exposure_name(enum exposure e);
 
 #endif

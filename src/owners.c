@@ -36,6 +36,7 @@ struct slot {
 struct owners {
 	int proc_fd;
 	uid_t euid;
+	long long boot_time;	/* seconds since the epoch; 0 unknown */
 	bool hidepid;
 	struct slot *table;
 	size_t mask;		/* table size - 1; size is a power of two */
@@ -95,6 +96,21 @@ static bool hidepid_mounted(const char *proc_root)
 	return hidden;
 }
 
+static ssize_t read_at(int dirfd, const char *name, char *buf, size_t cap);
+
+static long long read_boot_time(int proc_fd)
+{
+	char buf[8192];
+	ssize_t n = read_at(proc_fd, "stat", buf, sizeof(buf) - 1);
+	const char *p;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "\nbtime ");
+	return p ? atoll(p + 7) : 0;
+}
+
 struct owners *owners_new(const char *proc_root)
 {
 	struct owners *o = xcalloc(1, sizeof(*o));
@@ -109,6 +125,7 @@ struct owners *owners_new(const char *proc_root)
 	}
 	o->euid = geteuid();
 	o->hidepid = hidepid_mounted(proc_root);
+	o->boot_time = read_boot_time(o->proc_fd);
 	return o;
 }
 
@@ -530,6 +547,8 @@ int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
 	memset(&o->stats, 0, sizeof(o->stats));
 	o->stats.hidepid = o->hidepid;
 	table_build(o, inodes, n);
+	if (n == 0)
+		return 0;	/* nothing to look for: no walk */
 	rc = list_pids(o->proc_fd, &pids, &npids);
 	if (rc < 0)
 		return rc;
@@ -574,6 +593,15 @@ size_t owners_lookup(const struct owners *o, uint32_t inode,
 const struct proc_info *owners_proc(const struct owners *o, uint32_t idx)
 {
 	return idx < o->nprocs ? &o->procs[idx] : NULL;
+}
+
+time_t owners_start_time(const struct owners *o, const struct proc_info *p)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (!o->boot_time || hz <= 0)
+		return 0;
+	return (time_t)(o->boot_time + (long long)(p->start_time / (unsigned long long)hz));
 }
 
 const struct owners_stats *owners_stats(const struct owners *o)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct owners;
 
@@ -69,6 +70,9 @@ size_t owners_lookup(const struct owners *o, uint32_t inode,
 
 /* The process at idx (from struct holder); borrowed until the next scan. */
 const struct proc_info *owners_proc(const struct owners *o, uint32_t idx);
+
+/* When process p started (seconds since the epoch), or 0 if unknown. */
+time_t owners_start_time(const struct owners *o, const struct proc_info *p);
 
 /* Counters of the last scan; borrowed. */
 const struct owners_stats *owners_stats(const struct owners *o);

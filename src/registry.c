@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,8 @@ struct registry {
 	struct service *v;
 	size_t n, cap;
 	uint8_t layers;
+	uint16_t eph_lo, eph_hi;	/* eph_hi 0: unknown */
+	uint8_t reserved[65536 / 8];	/* bitmap of reserved ports */
 };
 
 struct registry *registry_new(void)
@@ -312,4 +315,104 @@ const char *port_class_name(enum port_class c)
 		return "dynamic";
 	}
 	return "dynamic";
+}
+
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+bool registry_parse_reserved(struct registry *r, const char *buf, size_t len)
+{
+	uint8_t bits[sizeof(r->reserved)];
+	const char *p = buf, *end = buf + len;
+
+	memset(bits, 0, sizeof(bits));
+	while (end > p && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *ce = comma ? comma : end;
+		const char *dash = memchr(p, '-', (size_t)(ce - p));
+		unsigned long lo = 0, hi;
+		const char *q;
+
+		for (q = p; q < (dash ? dash : ce); q++) {
+			if (*q < '0' || *q > '9' || lo > 65535)
+				return false;
+			lo = lo * 10 + (unsigned long)(*q - '0');
+		}
+		if (q == p)
+			return false;
+		hi = lo;
+		if (dash) {
+			hi = 0;
+			for (q = dash + 1; q < ce; q++) {
+				if (*q < '0' || *q > '9' || hi > 65535)
+					return false;
+				hi = hi * 10 + (unsigned long)(*q - '0');
+			}
+			if (q == dash + 1)
+				return false;
+		}
+		if (lo > 65535 || hi > 65535 || lo > hi)
+			return false;
+		for (; lo <= hi; lo++)
+			bits[lo / 8] |= (uint8_t)(1u << (lo % 8));
+		p = ce + 1;
+	}
+	memcpy(r->reserved, bits, sizeof(bits));
+	return true;
+}
+
+int registry_load_sysctl(struct registry *r, const char *proc_root)
+{
+	char path[4096], buf[65536];
+	unsigned lo, hi;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_port_range",
+		 proc_root);
+	n = read_small(path, buf, 64);
+	if (n < 0)
+		return (int)n;
+	if (sscanf(buf, "%u %u", &lo, &hi) == 2 && lo <= hi && hi <= 65535) {
+		r->eph_lo = (uint16_t)lo;
+		r->eph_hi = (uint16_t)hi;
+	}
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_reserved_ports",
+		 proc_root);
+	n = read_small(path, buf, sizeof(buf));
+	if (n > 0)
+		registry_parse_reserved(r, buf, (size_t)n);
+	return 0;
+}
+
+bool registry_ephemeral(const struct registry *r, uint16_t port)
+{
+	return r->eph_hi && port >= r->eph_lo && port <= r->eph_hi;
+}
+
+bool registry_ephemeral_range(const struct registry *r, uint16_t *lo,
+			      uint16_t *hi)
+{
+	*lo = r->eph_lo;
+	*hi = r->eph_hi;
+	return r->eph_hi != 0;
+}
+
+bool registry_reserved(const struct registry *r, uint16_t port)
+{
+	return r->reserved[port / 8] & (1u << (port % 8));
 }

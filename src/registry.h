@@ -3,6 +3,7 @@
 #ifndef PORTTOP_REGISTRY_H
 #define PORTTOP_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,26 @@ int registry_load(struct registry *r, const char *path);
 /* Add the entries in services-file text buf (need not end in a newline).
  * Malformed lines are skipped and counted. Returns how many were skipped. */
 size_t registry_parse(struct registry *r, const char *buf, size_t len);
+
+/* Read this host's ephemeral port range and reserved ports from
+ * proc_root/sys/net/ipv4/ (ip_local_port_range, ip_local_reserved_ports).
+ * Returns 0 or -errno; without them nothing is flagged. */
+int registry_load_sysctl(struct registry *r, const char *proc_root);
+
+/* True if port lies in the host's ephemeral range, where outgoing
+ * connections take their local ports. */
+bool registry_ephemeral(const struct registry *r, uint16_t port);
+
+/* The host's ephemeral range; false if unknown. */
+bool registry_ephemeral_range(const struct registry *r, uint16_t *lo,
+			      uint16_t *hi);
+
+/* True if port is in ip_local_reserved_ports. */
+bool registry_reserved(const struct registry *r, uint16_t port);
+
+/* Parse ip_local_reserved_ports text ("8080,9000-9010") into r. Returns
+ * false if it is malformed (then nothing is kept). */
+bool registry_parse_reserved(struct registry *r, const char *buf, size_t len);
 
 /* The service for (port, proto), or NULL. Borrowed from r. */
 const struct service *registry_lookup(const struct registry *r, uint16_t port,

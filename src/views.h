@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "columns.h"
 #include "model.h"
 
 /* Print the model as a plain-text table. Returns 0; write errors are left
@@ -21,6 +22,21 @@ void view_command(struct buf *b, const struct proc_info *p);
 
 /* The short protocol label of a row: tcp4, tcp6, tcp46 (dual-stack)... */
 const char *view_proto(const struct row *r);
+
+/* Append the text a person sees in row r (every default column), for
+ * searching. */
+void view_row_text(struct buf *b, const struct model *m, const struct row *r);
+
+/* The columns the options ask for (or the default ones). */
+void view_columns(const struct options *opts, const enum col_id **ids,
+		  size_t *n);
+
+/* Print every column's name and meaning (--list-columns). */
+void view_list_columns(FILE *out);
+
+/* Print a card for every row: everything known of the listener and each
+ * holder (the answer to "who owns port N?"). */
+int view_query(const struct model *m, const struct options *opts, FILE *out);
 
 /* Translated text for why a row has no owner. */
 const char *view_status_text(enum owner_status st);

@@ -1,0 +1,396 @@
+/* columns.c - the column table */
+#include "config.h"
+#include "columns.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+#include <wchar.h>
+#include <netinet/in.h>
+
+#include "escape.h"
+#include "model.h"
+#include "nls.h"
+#include "views.h"
+
+#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+
+static void cell_proto(struct buf *b, const struct model *m,
+		       const struct row *r)
+{
+	buf_adds(b, view_proto(r));
+}
+
+static int cmp_proto(const struct model *m, const struct row *a,
+		     const struct row *b)
+{
+	int c = CMP(a->sock->proto, b->sock->proto);
+
+	return c ? c : CMP(a->sock->family, b->sock->family);
+}
+
+static void cell_address(struct buf *b, const struct model *m,
+			 const struct row *r)
+{
+	char addr[64];
+
+	model_address(r, addr, sizeof(addr));
+	buf_adds(b, addr);
+	if (r->device[0]) {
+		buf_addc(b, '%');
+		escape_text(b, r->device, strlen(r->device));
+	}
+}
+
+static int cmp_address(const struct model *m, const struct row *a,
+		       const struct row *b)
+{
+	int c = CMP(a->sock->family, b->sock->family);
+
+	if (c)
+		return c;
+	c = memcmp(a->sock->addr, b->sock->addr, 16);
+	return c ? c : CMP(a->sock->ifindex, b->sock->ifindex);
+}
+
+static void cell_port(struct buf *b, const struct model *m,
+		      const struct row *r)
+{
+	buf_printf(b, "%u", r->sock->port);
+}
+
+static int cmp_port(const struct model *m, const struct row *a,
+		    const struct row *b)
+{
+	return CMP(a->sock->port, b->sock->port);
+}
+
+static const char *service_name(const struct row *r)
+{
+	return r->service ? r->service->name : "";
+}
+
+static void cell_service(struct buf *b, const struct model *m,
+			 const struct row *r)
+{
+	if (r->service)
+		escape_text(b, r->service->name, strlen(r->service->name));
+	else
+		buf_addc(b, '-');
+}
+
+static int cmp_service(const struct model *m, const struct row *a,
+		       const struct row *b)
+{
+	return strcmp(service_name(a), service_name(b));
+}
+
+static void cell_class(struct buf *b, const struct model *m,
+		       const struct row *r)
+{
+	buf_adds(b, port_class_name(r->cls));
+}
+
+static int cmp_class(const struct model *m, const struct row *a,
+		     const struct row *b)
+{
+	return CMP(a->cls, b->cls);
+}
+
+static void cell_exposure(struct buf *b, const struct model *m,
+			  const struct row *r)
+{
+	buf_adds(b, exposure_name(r->exposure));
+}
+
+static int cmp_exposure(const struct model *m, const struct row *a,
+			const struct row *b)
+{
+	return CMP(a->exposure, b->exposure);
+}
+
+static void cell_queue(struct buf *b, const struct model *m,
+		       const struct row *r)
+{
+	if (r->sock->proto == IPPROTO_TCP)
+		buf_printf(b, "%" PRIu32 "/%" PRIu32, r->sock->rqueue,
+			   r->sock->wqueue);
+	else
+		buf_printf(b, "%" PRIu32, r->sock->rqueue);
+}
+
+static int cmp_queue(const struct model *m, const struct row *a,
+		     const struct row *b)
+{
+	/* fullest first when reversed: compare fill of the backlog */
+	uint64_t fa = (uint64_t)a->sock->rqueue * (b->sock->wqueue + 1);
+	uint64_t fb = (uint64_t)b->sock->rqueue * (a->sock->wqueue + 1);
+
+	return CMP(fa, fb);
+}
+
+static void cell_conns(struct buf *b, const struct model *m,
+		       const struct row *r)
+{
+	if (r->sock->proto == IPPROTO_TCP && m->has_conns)
+		buf_printf(b, "%" PRIu32, r->conns);
+	else
+		buf_addc(b, '-');
+}
+
+static int cmp_conns(const struct model *m, const struct row *a,
+		     const struct row *b)
+{
+	return CMP(a->conns, b->conns);
+}
+
+static void cell_drops(struct buf *b, const struct model *m,
+		       const struct row *r)
+{
+	if (r->sock->has_drops && r->sock->proto == IPPROTO_UDP)
+		buf_printf(b, "%" PRIu32, r->sock->drops);
+	else
+		buf_addc(b, '-');
+}
+
+static int cmp_drops(const struct model *m, const struct row *a,
+		     const struct row *b)
+{
+	return CMP(a->sock->drops, b->sock->drops);
+}
+
+static uint32_t row_uid(const struct model *m, const struct row *r)
+{
+	const struct proc_info *p =
+		r->nholders ? model_proc(m, &r->holders[0]) : NULL;
+
+	return p ? p->uid : r->sock->uid;
+}
+
+static void cell_user(struct buf *b, const struct model *m,
+		      const struct row *r)
+{
+	uint32_t uid = row_uid(m, r);
+	const char *name = model_user(m, uid);
+
+	if (name)
+		escape_text(b, name, strlen(name));
+	else
+		buf_printf(b, "%" PRIu32, uid);
+}
+
+static int cmp_user(const struct model *m, const struct row *a,
+		    const struct row *b)
+{
+	const char *x = model_user(m, row_uid(m, a));
+	const char *y = model_user(m, row_uid(m, b));
+
+	return strcmp(x ? x : "", y ? y : "");
+}
+
+static void cell_pid(struct buf *b, const struct model *m,
+		     const struct row *r)
+{
+	size_t i, start = b->len;
+
+	for (i = 0; i < r->nholders; i++) {
+		if (i > 0 && r->holders[i].pid == r->holders[i - 1].pid)
+			continue;
+		if (b->len > start)
+			buf_addc(b, ',');
+		buf_printf(b, "%d", r->holders[i].pid);
+	}
+	if (b->len == start)
+		buf_addc(b, '-');
+}
+
+static int cmp_pid(const struct model *m, const struct row *a,
+		   const struct row *b)
+{
+	int x = a->nholders ? a->holders[0].pid : 0;
+	int y = b->nholders ? b->holders[0].pid : 0;
+
+	return CMP(x, y);
+}
+
+static void cell_fd(struct buf *b, const struct model *m, const struct row *r)
+{
+	size_t i, start = b->len;
+
+	for (i = 0; i < r->nholders; i++) {
+		if (b->len > start)
+			buf_addc(b, ',');
+		buf_printf(b, "%d", r->holders[i].fd);
+	}
+	if (b->len == start)
+		buf_addc(b, '-');
+}
+
+static void cell_inode(struct buf *b, const struct model *m,
+		       const struct row *r)
+{
+	buf_printf(b, "%" PRIu32, r->sock->inode);
+}
+
+static int cmp_inode(const struct model *m, const struct row *a,
+		     const struct row *b)
+{
+	return CMP(a->sock->inode, b->sock->inode);
+}
+
+static void cell_unit(struct buf *b, const struct model *m,
+		      const struct row *r)
+{
+	if (r->unit[0])
+		escape_text(b, r->unit, strlen(r->unit));
+	else
+		buf_addc(b, '-');
+}
+
+static int cmp_unit(const struct model *m, const struct row *a,
+		    const struct row *b)
+{
+	return strcmp(a->unit, b->unit);
+}
+
+static void cell_netns(struct buf *b, const struct model *m,
+		       const struct row *r)
+{
+	buf_printf(b, "%" PRIu64, r->sock->netns);
+}
+
+static int cmp_netns(const struct model *m, const struct row *a,
+		     const struct row *b)
+{
+	return CMP(a->sock->netns, b->sock->netns);
+}
+
+static void cell_command(struct buf *b, const struct model *m,
+			 const struct row *r)
+{
+	const struct proc_info *p =
+		r->nholders ? model_proc(m, &r->holders[0]) : NULL;
+
+	if (p)
+		view_command(b, p);
+	else
+		buf_adds(b, view_status_text(r->status));
+}
+
+static int cmp_command(const struct model *m, const struct row *a,
+		       const struct row *b)
+{
+	const struct proc_info *x =
+		a->nholders ? model_proc(m, &a->holders[0]) : NULL;
+	const struct proc_info *y =
+		b->nholders ? model_proc(m, &b->holders[0]) : NULL;
+
+	return strcmp(x ? x->comm : "", y ? y->comm : "");
+}
+
+const struct column columns[COL__COUNT] = {
+	[COL_PROTO] = { "proto", N_("PROTO"),
+			N_("protocol and family: tcp4, tcp6, tcp46 (dual-stack), udp4..."),
+			5, false, 0, cell_proto, cmp_proto },
+	[COL_ADDRESS] = { "address", N_("ADDRESS"),
+			  N_("local address; %DEV when bound to a device"),
+			  40, false, 0, cell_address, cmp_address },
+	[COL_PORT] = { "port", N_("PORT"), N_("local port number"),
+		       5, true, 0, cell_port, cmp_port },
+	[COL_SERVICE] = { "service", N_("SERVICE"),
+			  N_("service name of the port from the services files"),
+			  16, false, 0, cell_service, cmp_service },
+	[COL_CLASS] = { "class", N_("CLASS"),
+			N_("port range: well-known, registered or dynamic"),
+			10, false, 0, cell_class, cmp_class },
+	[COL_EXPOSURE] = { "exposure", N_("EXPOSURE"),
+			   N_("who can reach it: loopback, all, address or device"),
+			   8, false, 0, cell_exposure, cmp_exposure },
+	[COL_QUEUE] = { "queue", N_("QUEUE"),
+			N_("TCP: accept queue/backlog (connections); UDP: bytes waiting"),
+			11, true, 0, cell_queue, cmp_queue },
+	[COL_CONNS] = { "conns", N_("CONNS"),
+			N_("established TCP connections on this listener's port"),
+			6, true, COL_NEEDS_CONNS, cell_conns, cmp_conns },
+	[COL_DROPS] = { "drops", N_("DROPS"),
+			N_("UDP datagrams dropped on receive"),
+			8, true, 0, cell_drops, cmp_drops },
+	[COL_USER] = { "user", N_("USER"),
+		       N_("user of the first holder, else owner of the socket"),
+		       12, false, 0, cell_user, cmp_user },
+	[COL_PID] = { "pid", N_("PID"), N_("every process that holds the socket"),
+		      20, false, 0, cell_pid, cmp_pid },
+	[COL_FD] = { "fd", N_("FD"), N_("file descriptor of each holder"),
+		     12, false, 0, cell_fd, cmp_pid },
+	[COL_INODE] = { "inode", N_("INODE"), N_("socket inode number"),
+			10, true, 0, cell_inode, cmp_inode },
+	[COL_UNIT] = { "unit", N_("UNIT"),
+		       N_("systemd unit or container of the first holder"),
+		       24, false, 0, cell_unit, cmp_unit },
+	[COL_NETNS] = { "netns", N_("NETNS"), N_("network namespace inode"),
+			10, true, 0, cell_netns, cmp_netns },
+	[COL_COMMAND] = { "command", N_("COMMAND"),
+			  N_("full command line of the first holder, or why none is shown"),
+			  0, false, 0, cell_command, cmp_command },
+};
+
+const enum col_id columns_default[] = {
+	COL_PROTO, COL_ADDRESS, COL_PORT, COL_SERVICE, COL_CLASS, COL_USER,
+	COL_PID, COL_COMMAND,
+};
+const size_t columns_ndefault =
+	sizeof(columns_default) / sizeof(columns_default[0]);
+
+const struct column *columns_find(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < COL__COUNT; i++)
+		if (strlen(columns[i].name) == len &&
+		    strncmp(columns[i].name, name, len) == 0)
+			return &columns[i];
+	return NULL;
+}
+
+int columns_parse(const char *list, enum col_id *ids, const char **bad)
+{
+	const char *p = list;
+	int n = 0;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		const struct column *c = columns_find(p, len);
+
+		if (!c || n >= COLUMNS_MAX) {
+			*bad = p;
+			return -1;
+		}
+		ids[n++] = (enum col_id)(c - columns);
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return n;
+}
+
+size_t columns_width(const char *s)
+{
+	size_t w = 0, len = strlen(s), i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		int cw;
+
+		if (n == 0) {
+			i++;
+			w++;
+			continue;
+		}
+		cw = wcwidth((wchar_t)cp);
+		w += cw < 0 ? 1 : (size_t)cw;
+		i += n;
+	}
+	return w;
+}

@@ -1,0 +1,69 @@
+/* columns.h - the column table: names, headers, widths, cells, sorting */
+#ifndef PORTTOP_COLUMNS_H
+#define PORTTOP_COLUMNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+struct model;
+struct row;
+
+enum col_id {
+	COL_PROTO,
+	COL_ADDRESS,
+	COL_PORT,
+	COL_SERVICE,
+	COL_CLASS,
+	COL_EXPOSURE,
+	COL_QUEUE,
+	COL_CONNS,
+	COL_DROPS,
+	COL_USER,
+	COL_PID,
+	COL_FD,
+	COL_INODE,
+	COL_UNIT,
+	COL_NETNS,
+	COL_COMMAND,
+	COL__COUNT
+};
+
+/* Collectors a column needs beyond the listener dump and owner scan. */
+#define COL_NEEDS_CONNS 0x1u
+
+struct column {
+	const char *name;	/* for -o; never translated */
+	const char *header;	/* N_() */
+	const char *desc;	/* N_(), for --list-columns */
+	size_t max;		/* widest it gets in a table; 0: no limit */
+	bool right;		/* right-aligned (numbers) */
+	unsigned needs;		/* COL_NEEDS_* */
+	/* Append the cell's text, already escaped, to b. */
+	void (*cell)(struct buf *b, const struct model *m, const struct row *r);
+	/* Order two rows by this column. */
+	int (*cmp)(const struct model *m, const struct row *a,
+		   const struct row *b);
+};
+
+extern const struct column columns[COL__COUNT];
+
+/* The default columns of the table, and their number. */
+extern const enum col_id columns_default[];
+extern const size_t columns_ndefault;
+
+#define COLUMNS_MAX 32
+
+/* Parse a comma-separated list of column names into ids (at most
+ * COLUMNS_MAX). Returns the count, or -1 with *bad set to the offending
+ * name's start in list. */
+int columns_parse(const char *list, enum col_id *ids, const char **bad);
+
+/* The column named name (length len), or NULL. */
+const struct column *columns_find(const char *name, size_t len);
+
+/* Display width of escaped (printable, valid UTF-8) text in a terminal. */
+size_t columns_width(const char *s);
+
+#endif

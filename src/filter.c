@@ -1,0 +1,235 @@
+/* filter.c - which listeners to show */
+#include "config.h"
+#include "filter.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "buf.h"
+#include "model.h"
+#include "nls.h"
+#include "registry.h"
+#include "views.h"
+#include "xalloc.h"
+
+void filter_init(struct filter *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+void filter_release(struct filter *f)
+{
+	free(f->ports);
+	free(f->pids);
+	free(f->uids);
+	free(f->commands);
+	filter_init(f);
+}
+
+bool filter_active(const struct filter *f)
+{
+	return f->nports || f->npids || f->nuids || f->ncommands ||
+	       f->exposed || (f->text && *f->text);
+}
+
+static void add_range(struct filter *f, uint16_t lo, uint16_t hi,
+		      uint8_t proto)
+{
+	size_t cap = f->nports;
+
+	f->ports = xrealloc(f->ports, (cap + 1) * sizeof(*f->ports));
+	f->ports[f->nports].lo = lo;
+	f->ports[f->nports].hi = hi;
+	f->ports[f->nports].proto = proto;
+	f->nports++;
+}
+
+/* A decimal port 0-65535 spanning exactly [s, end). */
+static bool parse_port(const char *s, const char *end, uint16_t *out)
+{
+	unsigned long v = 0;
+
+	if (s == end || end - s > 5)
+		return false;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	if (v > 65535)
+		return false;
+	*out = (uint16_t)v;
+	return true;
+}
+
+int filter_add_port_spec(struct filter *f, const char *spec,
+			 const struct registry *reg, const char **why)
+{
+	const char *slash = strchr(spec, '/');
+	const char *end = slash ? slash : spec + strlen(spec);
+	const char *dash = memchr(spec, '-', (size_t)(end - spec));
+	uint8_t proto = 0;
+	uint16_t lo, hi;
+
+	if (slash) {
+		if (strcmp(slash + 1, "tcp") == 0)
+			proto = IPPROTO_TCP;
+		else if (strcmp(slash + 1, "udp") == 0)
+			proto = IPPROTO_UDP;
+		else {
+			*why = N_("protocol must be tcp or udp");
+			return -EINVAL;
+		}
+	}
+	if (end == spec) {
+		*why = N_("empty port");
+		return -EINVAL;
+	}
+	if (spec[0] >= '0' && spec[0] <= '9') {
+		if (dash ? !parse_port(spec, dash, &lo) ||
+				   !parse_port(dash + 1, end, &hi)
+			 : !parse_port(spec, end, &lo)) {
+			*why = N_("not a port number from 0 to 65535, or a range LOW-HIGH");
+			return -EINVAL;
+		}
+		if (!dash)
+			hi = lo;
+		if (lo > hi) {
+			*why = N_("the range ends before it starts");
+			return -EINVAL;
+		}
+		add_range(f, lo, hi, proto);
+		return 0;
+	} else {
+		char name[256];
+		size_t len = (size_t)(end - spec);
+		const struct service *tcp = NULL, *udp = NULL;
+
+		if (len >= sizeof(name)) {
+			*why = N_("unknown service name");
+			return -EINVAL;
+		}
+		memcpy(name, spec, len);
+		name[len] = '\0';
+		if (reg && proto != IPPROTO_UDP)
+			tcp = registry_find_name(reg, name, IPPROTO_TCP);
+		if (reg && proto != IPPROTO_TCP)
+			udp = registry_find_name(reg, name, IPPROTO_UDP);
+		if (!tcp && !udp) {
+			*why = N_("unknown service name");
+			return -EINVAL;
+		}
+		if (tcp)
+			add_range(f, tcp->port, tcp->port, IPPROTO_TCP);
+		if (udp)
+			add_range(f, udp->port, udp->port, IPPROTO_UDP);
+		return 0;
+	}
+}
+
+int filter_add_pid(struct filter *f, const char *s, const char **why)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v <= 0 || v > INT_MAX) {
+		*why = N_("not a process id");
+		return -EINVAL;
+	}
+	f->pids = xrealloc(f->pids, (f->npids + 1) * sizeof(*f->pids));
+	f->pids[f->npids++] = (int)v;
+	return 0;
+}
+
+void filter_add_uid(struct filter *f, uint32_t uid)
+{
+	f->uids = xrealloc(f->uids, (f->nuids + 1) * sizeof(*f->uids));
+	f->uids[f->nuids++] = uid;
+}
+
+void filter_add_command(struct filter *f, const char *s)
+{
+	f->commands = xrealloc(f->commands,
+			       (f->ncommands + 1) * sizeof(*f->commands));
+	f->commands[f->ncommands++] = s;
+}
+
+bool filter_port_match(const struct filter *f, uint16_t port, uint8_t proto)
+{
+	size_t i;
+
+	if (!f->nports)
+		return true;
+	for (i = 0; i < f->nports; i++)
+		if (port >= f->ports[i].lo && port <= f->ports[i].hi &&
+		    (!f->ports[i].proto || f->ports[i].proto == proto))
+			return true;
+	return false;
+}
+
+static bool memmem_str(const char *hay, size_t len, const char *needle)
+{
+	return *needle && memmem(hay, len, needle, strlen(needle)) != NULL;
+}
+
+static bool holder_match(const struct filter *f, const struct model *m,
+			 const struct row *r)
+{
+	size_t i, j;
+	bool pid_ok = !f->npids, uid_ok = !f->nuids, cmd_ok = !f->ncommands;
+
+	for (i = 0; i < r->nholders; i++) {
+		const struct proc_info *p = model_proc(m, &r->holders[i]);
+
+		for (j = 0; j < f->npids; j++)
+			if (r->holders[i].pid == f->pids[j])
+				pid_ok = true;
+		for (j = 0; p && j < f->nuids; j++)
+			if (p->uid == f->uids[j])
+				uid_ok = true;
+		for (j = 0; p && j < f->ncommands; j++)
+			if (memmem_str(p->comm, p->comm_len, f->commands[j]) ||
+			    (p->cmdline && memmem_str(p->cmdline, p->cmdline_len,
+						      f->commands[j])))
+				cmd_ok = true;
+	}
+	/* without a visible holder, the socket's own uid still tells */
+	for (j = 0; !uid_ok && r->nholders == 0 && j < f->nuids; j++)
+		if (r->sock->uid == f->uids[j])
+			uid_ok = true;
+	return pid_ok && uid_ok && cmd_ok;
+}
+
+/* Case-insensitive match of the live view's filter text against what a
+ * person sees in the row. */
+static bool text_match(const char *text, const struct model *m,
+		       const struct row *r)
+{
+	struct buf b;
+	bool hit;
+
+	buf_init(&b);
+	view_row_text(&b, m, r);
+	hit = strcasestr(b.p ? b.p : "", text) != NULL;
+	buf_release(&b);
+	return hit;
+}
+
+bool filter_match(const struct filter *f, const struct model *m,
+		  const struct row *r)
+{
+	if (!filter_port_match(f, r->sock->port, r->sock->proto))
+		return false;
+	if (f->exposed && r->exposure == EXPOSE_LOOPBACK)
+		return false;
+	if ((f->npids || f->nuids || f->ncommands) && !holder_match(f, m, r))
+		return false;
+	if (f->text && *f->text && !text_match(f->text, m, r))
+		return false;
+	return true;
+}

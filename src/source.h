@@ -1,0 +1,37 @@
+/* source.h - where a model comes from: one refresh = dump, scan, join */
+#ifndef PORTTOP_SOURCE_H
+#define PORTTOP_SOURCE_H
+
+#include <stddef.h>
+
+#include "cli.h"
+#include "model.h"
+
+struct source;
+
+/* Open the collector (or read the --replay file), the owner scan and the
+ * registry that opts asks for. On a fatal error returns NULL with the
+ * message in err (errlen bytes). opts is borrowed for the source's life.
+ * Caller frees with source_free(). */
+struct source *source_new(const struct options *opts, char *err,
+			  size_t errlen);
+void source_free(struct source *src);
+
+/* The registry the source loaded (borrowed), and the warning of its load
+ * (a formatted message, or NULL). */
+const struct registry *source_registry(const struct source *src);
+const char *source_warning(const struct source *src);
+
+/* Rebuild m from a fresh dump and owner scan, filtered by f (may be
+ * NULL). Returns 0 or -errno; then source_error() says what failed. */
+int source_refresh(struct source *src, const struct filter *f,
+		   struct model *m);
+
+/* Dump the listeners only, without owners: true if any passes the port
+ * criteria of f. For --wait. Returns 1, 0, or -errno. */
+int source_any_listener(struct source *src, const struct filter *f);
+
+/* The message of the last failed refresh (formatted, borrowed). */
+const char *source_error(const struct source *src);
+
+#endif

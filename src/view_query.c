@@ -1,0 +1,152 @@
+/* view_query.c - "who owns port N?": a card for every listener */
+#include "config.h"
+#include "views.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+#include <netinet/in.h>
+
+#include "columns.h"
+#include "escape.h"
+#include "nls.h"
+
+static void line(FILE *out, const char *label, const char *value)
+{
+	fprintf(out, "  %-12s %s\n", label, value);
+}
+
+static void put_holder(FILE *out, struct buf *b, const struct model *m,
+		       const struct holder *h)
+{
+	const struct proc_info *p = model_proc(m, h);
+	const char *user;
+	struct context ctx;
+	time_t t;
+
+	buf_reset(b);
+	buf_printf(b, _("pid %d, fd %d"), h->pid, h->fd);
+	if (h->tid != h->pid)
+		buf_printf(b, _(", thread %d"), h->tid);
+	line(out, _("holder"), b->p);
+	if (!p)
+		return;
+	buf_reset(b);
+	escape_text(b, p->comm, p->comm_len);
+	user = model_user(m, p->uid);
+	buf_printf(b, _(", user %s (%" PRIu32 ")"), user ? user : "?", p->uid);
+	line(out, "", b->p);
+	buf_reset(b);
+	view_command(b, p);
+	line(out, _("command"), b->p);
+	t = owners_start_time(m->owners, p);
+	if (t) {
+		char when[64];
+		struct tm tm;
+
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
+			 localtime_r(&t, &tm));
+		line(out, _("started"), when);
+	}
+	if (p->cgroup && context_from_cgroup(p->cgroup, strlen(p->cgroup), &ctx)) {
+		if (ctx.unit[0]) {
+			buf_reset(b);
+			escape_text(b, ctx.unit, strlen(ctx.unit));
+			line(out, _("unit"), b->p);
+		}
+		if (ctx.runtime[0]) {
+			buf_reset(b);
+			buf_printf(b, "%s ", ctx.runtime);
+			escape_text(b, ctx.id, strlen(ctx.id));
+			line(out, _("container"), b->p);
+		}
+	}
+}
+
+static const char *exposure_text(enum exposure e)
+{
+	switch (e) {
+	case EXPOSE_LOOPBACK:
+		return _("loopback only");
+	case EXPOSE_ADDRESS:
+		return _("one address");
+	case EXPOSE_DEVICE:
+		return _("one device");
+	case EXPOSE_ALL:
+		return _("all interfaces");
+	}
+	return "";
+}
+
+static void put_card(FILE *out, struct buf *b, const struct model *m,
+		     const struct row *r)
+{
+	const struct sock_rec *s = r->sock;
+	uint16_t lo, hi;
+	size_t i;
+
+	buf_reset(b);
+	buf_printf(b, "%s ", view_proto(r));
+	columns[COL_ADDRESS].cell(b, m, r);
+	buf_printf(b, " %s %u", _("port"), s->port);
+	fprintf(out, "%s\n", b->p);
+
+	buf_reset(b);
+	if (r->service) {
+		escape_text(b, r->service->name, strlen(r->service->name));
+		if (r->service->desc[0]) {
+			buf_adds(b, " - ");
+			escape_text(b, r->service->desc, strlen(r->service->desc));
+		}
+	} else {
+		buf_addc(b, '-');
+	}
+	line(out, _("service"), b->p);
+	buf_reset(b);
+	buf_adds(b, port_class_name(r->cls));
+	if (m->registry && registry_ephemeral_range(m->registry, &lo, &hi) &&
+	    registry_ephemeral(m->registry, s->port))
+		buf_printf(b, _("; inside this host's ephemeral range %u-%u"),
+			   lo, hi);
+	if (m->registry && registry_reserved(m->registry, s->port))
+		buf_adds(b, _("; reserved (ip_local_reserved_ports)"));
+	line(out, _("class"), b->p);
+	line(out, _("exposure"), exposure_text(r->exposure));
+	buf_reset(b);
+	if (s->proto == IPPROTO_TCP)
+		buf_printf(b, _("%" PRIu32 " waiting to be accepted, backlog %" PRIu32),
+			   s->rqueue, s->wqueue);
+	else
+		buf_printf(b, _("%" PRIu32 " bytes waiting, %" PRIu32 " dropped"),
+			   s->rqueue, s->drops);
+	line(out, _("queue"), b->p);
+	if (m->has_conns && s->proto == IPPROTO_TCP) {
+		buf_reset(b);
+		buf_printf(b, "%" PRIu32, r->conns);
+		line(out, _("connections"), b->p);
+	}
+	buf_reset(b);
+	columns[COL_USER].cell(b, m, r);
+	buf_printf(b, _(" (socket uid %" PRIu32 "), inode %" PRIu32), s->uid,
+		   s->inode);
+	line(out, _("socket"), b->p);
+	if (!r->nholders)
+		line(out, _("holder"), view_status_text(r->status));
+	for (i = 0; i < r->nholders; i++)
+		put_holder(out, b, m, &r->holders[i]);
+}
+
+int view_query(const struct model *m, const struct options *opts, FILE *out)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < m->nrows; i++) {
+		if (i)
+			fputc('\n', out);
+		put_card(out, &b, m, &m->rows[i]);
+	}
+	buf_release(&b);
+	return 0;
+}
