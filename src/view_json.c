@@ -105,7 +105,29 @@ static void add_row(struct buf *b, const struct model *m, const struct row *r)
 			strlen(r->service->name));
 	else
 		buf_adds(b, "\"service\":null");
-	buf_printf(b, ",\"class\":\"%s\",", port_class_name(r->cls));
+	buf_printf(b, ",\"class\":\"%s\",\"exposure\":\"%s\","
+		      "\"ephemeral\":%s,\"reserved\":%s,",
+		   port_class_name(r->cls), exposure_name(r->exposure),
+		   m->registry && registry_ephemeral(m->registry, s->port)
+			   ? "true" : "false",
+		   m->registry && registry_reserved(m->registry, s->port)
+			   ? "true" : "false");
+	if (r->ctx.unit[0])
+		add_str(b, "unit", r->ctx.unit, strlen(r->ctx.unit));
+	else
+		buf_adds(b, "\"unit\":null");
+	if (r->ctx.runtime[0]) {
+		buf_printf(b, ",\"container\":{\"runtime\":\"%s\",",
+			   r->ctx.runtime);
+		add_str(b, "id", r->ctx.id, strlen(r->ctx.id));
+		buf_adds(b, "},");
+	} else {
+		buf_adds(b, ",\"container\":null,");
+	}
+	if (m->has_conns && tcp)
+		buf_printf(b, "\"conns\":%" PRIu32 ",", r->conns);
+	else
+		buf_adds(b, "\"conns\":null,");
 	if (tcp)
 		buf_printf(b, "\"accept_queue\":%" PRIu32 ",\"backlog\":%" PRIu32
 			      ",\"recv_queue_bytes\":null,\"drops\":null,",

@@ -7,7 +7,9 @@
  *   SPEC      PROTO/ADDRESS/PORT[/OPTION...]
  *             PROTO: tcp (listener), udp (bound), tcp-est (a connected
  *             pair through a private listener), udp-conn (connected UDP)
- *             OPTION: v6only, dual, dev=IFNAME, backlog=N, reuseport
+ *             OPTION: v6only, dual, dev=IFNAME, backlog=N, reuseport,
+ *             conn=N (N clients connect to a tcp listener), accept=K (the
+ *             listener accepts K of them; the rest wait in its queue)
  * Prints one line per socket: "sock PROTO ADDRESS PORT INODE FD", one
  * "holder PID" per process, then "ready". */
 #include "config.h"
@@ -79,7 +81,7 @@ static void open_spec(char *spec)
 	char *addr = strtok_r(NULL, "/", &save);
 	char *port = strtok_r(NULL, "/", &save);
 	char *opt;
-	int v6only = -1, backlog = 16, reuse = 0;
+	int v6only = -1, backlog = 16, reuse = 0, conns = 0, accepts = 0;
 	const char *dev = NULL;
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -100,6 +102,10 @@ static void open_spec(char *spec)
 			backlog = atoi(opt + 8);
 		else if (strcmp(opt, "reuseport") == 0)
 			reuse = 1;
+		else if (strncmp(opt, "conn=", 5) == 0)
+			conns = atoi(opt + 5);
+		else if (strncmp(opt, "accept=", 7) == 0)
+			accepts = atoi(opt + 7);
 	}
 	len = make_addr(addr, (unsigned)atoi(port), &ss);
 	if (!len) {
@@ -121,9 +127,23 @@ static void open_spec(char *spec)
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
 		die("bind", spec);
 	if (strcmp(proto, "tcp") == 0) {
+		struct sockaddr_storage me;
+		socklen_t mlen = sizeof(me);
+		int i;
+
 		if (listen(fd, backlog) < 0)
 			die("listen", spec);
 		report(proto, addr, fd);
+		getsockname(fd, (struct sockaddr *)&me, &mlen);
+		for (i = 0; i < conns; i++) {
+			int cfd = socket(ss.ss_family, SOCK_STREAM, 0);
+
+			if (cfd < 0 || connect(cfd, (struct sockaddr *)&me, mlen) < 0)
+				die("connect", spec);
+		}
+		for (i = 0; i < accepts; i++)
+			if (accept(fd, NULL, NULL) < 0)
+				die("accept", spec);
 	} else if (strcmp(proto, "udp") == 0) {
 		report(proto, addr, fd);
 	} else if (strcmp(proto, "udp-conn") == 0) {
