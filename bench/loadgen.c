@@ -438,8 +438,9 @@ int main(int argc, char **argv)
 		int f = open("/proc/sys/net/ipv4/ip_local_port_range", O_WRONLY);
 
 		if (f >= 0) {
-			if (write(f, "40000 65000", 11) < 0)
-				; /* keep the default */
+			ssize_t w = write(f, "40000 65000", 11);
+
+			(void)w;	/* on failure, keep the default */
 			close(f);
 		}
 	}
@@ -605,8 +606,12 @@ int main(int argc, char **argv)
 	} else {
 		char buf[4096];
 
-		while (read(0, buf, sizeof buf) > 0 || errno == EINTR)
-			;
+		for (;;) {
+			ssize_t n = read(0, buf, sizeof buf);
+
+			if (n == 0 || (n < 0 && errno != EINTR))
+				break;
+		}
 	}
 	teardown();
 	return status;

@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <linux/kcmp.h>
 
 #include "procparse.h"
 #include "xalloc.h"
@@ -306,7 +308,8 @@ static bool read_proc(int pdir, int pid, struct proc_info *p)
 	return true;
 }
 
-static void push_holder(struct worker *w, uint32_t inode, int pid, int fd)
+static void push_holder(struct worker *w, uint32_t inode, int pid, int tid,
+			int fd)
 {
 	struct holder *h;
 
@@ -315,13 +318,13 @@ static void push_holder(struct worker *w, uint32_t inode, int pid, int fd)
 	h = &w->holders[w->nholders++];
 	h->inode = inode;
 	h->pid = pid;
-	h->tid = pid;
+	h->tid = tid;
 	h->fd = fd;
 	h->proc = UINT32_MAX;
 }
 
 /* Read every fd link of one fd directory; record the wanted sockets. */
-static void scan_fd_dir(struct worker *w, int fdd, int pid)
+static void scan_fd_dir(struct worker *w, int fdd, int pid, int tid)
 {
 	const struct owners *o = w->o;
 
@@ -347,10 +350,60 @@ static void scan_fd_dir(struct worker *w, int fdd, int pid)
 			w->stats.fds++;
 			if (procparse_socket_link(lnk, (size_t)len, &inode) &&
 			    table_find(o, inode))
-				push_holder(w, inode, pid,
+				push_holder(w, inode, pid, tid,
 					    procparse_pid(d->d_name));
 		}
 	}
+}
+
+/* A thread that called unshare(CLONE_FILES) has an fd table of its own,
+ * seen only in /proc/PID/task/TID/fd. The task directory's link count is
+ * 2 + threads, so single-threaded processes cost one fstatat; kcmp tells
+ * which threads share the process's table. */
+static void scan_private_tasks(struct worker *w, int pdir, int pid)
+{
+	struct stat st;
+	int tdir, *tids = NULL;
+	size_t ntids = 0, cap = 0, i;
+
+	if (fstatat(pdir, "task", &st, 0) < 0 || st.st_nlink <= 3)
+		return;
+	tdir = openat(pdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (tdir < 0)
+		return;
+	for (;;) {
+		long n = syscall(SYS_getdents64, tdir, w->dents, sizeof(w->dents));
+		long off;
+
+		if (n <= 0)
+			break;
+		for (off = 0; off < n;) {
+			const struct linux_dirent64 *d =
+				(const void *)(w->dents + off);
+			int tid = procparse_pid(d->d_name);
+
+			off += d->d_reclen;
+			if (tid > 0 && tid != pid &&
+			    syscall(SYS_kcmp, pid, tid, KCMP_FILES, 0, 0) > 0) {
+				tids = xgrow(tids, &cap, ntids + 1, sizeof(*tids));
+				tids[ntids++] = tid;
+			}
+		}
+	}
+	/* scanning reuses the dents buffer, so only after the listing */
+	for (i = 0; i < ntids; i++) {
+		char path[32];
+		int fdd;
+
+		snprintf(path, sizeof(path), "%d/fd", tids[i]);
+		fdd = openat(tdir, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fdd < 0)
+			continue;
+		scan_fd_dir(w, fdd, pid, tids[i]);
+		close(fdd);
+	}
+	free(tids);
+	close(tdir);
 }
 
 static void scan_pid(struct worker *w, int pid)
@@ -376,8 +429,9 @@ static void scan_pid(struct worker *w, int pid)
 			w->stats.vanished++;
 		goto out_close_pdir;
 	}
-	scan_fd_dir(w, fdd, pid);
+	scan_fd_dir(w, fdd, pid, pid);
 	close(fdd);
+	scan_private_tasks(w, pdir, pid);
 	if (w->nholders == first)
 		goto out_close_pdir;
 

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -310,4 +311,185 @@ Test(integration, owners_reports_nothing_for_a_closed_socket)
 	cr_expect_null(h);
 	cr_expect_eq(owners_why_none(o, getuid()), OWNER_NONE);
 	owners_free(o);
+}
+
+static void *private_table_thread(void *arg)
+{
+	int *p = arg;
+	char c;
+
+	/* a copy of the fd table that only this thread uses from now on */
+	if (unshare(CLONE_FILES) < 0)
+		p[2] = -errno;
+	p[2] = p[2] ? p[2] : (int)gettid();
+	close(p[4]);	/* our copy of the write end: EOF must come */
+	cr_assert_eq(write(p[1], "x", 1), 1);
+	while (read(p[3], &c, 1) > 0)
+		;
+	return NULL;
+}
+
+Test(integration, a_thread_with_its_own_fd_table_is_found)
+{
+	struct opened l;
+	struct owners *o;
+	const struct holder *h;
+	pthread_t t;
+	int sync[2], hold[2], arg[5];
+	char c;
+	size_t n;
+
+	NETNS_OR_SKIP();
+	l = open_sock(IPPROTO_TCP, "127.0.0.1", -1, 1);
+	cr_assert_eq(pipe(sync), 0);
+	cr_assert_eq(pipe(hold), 0);
+	arg[0] = sync[0];
+	arg[1] = sync[1];
+	arg[2] = 0;
+	arg[3] = hold[0];
+	arg[4] = hold[1];
+	cr_assert_eq(pthread_create(&t, NULL, private_table_thread, arg), 0);
+	cr_assert_eq(read(sync[0], &c, 1), 1);
+	cr_assert_gt(arg[2], 0, "unshare(CLONE_FILES): %s", strerror(-arg[2]));
+	close(l.fd);	/* now only the thread's table holds it */
+
+	o = owners_new("/proc");
+	cr_assert_not_null(o);
+	cr_assert_eq(owners_scan(o, &l.inode, 1, 0), 0);
+	n = owners_lookup(o, l.inode, &h);
+	cr_assert_eq(n, 1, "%zu holders", n);
+	cr_expect_eq(h[0].pid, getpid());
+	cr_expect_eq(h[0].tid, arg[2]);
+	cr_expect_eq(h[0].fd, l.fd);
+	owners_free(o);
+	close(hold[1]);
+	pthread_join(t, NULL);
+}
+
+Test(integration, a_socket_passed_over_scm_rights_belongs_to_the_receiver)
+{
+	struct opened l;
+	struct owners *o;
+	const struct holder *h;
+	int sv[2], done[2];
+	pid_t kid;
+	char c = 0;
+	size_t n;
+
+	NETNS_OR_SKIP();
+	l = open_sock(IPPROTO_TCP, "127.0.0.1", -1, 1);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	cr_assert_eq(pipe(done), 0);
+	kid = fork();
+	cr_assert_geq(kid, 0);
+	if (kid == 0) {
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { &c, 1 };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = cbuf,
+				      .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *cm;
+		int fd;
+
+		close(l.fd);	/* the child starts without it */
+		close(sv[0]);
+		if (recvmsg(sv[1], &msg, 0) != 1)
+			_exit(1);
+		cm = CMSG_FIRSTHDR(&msg);
+		if (!cm)
+			_exit(1);
+		memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+		if (dup2(fd, 900) != 900)
+			_exit(1);
+		close(fd);
+		if (write(done[1], "k", 1) != 1)
+			_exit(1);
+		while (read(sv[1], &c, 1) > 0)
+			;
+		_exit(0);
+	} else {
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { &c, 1 };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = cbuf,
+				      .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *cm;
+
+		memset(cbuf, 0, sizeof(cbuf));
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &l.fd, sizeof(int));
+		cr_assert_eq(sendmsg(sv[0], &msg, 0), 1);
+		close(l.fd);	/* passed on: we no longer hold it */
+		cr_assert_eq(read(done[0], &c, 1), 1);
+	}
+	o = owners_new("/proc");
+	cr_assert_not_null(o);
+	cr_assert_eq(owners_scan(o, &l.inode, 1, 0), 0);
+	n = owners_lookup(o, l.inode, &h);
+	cr_assert_eq(n, 1, "%zu holders", n);
+	cr_expect_eq(h[0].pid, kid);
+	cr_expect_eq(h[0].fd, 900);
+	owners_free(o);
+	close(sv[0]);
+	waitpid(kid, NULL, 0);
+}
+
+Test(integration, reuseport_listeners_and_a_socket_shared_by_four)
+{
+	struct collector *c;
+	struct sock_vec v = { 0 };
+	struct owners *o;
+	const struct holder *h;
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	uint32_t inodes[4];
+	socklen_t len = sizeof(a);
+	pid_t kids[3];
+	int fds[3], one = 1, i, pipe_wr;
+	size_t found = 0;
+	struct opened shared;
+
+	NETNS_OR_SKIP();
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < 3; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+		cr_assert_eq(setsockopt(fds[i], SOL_SOCKET, SO_REUSEPORT, &one,
+					sizeof(one)), 0);
+		cr_assert_eq(bind(fds[i], (struct sockaddr *)&a, sizeof(a)), 0);
+		if (i == 0)
+			cr_assert_eq(getsockname(fds[0], (struct sockaddr *)&a,
+						 &len), 0);
+		cr_assert_eq(listen(fds[i], 8), 0);
+		inodes[i] = inode_of(fds[i]);
+	}
+	shared = open_sock(IPPROTO_UDP, "127.0.0.1", -1, 0);
+	inodes[3] = shared.inode;
+	fork_holders(3, kids, &pipe_wr);
+
+	c = collector_new(-1);
+	cr_assert_not_null(c);
+	cr_assert_eq(collector_dump(c, COLLECT_ALL, &v), 0);
+	for (i = 0; i < 3; i++) {
+		const struct sock_rec *r = find(&v, inodes[i]);
+
+		cr_assert_not_null(r, "reuseport listener %d missing", i);
+		cr_expect_eq(r->port, ntohs(a.sin_port));
+		found++;
+	}
+	cr_expect_eq(found, 3);
+	o = owners_new("/proc");
+	cr_assert_not_null(o);
+	cr_assert_eq(owners_scan(o, inodes, 4, 0), 0);
+	cr_expect_eq(owners_lookup(o, inodes[3], &h), 4,
+		     "the shared socket has 4 holders");
+	for (i = 0; i < 3; i++)
+		cr_expect_eq(owners_lookup(o, inodes[i], &h), 4);
+	owners_free(o);
+	sock_vec_release(&v);
+	collector_free(c);
+	close(pipe_wr);
+	for (i = 0; i < 3; i++)
+		waitpid(kids[i], NULL, 0);
 }
