@@ -300,7 +300,7 @@ main() {
 	echo "porttop benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')," \
 	     "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
-	echo "porttop: $porttop ($("$porttop" --version 2>/dev/null | head -1))"
+	echo "porttop: ${porttop#"$top/"} ($("$porttop" --version 2>/dev/null | head -1))"
 	echo "tools: $(ss -V 2>&1 | head -1); $(netstat -V 2>&1 | head -1);" \
 	     "lsof $(lsof -v 2>&1 | awk '/revision/ { print $2; exit }')"
 	echo "$reps repetitions per tool, alternating; medians"

@@ -380,9 +380,15 @@ size_t columns_width(const char *s)
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		size_t n;
 		int cw;
 
+		if ((unsigned char)s[i] < 0x80) {	/* the common case */
+			w++;
+			i++;
+			continue;
+		}
+		n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
 		if (n == 0) {
 			i++;
 			w++;
