@@ -43,6 +43,7 @@ static const struct option long_options[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "command", required_argument, NULL, OPT_COMMAND },
 	{ "exposed", no_argument, NULL, OPT_EXPOSED },
+	{ "all-netns", no_argument, NULL, 'N' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
 	{ "services", required_argument, NULL, OPT_SERVICES },
@@ -86,7 +87,8 @@ void cli_usage(FILE *out)
 		"      --pid PID        held by process PID\n"
 		"      --user USER      owned by USER (name or uid)\n"
 		"      --command NAME   process name or command line contains NAME\n"
-		"      --exposed        reachable beyond loopback\n"),
+		"      --exposed        reachable beyond loopback\n"
+		"  -N, --all-netns      every network namespace, not only this one\n"),
 	      out);
 	fputs(_("Other:\n"
 		"      --wait[=SECONDS] wait until something listens on the given ports\n"
@@ -180,7 +182,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 	*what = NULL;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":btu46o:d:n:hV", long_options,
+	while ((c = getopt_long(argc, argv, ":btu46No:d:n:hV", long_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -206,6 +208,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 			break;
 		case '6':
 			families |= COLLECT_V6;
+			break;
+		case 'N':
+			opts->all_netns = true;
 			break;
 		case OPT_PID:
 			if (filter_add_pid(&opts->filter, optarg, why) < 0)
@@ -303,6 +308,16 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 	if (opts->wait && !opts->nport_specs)
 		return fail(why, what, N_("--wait needs a port to wait for"),
 			    NULL);
+	if (opts->all_netns && !opts->ncolumns) {
+		/* the default columns, with the namespace before the command */
+		size_t i;
+
+		for (i = 0; i + 1 < columns_ndefault; i++)
+			opts->columns[i] = columns_default[i];
+		opts->columns[i] = COL_NETNS;
+		opts->columns[i + 1] = columns_default[i];
+		opts->ncolumns = columns_ndefault + 1;
+	}
 	opts->proto_filter = protos || families;
 	opts->collect = (protos ? protos : COLLECT_TCP | COLLECT_UDP) |
 			(families ? families : COLLECT_V4 | COLLECT_V6);

@@ -39,6 +39,7 @@ struct options {
 	const char **users;	/* --user values, names or numbers */
 	size_t nusers;
 	bool proto_filter;	/* -t -u -4 -6 narrowed the dump */
+	bool all_netns;		/* -N: every network namespace */
 	bool wait;		/* --wait */
 	double wait_seconds;	/* --wait=SECONDS; 0: no limit */
 	double delay;		/* live view refresh, seconds */

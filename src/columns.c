@@ -256,7 +256,10 @@ static int cmp_unit(const struct model *m, const struct row *a,
 static void cell_netns(struct buf *b, const struct model *m,
 		       const struct row *r)
 {
-	buf_printf(b, "%" PRIu64, r->sock->netns);
+	if (r->netns_name[0])
+		escape_text(b, r->netns_name, strlen(r->netns_name));
+	else
+		buf_printf(b, "%" PRIu64, r->sock->netns);
 }
 
 static int cmp_netns(const struct model *m, const struct row *a,
@@ -327,7 +330,8 @@ const struct column columns[COL__COUNT] = {
 	[COL_UNIT] = { "unit", N_("UNIT"),
 		       N_("systemd unit or container of the first holder"),
 		       24, false, 0, cell_unit, cmp_unit },
-	[COL_NETNS] = { "netns", N_("NETNS"), N_("network namespace inode"),
+	[COL_NETNS] = { "netns", N_("NETNS"),
+			N_("network namespace: its name, or its inode"),
 			10, true, 0, cell_netns, cmp_netns },
 	[COL_COMMAND] = { "command", N_("COMMAND"),
 			  N_("full command line of the first holder, or why none is shown"),

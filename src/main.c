@@ -129,6 +129,8 @@ static int run_once(struct source *src, struct options *opts,
 		view_query(&m, opts, stdout);
 	else
 		view_text(&m, opts, stdout);
+	if (source_notice(src))
+		warnx_("%s", source_notice(src));
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		/* a reader that went away is not an error to report */
 		if (errno != EPIPE)
@@ -216,6 +218,7 @@ int main(int argc, char **argv)
 		warnx_(_("%s; printing the table instead"), _(msg));
 		view = VIEW_TEXT;
 	}
+	source_set_oneshot(src, true);
 	status = run_once(src, &opts, view);
 out:
 	source_free(src);

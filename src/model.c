@@ -187,6 +187,25 @@ static void count_conns(struct model *m, const struct sock_vec *conns)
 	}
 }
 
+/* The unit or container (runtime:short id) a cgroup path names. */
+static void label_from_cgroup(struct row *r, const char *path)
+{
+	if (!context_from_cgroup(path, strlen(path), &r->ctx))
+		return;
+	if (r->ctx.runtime[0])
+		snprintf(r->unit, sizeof(r->unit), "%s:%.12s", r->ctx.runtime,
+			 r->ctx.id);
+	else
+		snprintf(r->unit, sizeof(r->unit), "%s", r->ctx.unit);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 		     const struct model_input *in)
 {
@@ -209,6 +228,15 @@ static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 			   in->ifname(s->ifindex, r->device, in->ifname_data) < 0))
 		snprintf(r->device, sizeof(r->device), "if%u", s->ifindex);
 	r->exposure = exposure_of(r);
+	if (in->netns_name) {
+		const char *name = in->netns_name(s->netns, in->netns_data);
+
+		if (name)
+			snprintf(r->netns_name, sizeof(r->netns_name), "%s", name);
+	}
+	if (r->nholders == 0 && in->gone &&
+	    bsearch(&s->inode, in->gone, in->ngone, sizeof(*in->gone), cmp_u32))
+		r->status = OWNER_EXITED;
 	remember_user(m, s->uid);
 	for (j = 0; j < r->nholders; j++) {
 		const struct proc_info *p = model_proc(m, &r->holders[j]);
@@ -216,15 +244,15 @@ static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 		if (!p)
 			continue;
 		remember_user(m, p->uid);
-		if (j == 0 && p->cgroup &&
-		    context_from_cgroup(p->cgroup, strlen(p->cgroup), &r->ctx)) {
-			if (r->ctx.runtime[0])
-				snprintf(r->unit, sizeof(r->unit), "%s:%.12s",
-					 r->ctx.runtime, r->ctx.id);
-			else
-				snprintf(r->unit, sizeof(r->unit), "%s",
-					 r->ctx.unit);
-		}
+		if (j == 0 && p->cgroup)
+			label_from_cgroup(r, p->cgroup);
+	}
+	/* no holder to ask: the socket's own cgroup still tells the unit */
+	if (!r->unit[0] && s->cgroup_id && in->cgroup_path) {
+		const char *path = in->cgroup_path(s->cgroup_id, in->cgroup_data);
+
+		if (path)
+			label_from_cgroup(r, path);
 	}
 }
 

@@ -34,6 +34,7 @@ struct row {
 	uint32_t conns;			/* established connections */
 	char device[IF_NAMESIZE];	/* bound device name, or "" */
 	char unit[128];			/* unit or container label, or "" */
+	char netns_name[64];		/* name of a named namespace, or "" */
 	struct context ctx;		/* from the first holder's cgroup */
 };
 
@@ -67,6 +68,15 @@ struct model_input {
 	const struct filter *filter;	/* may be NULL */
 	model_ifname_fn ifname;		/* may be NULL */
 	void *ifname_data;
+	/* the path of a cgroup v2 id, for sockets without a visible holder */
+	const char *(*cgroup_path)(uint64_t id, void *data);
+	void *cgroup_data;
+	const uint32_t *gone;		/* sorted inodes absent from a dump
+					 * after the owner scan */
+	size_t ngone;
+	/* the name of a namespace inode, or NULL */
+	const char *(*netns_name)(uint64_t inode, void *data);
+	void *netns_data;
 };
 
 void model_init(struct model *m);

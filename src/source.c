@@ -10,8 +10,11 @@
 #include <unistd.h>
 #include <netinet/in.h>
 
+#include "cgroupmap.h"
 #include "collector.h"
+#include "buf.h"
 #include "diag.h"
+#include "netns.h"
 #include "nls.h"
 #include "xalloc.h"
 
@@ -25,9 +28,15 @@ struct source {
 	char *replay;			/* the --replay file */
 	size_t replay_len;
 	bool need_conns;
+	bool oneshot;			/* make one dump as complete as can be */
+	struct cgroup_map *cgroups;	/* NULL without a cgroup2 mount */
+	struct netns_list netns;	/* with --all-netns: the last list */
 	char warning[512];
+	char notice[1024];
 	char error[512];
 };
+
+#define UNION_DUMPS_MAX 5
 
 static int read_file(const char *path, char **out, size_t *len)
 {
@@ -93,7 +102,9 @@ static void load_registry(struct source *src)
 	else
 		return;
 	rc = registry_load(src->registry, user);
-	if (rc < 0 && rc != -ENOENT && !src->warning[0])
+	/* no file, or one in a home that is not ours (sudo): not a problem */
+	if (rc < 0 && rc != -ENOENT && rc != -ENOTDIR && rc != -EACCES &&
+	    !src->warning[0])
 		snprintf(src->warning, sizeof(src->warning),
 			 _("cannot read services file %s: %s"), user,
 			 strerror(-rc));
@@ -136,6 +147,7 @@ struct source *source_new(const struct options *opts, char *err,
 		goto out_fail;
 	}
 	load_registry(src);
+	src->cgroups = cgroup_map_new("/proc/self/mountinfo");
 	return src;
 
 out_fail:
@@ -155,6 +167,8 @@ void source_free(struct source *src)
 	collector_free(src->collector);
 	owners_free(src->owners);
 	registry_free(src->registry);
+	cgroup_map_free(src->cgroups);
+	netns_list_release(&src->netns);
 	free(src->replay);
 	free(src);
 }
@@ -172,6 +186,16 @@ const char *source_warning(const struct source *src)
 const char *source_error(const struct source *src)
 {
 	return src->error;
+}
+
+const char *source_notice(const struct source *src)
+{
+	return src->notice[0] ? src->notice : NULL;
+}
+
+void source_set_oneshot(struct source *src, bool oneshot)
+{
+	src->oneshot = oneshot;
 }
 
 static const char *proto_name(int proto)
@@ -205,6 +229,163 @@ static int dump(struct source *src, unsigned what, struct sock_vec *out)
 			 strerror(-rc));
 	}
 	return rc;
+}
+
+/* --all-netns: dump every namespace we can enter; name the others. */
+static int dump_namespaces(struct source *src, unsigned what,
+			   struct sock_vec *out)
+{
+	struct buf b;
+	size_t i, failed = 0;
+	int rc, first_err = 0;
+
+	netns_list_release(&src->netns);
+	rc = netns_list_all(&src->netns, src->opts->proc_root, "/run/netns");
+	if (rc < 0) {
+		snprintf(src->error, sizeof(src->error), _("cannot read %s: %s"),
+			 src->opts->proc_root, strerror(-rc));
+		return rc;
+	}
+	buf_init(&b);
+	for (i = 0; i < src->netns.n; i++) {
+		const struct netns_entry *e = &src->netns.v[i];
+		struct collector *c = e->fd >= 0 ? collector_new(e->fd) : NULL;
+		int err = e->fd >= 0 ? -errno : e->err;
+
+		if (c) {
+			err = collector_dump(c, what, out);
+			collector_free(c);
+		}
+		if (c && err == 0)
+			continue;
+		if (!first_err)
+			first_err = err;
+		if (failed++ < 8)
+			buf_printf(&b, "%s%llu", failed > 1 ? ", " : "",
+				   (unsigned long long)e->inode);
+	}
+	if (failed)
+		snprintf(src->notice, sizeof(src->notice),
+			 ngettext("cannot inspect %zu network namespace (%s): %s",
+				  "cannot inspect %zu network namespaces (%s): %s",
+				  failed),
+			 failed, b.p, strerror(-first_err));
+	else if (src->netns.unreadable && geteuid() != 0)
+		snprintf(src->notice, sizeof(src->notice),
+			 ngettext("the network namespace of %zu process is not visible: run as root",
+				  "the network namespaces of %zu processes are not visible: run as root",
+				  src->netns.unreadable),
+			 src->netns.unreadable);
+	buf_release(&b);
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The sorted inodes of v; caller frees. */
+static uint32_t *sorted_inodes(const struct sock_vec *v)
+{
+	uint32_t *ino = xmalloc((v->n ? v->n : 1) * sizeof(*ino));
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		ino[i] = v->v[i].inode;
+	if (v->n > 1)
+		qsort(ino, v->n, sizeof(*ino), cmp_u32);
+	return ino;
+}
+
+static int dump_any(struct source *src, unsigned what, struct sock_vec *out)
+{
+	if (src->opts->all_netns && !src->replay)
+		return dump_namespaces(src, what, out);
+	return dump(src, what, out);
+}
+
+/* A dump is not a snapshot: under churn a stable socket can be skipped.
+ * Dump again and keep the union until a dump brings nothing new. */
+static int dump_union(struct source *src, unsigned what, struct sock_vec *out)
+{
+	int rc = dump_any(src, what, out), round;
+
+	for (round = 1; rc == 0 && round < UNION_DUMPS_MAX && !src->replay;
+	     round++) {
+		struct sock_vec more = { 0 };
+		uint32_t *have;
+		size_t i, added = 0, n = out->n;
+
+		rc = dump_any(src, what, &more);
+		if (rc < 0)
+			break;
+		have = sorted_inodes(out);
+		for (i = 0; i < more.n; i++) {
+			if (bsearch(&more.v[i].inode, have, n, sizeof(*have),
+				    cmp_u32))
+				continue;
+			sock_vec_push(out, &more.v[i]);
+			added++;
+		}
+		free(have);
+		sock_vec_release(&more);
+		if (!added)
+			break;
+	}
+	return rc;
+}
+
+/* Sockets without a holder whose holder may have exited during the scan:
+ * those a new dump no longer shows. Returns a sorted array (caller
+ * frees) and its length in *n. */
+static uint32_t *find_gone(struct source *src, const struct sock_vec *socks,
+			   size_t *n)
+{
+	struct sock_vec again = { 0 };
+	uint32_t *now, *gone = NULL;
+	const struct holder *h;
+	size_t i;
+
+	*n = 0;
+	if (!owners_stats(src->owners)->vanished || src->replay)
+		return NULL;
+	for (i = 0; i < socks->n; i++)
+		if (!owners_lookup(src->owners, socks->v[i].inode, &h))
+			break;
+	if (i == socks->n || dump_any(src, src->opts->collect, &again) < 0) {
+		sock_vec_release(&again);
+		return NULL;
+	}
+	now = sorted_inodes(&again);
+	for (i = 0; i < socks->n; i++) {
+		uint32_t ino = socks->v[i].inode;
+
+		if (owners_lookup(src->owners, ino, &h) ||
+		    bsearch(&ino, now, again.n, sizeof(*now), cmp_u32))
+			continue;
+		gone = xrealloc(gone, (*n + 1) * sizeof(*gone));
+		gone[(*n)++] = ino;
+	}
+	free(now);
+	sock_vec_release(&again);
+	if (*n > 1)
+		qsort(gone, *n, sizeof(*gone), cmp_u32);
+	return gone;
+}
+
+static const char *cgroup_cb(uint64_t id, void *data)
+{
+	return cgroup_map_path(data, id);
+}
+
+static const char *netns_name_cb(uint64_t inode, void *data)
+{
+	const struct netns_entry *e = netns_find(data, inode);
+
+	return e && e->name[0] ? e->name : NULL;
 }
 
 static int record_start(struct source *src, int *fd)
@@ -250,14 +431,18 @@ int source_refresh(struct source *src, const struct filter *f,
 {
 	struct sock_vec socks = { 0 }, conns = { 0 };
 	struct model_input in;
-	uint32_t *inodes;
-	size_t i, n = 0;
+	uint32_t *inodes, *gone;
+	size_t i, n = 0, ngone = 0;
 	int rc, fd;
 
+	src->notice[0] = '\0';
 	rc = record_start(src, &fd);
 	if (rc < 0)
 		return rc;
-	rc = dump(src, src->opts->collect, &socks);
+	if (src->oneshot)
+		rc = dump_union(src, src->opts->collect, &socks);
+	else
+		rc = dump_any(src, src->opts->collect, &socks);
 	if (rc == 0)
 		rc = record_stop(src, fd);
 	else
@@ -266,10 +451,9 @@ int source_refresh(struct source *src, const struct filter *f,
 		goto out;
 	if (src->need_conns && src->collector &&
 	    (src->opts->collect & COLLECT_TCP)) {
-		rc = collector_dump(src->collector,
-				    (src->opts->collect & ~COLLECT_UDP) |
-					    COLLECT_ESTABLISHED,
-				    &conns);
+		rc = dump_any(src, (src->opts->collect & ~COLLECT_UDP) |
+					   COLLECT_ESTABLISHED,
+			      &conns);
 		if (rc < 0) {
 			snprintf(src->error, sizeof(src->error),
 				 _("cannot list tcp connections: %s"),
@@ -292,7 +476,18 @@ int source_refresh(struct source *src, const struct filter *f,
 		goto out;
 	}
 
+	gone = src->oneshot ? find_gone(src, &socks, &ngone) : NULL;
 	memset(&in, 0, sizeof(in));
+	in.gone = gone;
+	in.ngone = ngone;
+	if (src->cgroups) {
+		in.cgroup_path = cgroup_cb;
+		in.cgroup_data = src->cgroups;
+	}
+	if (src->opts->all_netns) {
+		in.netns_name = netns_name_cb;
+		in.netns_data = &src->netns;
+	}
 	in.socks = &socks;
 	in.conns = src->need_conns ? &conns : NULL;
 	in.owners = src->owners;
@@ -301,6 +496,7 @@ int source_refresh(struct source *src, const struct filter *f,
 	in.ifname = ifname_cb;
 	in.ifname_data = src->collector;
 	model_build(m, &in);
+	free(gone);
 out:
 	sock_vec_release(&socks);
 	sock_vec_release(&conns);

@@ -2,6 +2,7 @@
 #ifndef PORTTOP_SOURCE_H
 #define PORTTOP_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cli.h"
@@ -30,6 +31,15 @@ int source_refresh(struct source *src, const struct filter *f,
 /* Dump the listeners only, without owners: true if any passes the port
  * criteria of f. For --wait. Returns 1, 0, or -errno. */
 int source_any_listener(struct source *src, const struct filter *f);
+
+/* A warning of the last refresh that did not stop it (namespaces that
+ * could not be entered), or NULL; borrowed. */
+const char *source_notice(const struct source *src);
+
+/* One-shot mode: repeat the dump until it brings nothing new (a dump is
+ * not a snapshot) and tell holders that exited during the scan. The live
+ * view leaves it off and relies on two consecutive absences instead. */
+void source_set_oneshot(struct source *src, bool oneshot);
 
 /* The message of the last failed refresh (formatted, borrowed). */
 const char *source_error(const struct source *src);

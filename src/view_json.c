@@ -98,8 +98,12 @@ static void add_row(struct buf *b, const struct model *m, const struct row *r)
 		      ",\"uid\":%" PRIu32 ",",
 		   s->inode, s->cookie, s->uid);
 	add_user(b, m, s->uid);
-	buf_printf(b, ",\"netns\":%" PRIu64 ",\"cgroup_id\":%" PRIu64 ",",
-		   s->netns, s->cgroup_id);
+	buf_printf(b, ",\"netns\":%" PRIu64 ",", s->netns);
+	if (r->netns_name[0])
+		add_str(b, "netns_name", r->netns_name, strlen(r->netns_name));
+	else
+		buf_adds(b, "\"netns_name\":null");
+	buf_printf(b, ",\"cgroup_id\":%" PRIu64 ",", s->cgroup_id);
 	if (r->service)
 		add_str(b, "service", r->service->name,
 			strlen(r->service->name));

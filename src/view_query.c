@@ -11,12 +11,12 @@
 #include "escape.h"
 #include "nls.h"
 
-static void line(FILE *out, const char *label, const char *value)
+static void line(struct buf *out, const char *label, const char *value)
 {
-	fprintf(out, "  %-12s %s\n", label, value);
+	buf_printf(out, "  %-12s %s\n", label, value);
 }
 
-static void put_holder(FILE *out, struct buf *b, const struct model *m,
+static void put_holder(struct buf *out, struct buf *b, const struct model *m,
 		       const struct holder *h)
 {
 	const struct proc_info *p = model_proc(m, h);
@@ -78,18 +78,20 @@ static const char *exposure_text(enum exposure e)
 	return "";
 }
 
-static void put_card(FILE *out, struct buf *b, const struct model *m,
-		     const struct row *r)
+void view_card(struct buf *out, const struct model *m, const struct row *r)
 {
 	const struct sock_rec *s = r->sock;
+	struct buf scratch, *b = &scratch;
 	uint16_t lo, hi;
 	size_t i;
+
+	buf_init(&scratch);
 
 	buf_reset(b);
 	buf_printf(b, "%s ", view_proto(r));
 	columns[COL_ADDRESS].cell(b, m, r);
 	buf_printf(b, " %s %u", _("port"), s->port);
-	fprintf(out, "%s\n", b->p);
+	buf_printf(out, "%s\n", b->p);
 
 	buf_reset(b);
 	if (r->service) {
@@ -134,6 +136,7 @@ static void put_card(FILE *out, struct buf *b, const struct model *m,
 		line(out, _("holder"), view_status_text(r->status));
 	for (i = 0; i < r->nholders; i++)
 		put_holder(out, b, m, &r->holders[i]);
+	buf_release(&scratch);
 }
 
 int view_query(const struct model *m, const struct options *opts, FILE *out)
@@ -145,7 +148,9 @@ int view_query(const struct model *m, const struct options *opts, FILE *out)
 	for (i = 0; i < m->nrows; i++) {
 		if (i)
 			fputc('\n', out);
-		put_card(out, &b, m, &m->rows[i]);
+		buf_reset(&b);
+		view_card(&b, m, &m->rows[i]);
+		fputs(b.p ? b.p : "", out);
 	}
 	buf_release(&b);
 	return 0;

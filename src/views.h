@@ -38,6 +38,9 @@ void view_list_columns(FILE *out);
  * holder (the answer to "who owns port N?"). */
 int view_query(const struct model *m, const struct options *opts, FILE *out);
 
+/* Append the card of row r (what view_query() prints for it) to out. */
+void view_card(struct buf *out, const struct model *m, const struct row *r);
+
 /* Translated text for why a row has no owner. */
 const char *view_status_text(enum owner_status st);
 

@@ -1,0 +1,94 @@
+/* track.h - which listeners appeared or went away across refreshes */
+#ifndef PORTTOP_TRACK_H
+#define PORTTOP_TRACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* A listener's identity across dumps. */
+struct track_key {
+	uint64_t netns;
+	uint32_t inode;
+};
+
+/* One listener of a dump, as given to track_update(). */
+struct track_item {
+	struct track_key key;
+	unsigned tag;		/* the caller's bits, kept with the entry */
+	const char *snap;	/* what to show once it is gone; copied */
+	const char *label;	/* its name in the event log; copied */
+};
+
+struct track_entry {
+	struct track_key key;
+	unsigned tag;
+	char *snap;		/* owned */
+	char *label;		/* owned */
+	bool appeared;		/* came after the first dump */
+	double since;		/* when it appeared (caller's clock) */
+	double gone_at;		/* when it was declared gone */
+	unsigned misses;	/* consecutive dumps without it */
+};
+
+enum track_kind {
+	TRACK_APPEARED,
+	TRACK_GONE,
+};
+
+struct track_event {
+	time_t when;		/* wall clock */
+	enum track_kind kind;
+	char *label;		/* owned */
+};
+
+#define TRACK_EVENTS_MAX 256
+
+struct track {
+	struct track_entry *v;	/* sorted by key, owned */
+	size_t n, cap;
+	struct track_event ev[TRACK_EVENTS_MAX];	/* a ring */
+	size_t nev, evhead;	/* count, and the slot of the next event */
+	double hold;		/* seconds a change stays marked */
+	bool primed;		/* a first dump was seen */
+	bool *seen;		/* scratch, owned */
+	size_t cap_seen;
+};
+
+/* A listener absent from this many consecutive dumps is gone: netlink
+ * dumps are not snapshots, one miss proves nothing. */
+#define TRACK_MISSES_GONE 2
+
+void track_init(struct track *t, double hold);
+void track_release(struct track *t);
+
+/* Record the listeners of one dump taken at now (seconds, monotonic) and
+ * wall: new keys appear (not on the first dump), keys absent from
+ * TRACK_MISSES_GONE dumps in a row go, and gone ones older than the hold
+ * time are dropped. Pointers to entries are invalid afterwards. */
+void track_update(struct track *t, const struct track_item *items, size_t n,
+		  double now, time_t wall);
+
+/* Drop gone entries held longer than the hold time. True if any went. */
+bool track_expire(struct track *t, double now);
+
+/* The entry of key, or NULL; borrowed until the next update or expiry. */
+const struct track_entry *track_find(const struct track *t,
+				     struct track_key key);
+
+/* True while entry e is marked new (appeared less than hold ago). */
+bool track_is_new(const struct track *t, const struct track_entry *e,
+		  double now);
+
+/* True once entry e is gone (it stays until it expires). */
+bool track_is_gone(const struct track_entry *e);
+
+/* The number of events kept, and event i (0 is the newest); borrowed. */
+size_t track_nevents(const struct track *t);
+const struct track_event *track_event(const struct track *t, size_t i);
+
+/* Order of keys, for sorting and searching (-1, 0, 1). */
+int track_key_cmp(struct track_key a, struct track_key b);
+
+#endif

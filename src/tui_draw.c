@@ -1,0 +1,396 @@
+/* tui_draw.c - the live view's screen: title, table, other screens, status */
+#include "config.h"
+#include "tui_priv.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <curses.h>
+#include <netinet/in.h>
+
+#include "escape.h"
+#include "nls.h"
+#include "tui_layout.h"
+#include "views.h"
+
+/* Put escaped text s on line y from column x, cut at the screen's edge;
+ * fill: pad to the edge (for bars and the selection). */
+static void put(struct tui *t, int y, int x, const char *s, attr_t attr,
+		bool fill)
+{
+	size_t room;
+
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS)
+		return;
+	room = (size_t)(COLS - x);
+	buf_reset(&t->line);
+	if (fill || columns_width(s) > room)
+		tui_fit(&t->line, s, strlen(s), room, false);
+	else
+		buf_adds(&t->line, s);
+	attrset(attr);
+	mvaddstr(y, x, t->line.p ? t->line.p : "");
+	attrset(A_NORMAL);
+}
+
+static attr_t pair(const struct tui *t, int p)
+{
+	return t->color ? COLOR_PAIR(p) : A_NORMAL;
+}
+
+static void draw_title(struct tui *t, int y)
+{
+	struct buf *b = &t->scratch;
+	size_t i, ntcp = 0, nudp = 0, nexp = 0;
+
+	for (i = 0; i < t->m.nrows; i++) {
+		const struct row *r = &t->m.rows[i];
+
+		if (r->sock->proto == IPPROTO_TCP)
+			ntcp++;
+		else
+			nudp++;
+		if (r->exposure != EXPOSE_LOOPBACK)
+			nexp++;
+	}
+	buf_reset(b);
+	buf_printf(b, "porttop  %s", t->host);
+	if (t->m.netns)
+		buf_printf(b, "  netns %llu", (unsigned long long)t->m.netns);
+	buf_adds(b, "  ");
+	buf_printf(b, _("TCP %zu"), ntcp);
+	buf_adds(b, "  ");
+	buf_printf(b, _("UDP %zu"), nudp);
+	buf_adds(b, "  ");
+	buf_printf(b, _("exposed %zu"), nexp);
+	if (t->m.hidden_owners) {
+		buf_adds(b, "  ");
+		buf_printf(b, _("owners hidden %zu (run as root)"),
+			   t->m.hidden_owners);
+	}
+	buf_adds(b, "  ");
+	buf_printf(b, _("every %.1fs"), t->delay);
+	if (t->paused) {
+		buf_adds(b, "  ");
+		buf_adds(b, _("PAUSED"));
+	}
+	if (t->frozen) {
+		buf_adds(b, "  ");
+		buf_adds(b, _("FROZEN"));
+	}
+	put(t, y, 0, b->p, A_BOLD | pair(t, TUI_PAIR_TITLE), true);
+}
+
+static void draw_info(struct tui *t, int y)
+{
+	struct buf *b = &t->scratch;
+
+	buf_reset(b);
+	buf_printf(b, _("sort: %s"),
+		   _(columns[t->sort_col].header));
+	if (t->reverse)
+		buf_printf(b, " %s", _("(reversed)"));
+	if (t->filter_text[0]) {
+		buf_adds(b, "  ");
+		buf_adds(b, _("filter: "));
+		escape_text(b, t->filter_text, strlen(t->filter_text));
+	}
+	if (t->search[0]) {
+		buf_adds(b, "  ");
+		buf_adds(b, _("search: "));
+		escape_text(b, t->search, strlen(t->search));
+	}
+	if (!t->tcp)
+		buf_printf(b, "  %s", _("[no TCP]"));
+	if (!t->udp)
+		buf_printf(b, "  %s", _("[no UDP]"));
+	if (!t->ipv4)
+		buf_printf(b, "  %s", _("[no IPv4]"));
+	if (!t->ipv6)
+		buf_printf(b, "  %s", _("[no IPv6]"));
+	if (t->exposed)
+		buf_printf(b, "  %s", _("[exposed only]"));
+	put(t, y, 0, b->p, A_NORMAL, false);
+}
+
+static size_t flex_column(const struct tui *t)
+{
+	size_t j;
+
+	for (j = 0; j < t->ncols; j++)
+		if (columns[t->ids[j]].max == 0)
+			return j;
+	return t->ncols;
+}
+
+/* One table line: the mark, then the cells in their widths. */
+static void put_cells(struct tui *t, char mark, const char *cells,
+		      const size_t *width, bool header)
+{
+	const char *c = cells;
+	bool first = true;
+	size_t j;
+
+	buf_reset(&t->scratch);
+	buf_addc(&t->scratch, mark);
+	for (j = 0; j < t->ncols; j++) {
+		const struct column *col = &columns[t->ids[j]];
+		const char *s = header ? _(col->header) : c ? c : "";
+		const char *end = header ? NULL : c ? strchr(c, TUI_SEP) : NULL;
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+
+		if (!header)
+			c = end ? end + 1 : NULL;
+		if (!width[j])
+			continue;
+		if (!first)
+			buf_addc(&t->scratch, ' ');
+		first = false;
+		tui_fit(&t->scratch, s, len, width[j], col->right);
+	}
+}
+
+static void draw_table(struct tui *t, int y, int h, double now)
+{
+	size_t width[COLUMNS_MAX], i, page;
+
+	t->page = 0;
+	if (h <= 0)
+		return;
+	tui_layout(t->want, t->ncols, flex_column(t),
+		   COLS > 1 ? (size_t)COLS - 1 : 0, width);
+	put_cells(t, ' ', NULL, width, true);
+	/* not plain reverse video: that is the selection */
+	put(t, y, 0, t->scratch.p,
+	    t->color ? pair(t, TUI_PAIR_HEADER) : A_REVERSE | A_BOLD, true);
+	y++;
+	h--;
+	page = h > 0 ? (size_t)h : 0;
+	t->table_y = y;
+	t->page = page;
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (page && t->sel >= t->top + page)
+		t->top = t->sel - page + 1;
+	if (t->top + page > t->nlist)
+		t->top = t->nlist > page ? t->nlist - page : 0;
+	if (!t->nlist && page) {
+		put(t, y, 1, t->m.nrows ? _("no listener matches") :
+			  _("no listener"), A_NORMAL, false);
+		return;
+	}
+	for (i = 0; i < page && t->top + i < t->nlist; i++) {
+		const struct tui_item *it = &t->list[t->top + i];
+		const struct track_entry *e = track_find(&t->track, it->key);
+		bool fresh = e && !it->gone && track_is_new(&t->track, e, now);
+		attr_t attr = A_NORMAL;
+
+		if (fresh)
+			attr = A_BOLD | pair(t, TUI_PAIR_NEW);
+		else if (it->gone)
+			attr = t->color ? pair(t, TUI_PAIR_GONE) : A_DIM;
+		if (t->top + i == t->sel)
+			attr |= A_REVERSE;
+		put_cells(t, it->gone ? '-' : fresh ? '+' : ' ', it->cells,
+			  width, false);
+		put(t, y + (int)i, 0, t->scratch.p, attr, true);
+	}
+}
+
+/* Text of many lines, scrolled. */
+static void draw_text(struct tui *t, int y, int h, const char *text)
+{
+	size_t n = 0, i = 0;
+	const char *p;
+
+	t->page = h > 0 ? (size_t)h : 0;
+	if (h <= 0)
+		return;
+	for (p = text; *p; p++)
+		if (*p == '\n')
+			n++;
+	if (p > text && p[-1] != '\n')
+		n++;
+	if (t->scroll + (size_t)h > n)
+		t->scroll = n > (size_t)h ? n - (size_t)h : 0;
+	p = text;
+	while (*p && i < t->scroll + (size_t)h) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (i >= t->scroll) {
+			struct buf one;
+
+			buf_init(&one);
+			buf_add(&one, p, len);
+			put(t, y + (int)(i - t->scroll), 0, one.p ? one.p : "",
+			    A_NORMAL, false);
+			buf_release(&one);
+		}
+		i++;
+		p = nl ? nl + 1 : p + len;
+	}
+}
+
+static const struct row *selected_row(const struct tui *t)
+{
+	return t->nlist ? t->list[t->sel].row : NULL;
+}
+
+static void draw_details(struct tui *t, int y, int h, struct buf *text)
+{
+	const struct row *r = selected_row(t);
+
+	put(t, y, 0, _("details"), A_REVERSE, true);
+	if (r) {
+		view_card(text, &t->m, r);
+	} else if (t->nlist) {
+		const char *c;
+
+		buf_adds(text, _("this listener went away; it was:"));
+		buf_adds(text, "\n  ");
+		for (c = t->list[t->sel].cells; *c; c++)
+			buf_addc(text, *c == TUI_SEP ? ' ' : *c);
+		buf_addc(text, '\n');
+	}
+	draw_text(t, y + 1, h - 1, text->p ? text->p : "");
+}
+
+static void draw_events(struct tui *t, int y, int h, struct buf *text)
+{
+	size_t i, n = track_nevents(&t->track);
+
+	put(t, y, 0, _("events (newest first)"), A_REVERSE, true);
+	if (!n)
+		buf_printf(text, "%s\n",
+			   _("no listener appeared or went away yet"));
+	for (i = 0; i < n; i++) {
+		const struct track_event *ev = track_event(&t->track, i);
+		char when[32];
+		struct tm tm;
+
+		strftime(when, sizeof(when), "%H:%M:%S",
+			 localtime_r(&ev->when, &tm));
+		buf_printf(text, "%s  %c %-9s %s\n", when,
+			   ev->kind == TRACK_APPEARED ? '+' : '-',
+			   ev->kind == TRACK_APPEARED ? _("appeared")
+						      : _("gone"),
+			   ev->label);
+	}
+	draw_text(t, y + 1, h - 1, text->p ? text->p : "");
+}
+
+static void draw_help(struct tui *t, int y, int h, struct buf *text)
+{
+	size_t i;
+
+	put(t, y, 0, _("keys"), A_REVERSE, true);
+	for (i = 0; i < tui_nkeys; i++)
+		if (tui_keys[i].name)
+			buf_printf(text, "  %-8s %s\n", tui_keys[i].name,
+				   _(tui_keys[i].help));
+	buf_printf(text, "\n  %s\n  %s\n  %s\n",
+		   _("details, events, help: arrows scroll; Esc, q or Enter go back"),
+		   _("a '+' marks a listener that just appeared, a '-' one that went away"),
+		   _("the mouse selects a line; the wheel scrolls"));
+	draw_text(t, y + 1, h - 1, text->p ? text->p : "");
+}
+
+static void draw_sort(struct tui *t, int y, int h)
+{
+	size_t i, top, rows;
+
+	put(t, y, 0, _("sort by (Enter: choose, Esc: back)"), A_REVERSE, true);
+	y++;
+	h--;
+	t->page = h > 0 ? (size_t)h : 0;
+	if (h <= 0)
+		return;
+	rows = (size_t)h;
+	top = t->scroll >= rows ? t->scroll - rows + 1 : 0;
+	for (i = 0; i < rows && top + i < COL__COUNT; i++) {
+		const struct column *c = &columns[top + i];
+
+		buf_reset(&t->scratch);
+		buf_printf(&t->scratch, "%c %-10s %s",
+			   (int)(top + i) == t->sort_col ? '*' : ' ',
+			   _(c->header), _(c->desc));
+		put(t, y + (int)i, 0, t->scratch.p,
+		    top + i == t->scroll ? A_REVERSE : A_NORMAL, true);
+	}
+}
+
+static void draw_status(struct tui *t, int y, double now)
+{
+	struct buf *b = &t->scratch;
+	attr_t attr = A_REVERSE;
+
+	buf_reset(b);
+	switch (t->prompt) {
+	case TUI_PROMPT_SEARCH:
+	case TUI_PROMPT_FILTER:
+	case TUI_PROMPT_DELAY:
+		buf_adds(b, t->prompt == TUI_PROMPT_SEARCH ? _("search: ")
+			 : t->prompt == TUI_PROMPT_FILTER ? _("filter: ")
+			 : _("refresh every (seconds): "));
+		escape_text(b, t->input, strlen(t->input));
+		buf_addc(b, '_');
+		attr = A_BOLD;
+		break;
+	case TUI_PROMPT_KILL:
+		buf_printf(b, _("send SIGTERM to %s (pid %d)? [y/N]"),
+			   t->kill_name, t->kill_pid);
+		attr = A_BOLD | pair(t, TUI_PAIR_WARN);
+		break;
+	case TUI_PROMPT_NONE:
+		if (t->msg[0] && now < t->msg_until) {
+			buf_adds(b, t->msg);
+			attr = A_BOLD | pair(t, TUI_PAIR_WARN);
+		} else if (t->mode == TUI_MODE_TABLE) {
+			buf_adds(b, _("q quit  ? help  / search  f filter  s sort  p pause  o freeze  e events  Enter details  k kill"));
+		} else {
+			buf_adds(b, _("Esc back  arrows scroll"));
+		}
+		break;
+	}
+	put(t, y, 0, b->p, attr, true);
+}
+
+void tui_draw(struct tui *t)
+{
+	double now = tui_now();
+	struct buf text;
+	int y = 0, h;
+
+	erase();
+	if (LINES <= 0 || COLS <= 0) {
+		refresh();
+		return;
+	}
+	buf_init(&text);
+	draw_title(t, y++);
+	if (LINES >= 8)
+		draw_info(t, y++);
+	h = LINES - y - 1;
+	switch (t->mode) {
+	case TUI_MODE_TABLE:
+		draw_table(t, y, h, now);
+		break;
+	case TUI_MODE_DETAILS:
+		draw_details(t, y, h, &text);
+		break;
+	case TUI_MODE_EVENTS:
+		draw_events(t, y, h, &text);
+		break;
+	case TUI_MODE_HELP:
+		draw_help(t, y, h, &text);
+		break;
+	case TUI_MODE_SORT:
+		draw_sort(t, y, h);
+		break;
+	}
+	if (LINES >= 2)
+		draw_status(t, LINES - 1, now);
+	buf_release(&text);
+	refresh();
+}

@@ -1,0 +1,121 @@
+/* tui_priv.h - the state of the live view, shared by tui.c (session, keys)
+ * and tui_draw.c (drawing) */
+#ifndef PORTTOP_TUI_PRIV_H
+#define PORTTOP_TUI_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "columns.h"
+#include "model.h"
+#include "source.h"
+#include "track.h"
+
+/* Bits of a listener kept with its track entry, to filter it once gone. */
+#define TUI_TAG_TCP 0x1u
+#define TUI_TAG_UDP 0x2u
+#define TUI_TAG_V4 0x4u
+#define TUI_TAG_V6 0x8u
+#define TUI_TAG_EXPOSED 0x10u
+
+/* Cells of a line are joined by this byte: escaped text never holds it. */
+#define TUI_SEP '\x1f'
+
+/* One line of the table: a listener of the model, or one that is gone. */
+struct tui_item {
+	const struct row *row;		/* NULL once it is not in the model */
+	struct track_key key;
+	const char *cells;		/* TUI_SEP-joined; borrowed */
+	bool gone;			/* absent from two dumps in a row */
+};
+
+enum tui_mode {
+	TUI_MODE_TABLE,
+	TUI_MODE_DETAILS,
+	TUI_MODE_EVENTS,
+	TUI_MODE_HELP,
+	TUI_MODE_SORT,
+};
+
+enum tui_prompt {
+	TUI_PROMPT_NONE,
+	TUI_PROMPT_SEARCH,
+	TUI_PROMPT_FILTER,
+	TUI_PROMPT_DELAY,
+	TUI_PROMPT_KILL,
+};
+
+#define TUI_TEXT_MAX 128
+
+struct tui {
+	const struct options *opts;	/* borrowed */
+	struct source *src;		/* borrowed */
+	struct model m;
+	struct track track;
+	const enum col_id *ids;		/* the columns shown */
+	size_t ncols;
+
+	struct buf cells;		/* cells of every row, NUL-separated */
+	size_t *cell_off;		/* per model row, into cells */
+	struct buf labels;		/* event-log labels, NUL-separated */
+	size_t *label_off;
+	size_t cap_off;
+	struct track_item *titems;
+	size_t cap_titems;
+
+	struct tui_item *list;		/* what the table shows, in order */
+	size_t nlist, cap_list;
+	struct track_key *order;	/* the order of the last list */
+	size_t norder, cap_order;
+	size_t want[COLUMNS_MAX];	/* widths the cells ask for */
+
+	size_t sel;			/* selected line of list */
+	size_t top;			/* first line shown */
+	struct track_key sel_key;
+	size_t scroll;			/* of the details, events, help */
+	size_t page;			/* table lines on screen */
+	int table_y;			/* screen line of the first one */
+	enum tui_mode mode;
+	enum tui_prompt prompt;
+	char input[TUI_TEXT_MAX];	/* what the prompt holds */
+	char search[TUI_TEXT_MAX];
+	char filter_text[TUI_TEXT_MAX];
+	bool tcp, udp, ipv4, ipv6, exposed;
+	int sort_col;			/* enum col_id, or -1: default order */
+	bool reverse;
+	bool paused, frozen;
+	double delay;			/* seconds between refreshes */
+	double next_refresh;		/* monotonic seconds */
+	long refreshes;
+	bool color;
+	bool refresh_failed;
+
+	char msg[256];			/* escaped note for the status line */
+	double msg_until;
+	int kill_pid;			/* target of the kill prompt */
+	unsigned long long kill_start;
+	char kill_name[160];		/* escaped */
+
+	char host[256];			/* escaped */
+	struct buf line;		/* scratch for drawing */
+	struct buf scratch;
+};
+
+/* Monotonic seconds. */
+double tui_now(void);
+
+/* Draw the whole screen for the current state. */
+void tui_draw(struct tui *t);
+
+/* Colour pairs. */
+enum {
+	TUI_PAIR_NEW = 1,
+	TUI_PAIR_GONE,
+	TUI_PAIR_TITLE,
+	TUI_PAIR_WARN,
+	TUI_PAIR_HEADER,
+};
+
+#endif

@@ -1,0 +1,161 @@
+#!/bin/sh
+# owners.sh - who really owns it: every namespace, the unprivileged view,
+# units and containers from cgroups, and attribution under churn
+. "$srcdir/tests/lib.sh"
+
+if [ "$1" != --inner ]; then
+	command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
+	[ "$(id -u)" = 0 ] || skip_all "needs root (namespaces, cgroups, another user)"
+	netns_or_skip
+	in_netns sh "$0" --inner
+	exit $?
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-owners.XXXXXX") || exit 99
+ns=porttop-test-$$
+cg=
+cleanup() {
+	exec 3>&- 4>&-
+	[ -n "${churn:-}" ] && kill "$churn" 2>/dev/null
+	if [ -n "$cg" ]; then
+		for d in "$cg"/*/; do
+			[ -d "$d" ] || continue
+			cat "$d/cgroup.procs" 2>/dev/null | while read -r p; do
+				echo "$p" >"$cgroot/cgroup.procs" 2>/dev/null
+			done
+			rmdir "$d" 2>/dev/null
+		done
+		rmdir "$cg" 2>/dev/null
+	fi
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	wait
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_ready() {
+	n=0
+	until grep -q '^ready' "$1" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -gt 100 ] && { echo "Bail out! listen-helper did not start"; exit 1; }
+		sleep 0.05
+	done
+}
+
+mkfifo "$work/in1"
+"$HELPER" -n rootsvc tcp/127.0.0.1/0 udp/0.0.0.0/0 <"$work/in1" >"$work/h1" &
+exec 3>"$work/in1"
+wait_ready "$work/h1"
+pid1=$(awk '/^holder/ {print $2}' "$work/h1")
+port1=$(awk '/^sock tcp/ {print $4}' "$work/h1")
+
+# --- the unprivileged view: rows still listed, the reason, the hint
+if command -v setpriv >/dev/null 2>&1; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PORTTOP" --json >"$work/nobody.json" 2>"$work/nobody.err"
+	ok $? "porttop runs as nobody"
+	n=$(jq length "$work/nobody.json")
+	[ "$n" -eq 2 ]; ok $? "as nobody, both sockets are still listed ($n)"
+	jq -e 'all(.[]; .owner_status == "permission" and (.owners | length) == 0)' \
+		"$work/nobody.json" >/dev/null
+	ok $? "as nobody, owner_status says permission"
+	jq -e 'all(.[]; .user == "root" and .uid == 0)' "$work/nobody.json" >/dev/null
+	ok $? "as nobody, the socket's own user is still shown"
+	grep -q 'CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH' "$work/nobody.err"
+	ok $? "as nobody, one line says how to see the owners"
+	[ "$(wc -l <"$work/nobody.err")" -eq 1 ]; ok $? "and only one line"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$PORTTOP" -b \
+		2>/dev/null | grep -q "permission denied"
+	ok $? "the text view says permission denied"
+else
+	ok 0 "# SKIP setpriv is not installed"
+fi
+
+# --- every network namespace
+if ip netns add "$ns" 2>/dev/null; then
+	mkfifo "$work/in2"
+	ip netns exec "$ns" sh -c 'ip link set lo up && exec "$@"' sh \
+		"$HELPER" -n inside tcp/127.0.0.1/4242 <"$work/in2" >"$work/h2" &
+	exec 4>"$work/in2"
+	wait_ready "$work/h2"
+	pid2=$(awk '/^holder/ {print $2}' "$work/h2")
+	"$PORTTOP" -b 4242 >/dev/null; rc=$?
+	[ $rc -eq 1 ]; ok $? "by default only this namespace is inspected (rc $rc)"
+	"$PORTTOP" -N --json >"$work/all.json" 2>"$work/all.err"
+	ok $? "porttop -N exits 0"
+	rec=$(jq -c '.[] | select(.port == 4242)' "$work/all.json")
+	[ "$(printf '%s\n' "$rec" | jq -r .netns_name)" = "$ns" ]
+	ok $? "-N finds the listener in the named namespace, with its name"
+	[ "$(printf '%s\n' "$rec" | jq -r '.owners[0].pid')" = "$pid2" ]
+	ok $? "-N attributes it to its holder"
+	jq -e --argjson p "$port1" '[.[] | select(.port == $p)] | length == 1' \
+		"$work/all.json" >/dev/null
+	ok $? "-N still lists this namespace's listener once"
+	mine=$(stat -L -c %i /proc/self/ns/net)
+	jq -e --argjson p "$port1" --argjson n "$mine" \
+		'.[] | select(.port == $p) | .netns == $n' "$work/all.json" >/dev/null
+	ok $? "each row says its namespace"
+	"$PORTTOP" -N -b | head -1 | grep -q ' NETNS '; ok $? "-N adds the NETNS column"
+	"$PORTTOP" -N -b | grep -q " $ns "; ok $? "the text view names the namespace"
+else
+	ok 0 "# SKIP ip netns add is refused here"
+fi
+
+# --- units and containers from cgroups
+cgroot=$(awk '/ - cgroup2 / {print $5; exit}' /proc/self/mountinfo)
+if [ -n "$cgroot" ] && mkdir "$cgroot/porttop-test-$$.slice" 2>/dev/null; then
+	cg=$cgroot/porttop-test-$$.slice
+	id=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	mkdir "$cg/docker-$id.scope" "$cg/web-$$.service"
+	mkfifo "$work/in5" "$work/in6"
+	"$HELPER" -n boxed tcp/127.0.0.1/0 <"$work/in5" >"$work/h5" &
+	exec 5>"$work/in5"
+	"$HELPER" -n unit tcp/127.0.0.1/0 <"$work/in6" >"$work/h6" &
+	exec 6>"$work/in6"
+	wait_ready "$work/h5"
+	wait_ready "$work/h6"
+	echo "$(awk '/^holder/ {print $2}' "$work/h5")" >"$cg/docker-$id.scope/cgroup.procs"
+	echo "$(awk '/^holder/ {print $2}' "$work/h6")" >"$cg/web-$$.service/cgroup.procs"
+	p5=$(awk '/^sock/ {print $4}' "$work/h5")
+	p6=$(awk '/^sock/ {print $4}' "$work/h6")
+	"$PORTTOP" --json >"$work/cg.json"
+	c=$(jq -c --argjson p "$p5" '.[] | select(.port == $p) | .container' "$work/cg.json")
+	[ "$c" = "{\"runtime\":\"docker\",\"id\":\"$id\"}" ]
+	ok $? "a docker-like scope is labelled as a docker container ($c)"
+	u=$(jq -r --argjson p "$p6" '.[] | select(.port == $p) | .unit' "$work/cg.json")
+	[ "$u" = "web-$$.service" ]; ok $? "a service cgroup names the unit ($u)"
+	"$PORTTOP" -b -o port,unit "$p5" | grep -q "docker:0123456789ab"
+	ok $? "text shows the short container id"
+	"$PORTTOP" "$p6" | grep -q "unit .*web-$$.service"; ok $? "the card names the unit"
+	exec 5>&- 6>&-
+else
+	ok 0 "# SKIP cannot create a cgroup v2 directory here"
+fi
+
+# --- churn: stable listeners never missing, never misattributed
+(
+	i=0
+	while :; do
+		i=$((i + 1))
+		"$HELPER" tcp/127.0.0.1/0 tcp/::1/0 udp/127.0.0.1/0 </dev/null >/dev/null &
+		sh -c 'exit 0' &
+		[ $((i % 8)) -eq 0 ] && wait
+	done
+) &
+churn=$!
+bad=0
+errs=0
+for i in $(seq 1 150); do
+	"$PORTTOP" --json --tcp 2>"$work/churn.err" >"$work/churn.json" || bad=$((bad + 1))
+	[ -s "$work/churn.err" ] && errs=$((errs + 1))
+	jq -e --argjson p "$port1" --argjson pid "$pid1" \
+		'[.[] | select(.port == $p and .owners[0].pid == $pid)] | length == 1' \
+		"$work/churn.json" >/dev/null || bad=$((bad + 1))
+done
+kill "$churn" 2>/dev/null
+wait "$churn" 2>/dev/null
+churn=
+[ $bad -eq 0 ]; ok $? "under churn, 150 runs always list the stable listener with its owner ($bad misses)"
+[ $errs -eq 0 ]; ok $? "under churn, nothing is printed on stderr ($errs runs did)"
+done_testing

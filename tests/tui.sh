@@ -1,0 +1,343 @@
+#!/bin/sh
+# tui.sh - the live view, driven in tmux inside a network namespace of its
+# own, against sockets this test opens and closes
+. "$srcdir/tests/lib.sh"
+
+if [ "$1" != --inner ]; then
+	command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
+	infocmp tmux-256color >/dev/null 2>&1 ||
+		skip_all "no terminfo entry for tmux-256color (ncurses-base)"
+	netns_or_skip
+	in_netns sh "$0" --inner
+	exit $?
+fi
+
+PORTTOP=$(cd "$(dirname "$PORTTOP")" && pwd)/$(basename "$PORTTOP")
+HELPER=$(cd "$(dirname "$HELPER")" && pwd)/$(basename "$HELPER")
+work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-tui.XXXXXX") || exit 99
+TMUX_TMPDIR=$work/tmux
+mkdir "$TMUX_TMPDIR"
+export TMUX_TMPDIR
+T="tmux -L porttop-tui -f /dev/null"
+ESC=$(printf '\033')
+trap '$T kill-server 2>/dev/null; exec 4>&- 5>&- 6>&- 7>&-; wait; rm -rf "$work"' EXIT
+
+# start_helper NAME FD SPEC...: a listen-helper named NAME holding SPECs,
+# alive while this shell keeps FD open
+start_helper() {
+	name=$1 fd=$2
+	shift 2
+	mkfifo "$work/in.$name"
+	"$HELPER" -n "$name" "$@" <"$work/in.$name" >"$work/out.$name" &
+	eval "exec $fd>\"\$work/in.\$name\""
+	n=0
+	until grep -q '^ready' "$work/out.$name" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -gt 100 ] && { echo "Bail out! listen-helper $name did not start"; exit 1; }
+		sleep 0.05
+	done
+}
+port_of() {	# port_of NAME PROTO
+	awk -v p="$2" '$1 == "sock" && $2 == p { print $4; exit }' "$work/out.$1"
+}
+pid_of() {
+	awk '$1 == "holder" { print $2; exit }' "$work/out.$1"
+}
+
+screen() { $T capture-pane -p -t t; }
+# okd STATUS DESCRIPTION: ok, showing the screen when it failed
+okd() {
+	[ "$1" -eq 0 ] || diag "$(screen)"
+	ok "$@"
+}
+screen_e() { $T capture-pane -e -p -t t; }
+# wait_for REGEX [TENTHS]: until the screen shows REGEX
+wait_for() {
+	n=${2:-50}
+	while [ "$n" -gt 0 ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+# wait_gone REGEX [TENTHS]: until the screen no longer shows REGEX
+wait_gone() {
+	n=${2:-50}
+	while [ "$n" -gt 0 ]; do
+		screen | grep -Eq -- "$1" || return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+# wait_rc [TENTHS]: until the program in the pane has exited
+wait_rc() {
+	n=${1:-50}
+	while [ ! -s "$work/rc" ] && [ "$n" -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	[ -s "$work/rc" ]
+}
+# line_no REGEX: the screen line that first shows REGEX
+line_no() { screen | grep -En -- "$1" | head -1 | cut -d: -f1; }
+# keys KEY...: type them one by one, as a person would (an Esc followed
+# at once by more bytes reads as one sequence)
+keys() {
+	for k in "$@"; do
+		$T send-keys -t t "$k"
+		sleep 0.06
+	done
+}
+
+# start [W H] ARGS...: porttop in a fresh session; its pid goes to $work/pid,
+# its exit status to $work/rc, then the tty's modes to $work/stty
+start() {
+	w=$1 h=$2
+	shift 2
+	$T kill-session -t t 2>/dev/null
+	rm -f "$work/rc" "$work/pid" "$work/stty"
+	$T new-session -d -s t -x "$w" -y "$h" \
+		"sh -c 'echo \$\$ >\"$work/pid\"; exec env LANG=C.UTF-8 TERM=tmux-256color \"$PORTTOP\" $*'; echo \$? >\"$work/rc\"; stty -a >\"$work/stty\"; sleep 120"
+}
+
+start_helper tuia 4 tcp/127.0.0.1/0 udp/0.0.0.0/0
+pa=$(port_of tuia tcp)
+ua=$(port_of tuia udp)
+
+start 100 20 --live -d 0.3
+wait_for "tcp4 +127\.0\.0\.1 +$pa "
+okd $? "the live view lists the test's TCP listener"
+wait_for "udp4 +0\.0\.0\.0 +$ua "
+okd $? "and its UDP socket"
+screen | head -1 | grep -Eq 'TCP 1 +UDP 1 +exposed 1 +every 0\.3s'
+okd $? "the title counts listeners, exposed ones and the interval"
+screen | grep -Eq '^ PROTO +ADDRESS +PORT'
+okd $? "the table has a header"
+screen | tail -1 | grep -q 'q quit'
+okd $? "the status line lists keys"
+screen_e | grep "$pa" | grep -q "${ESC}\[7m"
+okd $? "the first line is selected (reverse video)"
+
+# a new listener is highlighted, a closed one marked, then dropped
+start_helper tuib 5 tcp/127.0.0.1/0
+pb=$(port_of tuib tcp)
+wait_for "^\+tcp4 +127\.0\.0\.1 +$pb "
+okd $? "a new listener appears with a '+' mark"
+screen_e | grep "$pb" | grep -Eq "${ESC}\[(1|[0-9;]*;1)[;m]"
+okd $? "and in bold (capture-pane -e)"
+wait_for "^ tcp4 +127\.0\.0\.1 +$pb " 100
+okd $? "the mark goes after a few seconds"
+exec 5>&-
+wait_for "^-tcp4 +127\.0\.0\.1 +$pb " 30
+okd $? "a closed listener stays, marked '-'"
+wait_gone " $pb " 100
+okd $? "and leaves a few seconds later"
+keys e
+wait_for "appeared +tcp4 127\.0\.0\.1:$pb "
+okd $? "the event log shows the appearance"
+screen | grep -Eq "gone +tcp4 127\.0\.0\.1:$pb "
+okd $? "and the disappearance"
+keys Escape
+wait_for '^ PROTO'
+okd $? "Esc returns to the table"
+
+# search, next match
+keys / "$ua"
+wait_for "search: $ua"
+okd $? "'/' opens the search prompt"
+screen_e | grep " $ua " | grep -q "${ESC}\[7m"
+okd $? "incremental search selects the matching line"
+keys Enter Home
+sleep 0.3
+keys n
+sleep 0.3
+screen_e | grep " $ua " | grep -q "${ESC}\[7m"
+okd $? "'n' finds the next match"
+
+# filter
+keys f udp4 Enter
+wait_gone "tcp4 +127\.0\.0\.1 +$pa "
+okd $? "'f' filters: the TCP line is hidden"
+screen | grep -q " $ua "; okd $? "the UDP line stays"
+screen | grep -q 'filter: udp4'; okd $? "the filter is shown"
+keys f Escape
+wait_for "tcp4 +127\.0\.0\.1 +$pa "
+okd $? "Esc in the filter prompt clears it"
+
+# toggles
+keys t
+wait_gone "tcp4 +127\.0\.0\.1 +$pa "
+okd $? "'t' hides TCP"
+keys t
+wait_for "tcp4 +127\.0\.0\.1 +$pa "
+okd $? "'t' again shows it"
+
+# sort and reverse
+[ "$(line_no " $pa ")" -lt "$(line_no " $ua ")" ]
+okd $? "the default order puts tcp before udp"
+keys r
+n=0
+while [ $n -lt 30 ] && [ "$(line_no " $pa ")" -lt "$(line_no " $ua ")" ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+[ "$(line_no " $pa ")" -gt "$(line_no " $ua ")" ]
+okd $? "'r' reverses the order"
+keys s
+wait_for 'sort by'
+okd $? "'s' opens the sort menu"
+keys Down Down Enter
+wait_for 'sort: PORT'
+okd $? "Enter sorts by the chosen column (PORT)"
+keys '>'
+wait_for 'sort: SERVICE'
+okd $? "'>' moves the sort to the next column"
+
+# freeze: the order stays while the sort reverses
+keys o
+wait_for 'FROZEN'
+okd $? "'o' freezes the row order"
+before=$(screen | grep -E " ($pa|$ua) " | awk '{print $3}' | tr '\n' ' ')
+keys r
+sleep 0.8
+after=$(screen | grep -E " ($pa|$ua) " | awk '{print $3}' | tr '\n' ' ')
+[ "$before" = "$after" ]
+okd $? "a frozen order ignores a new sort ($before/$after)"
+keys o
+wait_gone 'FROZEN'
+okd $? "'o' again releases it"
+
+# pause
+keys p
+wait_for 'PAUSED'
+okd $? "'p' pauses"
+start_helper tuic 6 tcp/127.0.0.1/0
+pc=$(port_of tuic tcp)
+sleep 1
+! screen | grep -q " $pc "
+okd $? "no refresh while paused"
+keys Space
+wait_for " $pc "
+okd $? "Space resumes and the new listener shows"
+
+# details
+keys / "$pc" Enter Enter
+wait_for '^details'
+okd $? "Enter opens the details"
+screen | grep -Eq "holder +pid $(pid_of tuic), fd"
+okd $? "the details name the holder's pid and fd"
+screen | grep -Eq 'exposure +loopback only'
+okd $? "and the exposure"
+keys Escape
+
+# kill, after a confirmation that names the process
+keys / "$pc" Enter k
+wait_for "send SIGTERM to tuic \(pid $(pid_of tuic)\)\? \[y/N\]"
+okd $? "'k' asks, naming the process and pid"
+keys n
+wait_for 'no signal sent'
+okd $? "any key but y cancels"
+kill -0 "$(pid_of tuic)" 2>/dev/null
+okd $? "the process still runs"
+keys k y
+wait_for "sent SIGTERM to tuic"
+okd $? "y sends SIGTERM"
+n=0
+while kill -0 "$(pid_of tuic)" 2>/dev/null && [ $n -lt 30 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+! kill -0 "$(pid_of tuic)" 2>/dev/null
+okd $? "the selected process is gone"
+
+# help
+keys '?'
+wait_for 'select the previous listener'
+okd $? "'?' shows the help"
+keys q
+wait_for '^ PROTO'
+okd $? "q leaves the help"
+
+# resize to a tiny terminal and back
+$T resize-window -t t -x 20 -y 5
+sleep 0.6
+screen | head -1 | grep -q porttop
+okd $? "a 20x5 terminal still shows the title"
+[ ! -s "$work/rc" ]
+okd $? "and porttop keeps running"
+$T resize-window -t t -x 8 -y 2
+sleep 0.4
+$T resize-window -t t -x 100 -y 20
+wait_for "tcp4 +127\.0\.0\.1 +$pa "
+okd $? "back at 100x20 the table is whole again"
+
+keys q
+wait_rc
+okd $? "q quits"
+[ "$(cat "$work/rc")" = 0 ]
+okd $? "with status 0"
+[ "$($T display -p -t t '#{alternate_on}')" = 0 ]
+okd $? "and the alternate screen is off"
+
+# signals restore the terminal
+for sig in TERM HUP INT QUIT; do
+	case $sig in TERM) num=15 ;; HUP) num=1 ;; INT) num=2 ;; QUIT) num=3 ;; esac
+	start 80 24 --live -d 0.3
+	wait_for " $pa "
+	kill -s "$sig" "$(cat "$work/pid")"
+	wait_rc
+	[ "$(cat "$work/rc")" = $((128 + num)) ]
+	ok $? "SIG$sig ends it with status $((128 + num)) (got $(cat "$work/rc"))"
+	n=0
+	while [ ! -s "$work/stty" ] && [ $n -lt 30 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	grep -Eq '(^| )icanon( |$)' "$work/stty" && grep -Eq '(^| )echo( |$)' "$work/stty"
+	ok $? "after SIG$sig the tty is in cooked mode (icanon, echo)"
+	[ "$($T display -p -t t '#{alternate_on}')" = 0 ]
+	ok $? "after SIG$sig the alternate screen is off"
+done
+
+# Ctrl-Z and fg, from a shell with job control
+$T kill-session -t t 2>/dev/null
+rm -f "$work/rc"
+$T new-session -d -s t -x 80 -y 24 "env PS1='$ ' ENV= sh -i"
+sleep 0.3
+keys "env LANG=C.UTF-8 TERM=tmux-256color '$PORTTOP' --live -d 0.3; echo \$? >'$work/rc'" Enter
+wait_for " $pa "
+okd $? "started from an interactive shell"
+keys C-z
+wait_for 'Stopped'
+okd $? "Ctrl-Z stops it"
+[ "$($T display -p -t t '#{alternate_on}')" = 0 ]
+okd $? "and leaves the alternate screen for the shell"
+keys fg Enter
+wait_for " $pa " 30 && [ "$($T display -p -t t '#{alternate_on}')" = 1 ]
+okd $? "fg redraws the view"
+keys q
+wait_rc
+okd $? "and q still quits"
+
+# --iterations: quits by itself
+start 80 24 --live -d 0.2 -n 3
+wait_rc 60
+okd $? "--iterations 3 quits by itself"
+[ "$(cat "$work/rc")" = 0 ]
+okd $? "with status 0"
+
+# NO_COLOR and --color=never draw without colours
+start 80 24 --live -d 0.3 --color=never
+wait_for " $pa "
+! screen_e | grep -q "${ESC}\[3[0-8]m"
+okd $? "--color=never uses no colours"
+keys q
+wait_rc
+
+# not a terminal, or TERM=dumb: the text table
+TERM=dumb "$PORTTOP" --live </dev/null >"$work/dumb" 2>"$work/dumb.err"
+grep -q "$pa" "$work/dumb" && grep -q 'printing the table instead' "$work/dumb.err"
+okd $? "--live without a terminal prints the table with a note"
+done_testing
