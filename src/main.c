@@ -157,7 +157,7 @@ int main(int argc, char **argv)
 	char errbuf[1024];
 	struct source *src;
 	enum view_kind view;
-	int status;
+	int status = EXIT_FOUND;
 
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, LOCALEDIR);
@@ -217,6 +217,27 @@ int main(int argc, char **argv)
 		/* no usable terminal: the text dump, with a note */
 		warnx_(_("%s; printing the table instead"), _(msg));
 		view = VIEW_TEXT;
+	}
+	if (opts.iterations > 0) {
+		/* like top -b -n: refresh incrementally, print every time */
+		long i;
+
+		for (i = 0; i < opts.iterations; i++) {
+			struct timespec ts = {
+				(time_t)opts.delay,
+				(long)((opts.delay - (double)(time_t)opts.delay) * 1e9),
+			};
+
+			if (i > 0) {
+				nanosleep(&ts, NULL);
+				if (view != VIEW_JSON)
+					putchar('\n');
+			}
+			status = run_once(src, &opts, view);
+			if (status == EXIT_TROUBLE)
+				break;
+		}
+		goto out;
 	}
 	source_set_oneshot(src, true);
 	status = run_once(src, &opts, view);

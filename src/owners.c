@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -35,6 +36,22 @@ struct slot {
 	uint32_t count;
 };
 
+/* One socket fd of a process, as the last scan of it saw it. */
+struct sockfd {
+	uint32_t inode;
+	int fd;
+	int tid;
+};
+
+/* What the last scan learned of one process: enough to tell next time
+ * whether it must be read again. */
+struct pentry {
+	int pid;
+	uint32_t nfds;		/* st_size of its fd directory: open fds */
+	uint32_t first;		/* its socket fds in sockfds[] */
+	uint32_t count;
+};
+
 struct owners {
 	int proc_fd;
 	uid_t euid;
@@ -47,7 +64,20 @@ struct owners {
 	struct proc_info *procs;
 	size_t nprocs;
 	struct owners_stats stats;
+	/* the cache that incremental refreshes start from */
+	struct pentry *cache;	/* sorted by pid */
+	size_t ncache;
+	struct sockfd *sockfds;
+	size_t nsockfds;
+	bool have_cache;
+	bool size_ok;		/* the kernel counts fds in st_size (6.2+) */
+	double last_full;	/* monotonic seconds of the last full scan */
+	uint32_t *orphans;	/* sorted: wanted, but no holder was found */
+	size_t norphans;
+	double full_period;	/* seconds between full scans */
 };
+
+#define FULL_PERIOD_DEFAULT 30.0
 
 struct linux_dirent64 {
 	uint64_t d_ino;
@@ -66,6 +96,11 @@ struct worker {
 	size_t nholders, cap_holders;
 	struct proc_info *procs;
 	size_t nprocs, cap_procs;
+	struct pentry *pents;
+	size_t npents, cap_pents;
+	struct sockfd *sfds;
+	size_t nsfds, cap_sfds;
+	bool size_seen;		/* some fd directory had a non-zero size */
 	struct owners_stats stats;
 	char dents[DENTS_BUF];
 };
@@ -126,6 +161,7 @@ struct owners *owners_new(const char *proc_root)
 		return NULL;
 	}
 	o->euid = geteuid();
+	o->full_period = FULL_PERIOD_DEFAULT;
 	o->hidepid = hidepid_mounted(proc_root);
 	o->boot_time = read_boot_time(o->proc_fd);
 	return o;
@@ -160,6 +196,8 @@ void owners_free(struct owners *o)
 	if (!o)
 		return;
 	owners_reset(o);
+	free(o->cache);
+	free(o->sockfds);
 	close(o->proc_fd);
 	free(o);
 }
@@ -348,8 +386,15 @@ static void scan_fd_dir(struct worker *w, int fdd, int pid, int tid)
 			if (len <= 0)
 				continue;
 			w->stats.fds++;
-			if (procparse_socket_link(lnk, (size_t)len, &inode) &&
-			    table_find(o, inode))
+			if (!procparse_socket_link(lnk, (size_t)len, &inode))
+				continue;
+			w->sfds = xgrow(w->sfds, &w->cap_sfds, w->nsfds + 1,
+					sizeof(*w->sfds));
+			w->sfds[w->nsfds].inode = inode;
+			w->sfds[w->nsfds].fd = procparse_pid(d->d_name);
+			w->sfds[w->nsfds].tid = tid;
+			w->nsfds++;
+			if (table_find(o, inode))
 				push_holder(w, inode, pid, tid,
 					    procparse_pid(d->d_name));
 		}
@@ -410,7 +455,9 @@ static void scan_pid(struct worker *w, int pid)
 {
 	char name[16];
 	int pdir, fdd;
-	size_t first = w->nholders, i;
+	size_t first = w->nholders, first_sfd = w->nsfds, i;
+	struct stat st;
+	struct pentry *pe;
 
 	snprintf(name, sizeof(name), "%d", pid);
 	pdir = openat(w->o->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -429,9 +476,20 @@ static void scan_pid(struct worker *w, int pid)
 			w->stats.vanished++;
 		goto out_close_pdir;
 	}
+	if (fstat(fdd, &st) < 0)
+		st.st_size = 0;
+	if (st.st_size > 0)
+		w->size_seen = true;
 	scan_fd_dir(w, fdd, pid, pid);
 	close(fdd);
 	scan_private_tasks(w, pdir, pid);
+	w->pents = xgrow(w->pents, &w->cap_pents, w->npents + 1,
+			 sizeof(*w->pents));
+	pe = &w->pents[w->npents++];
+	pe->pid = pid;
+	pe->nfds = (uint32_t)st.st_size;
+	pe->first = (uint32_t)first_sfd;	/* rebased in merge() */
+	pe->count = (uint32_t)(w->nsfds - first_sfd);
 	if (w->nholders == first)
 		goto out_close_pdir;
 
@@ -527,18 +585,46 @@ static int cmp_holder(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
+static int cmp_pentry(const void *a, const void *b)
+{
+	const struct pentry *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
 static void merge(struct owners *o, struct worker *ws, size_t nw)
 {
-	size_t i, j, nh = 0, np = 0;
+	size_t i, j, nh = 0, np = 0, npe = 0, nsf = 0;
 
 	for (i = 0; i < nw; i++) {
 		nh += ws[i].nholders;
 		np += ws[i].nprocs;
+		npe += ws[i].npents;
+		nsf += ws[i].nsfds;
 	}
 	o->holders = xmalloc((nh ? nh : 1) * sizeof(*o->holders));
 	o->procs = xmalloc((np ? np : 1) * sizeof(*o->procs));
+	free(o->cache);
+	free(o->sockfds);
+	o->cache = xmalloc((npe ? npe : 1) * sizeof(*o->cache));
+	o->sockfds = xmalloc((nsf ? nsf : 1) * sizeof(*o->sockfds));
+	o->ncache = 0;
+	o->nsockfds = 0;
 	for (i = 0; i < nw; i++) {
 		struct worker *w = &ws[i];
+
+		for (j = 0; j < w->npents; j++) {
+			o->cache[o->ncache] = w->pents[j];
+			o->cache[o->ncache++].first += (uint32_t)o->nsockfds;
+		}
+		if (w->nsfds)
+			memcpy(o->sockfds + o->nsockfds, w->sfds,
+			       w->nsfds * sizeof(*w->sfds));
+		o->nsockfds += w->nsfds;
+		if (w->size_seen)
+			o->size_ok = true;
+		free(w->pents);
+		free(w->sfds);
 
 		for (j = 0; j < w->nholders; j++) {
 			o->holders[o->nholders] = w->holders[j];
@@ -555,7 +641,11 @@ static void merge(struct owners *o, struct worker *ws, size_t nw)
 		free(w->holders);
 		free(w->procs);
 	}
-	qsort(o->holders, o->nholders, sizeof(*o->holders), cmp_holder);
+	if (o->ncache > 1)
+		qsort(o->cache, o->ncache, sizeof(*o->cache), cmp_pentry);
+	o->have_cache = true;
+	if (o->nholders > 1)
+		qsort(o->holders, o->nholders, sizeof(*o->holders), cmp_holder);
 	for (i = 0; i < o->nholders;) {
 		struct slot *s = table_find(o, o->holders[i].inode);
 
@@ -586,15 +676,93 @@ static unsigned pick_threads(unsigned want, size_t npids)
 	return want;
 }
 
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Scan pids over the cores; ws[0] is filled by the caller (the processes
+ * carried over from the cache) and merged with the rest. */
+static void scan_pids(struct owners *o, const int *pids, size_t npids,
+		      unsigned threads, struct worker *keep)
+{
+	struct worker *ws;
+	pthread_t tids[MAX_THREADS + 1];
+	atomic_size_t next = 0;
+	size_t i, started = 0;
+	unsigned nt = pick_threads(threads, npids);
+
+	ws = xcalloc(nt + 1, sizeof(*ws));
+	if (keep)
+		ws[0] = *keep;
+	for (i = 1; i <= nt; i++) {
+		ws[i].o = o;
+		ws[i].pids = pids;
+		ws[i].npids = npids;
+		ws[i].next = &next;
+	}
+	/* the calling thread is worker 1; helpers that fail to start just
+	 * leave their share to the others */
+	for (i = 2; i <= nt; i++) {
+		if (pthread_create(&tids[i], NULL, worker_run, &ws[i]) != 0)
+			break;
+		started = i;
+	}
+	worker_run(&ws[1]);
+	for (i = 2; i <= started; i++)
+		pthread_join(tids[i], NULL);
+	merge(o, ws, nt + 1);
+	free(ws);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Note the wanted sockets that nobody holds; sorted for bsearch. */
+static void remember_orphans(struct owners *o, const uint32_t *inodes,
+			     size_t n)
+{
+	const struct holder *h;
+	size_t i;
+
+	o->norphans = 0;
+	o->orphans = xrealloc(o->orphans, (n ? n : 1) * sizeof(*o->orphans));
+	for (i = 0; i < n; i++)
+		if (!owners_lookup(o, inodes[i], &h))
+			o->orphans[o->norphans++] = inodes[i];
+	if (o->norphans > 1)
+		qsort(o->orphans, o->norphans, sizeof(*o->orphans), cmp_u32);
+}
+
+/* Without fd counts (kernels before 6.2) a process that opened a socket
+ * looks unchanged: a wanted socket that has no holder and had none to
+ * explain it at the last full scan calls for a full scan now. */
+static bool missing_holders(const struct owners *o, const uint32_t *inodes,
+			    size_t n)
+{
+	const struct holder *h;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!owners_lookup(o, inodes[i], &h) &&
+		    !(o->norphans && bsearch(&inodes[i], o->orphans, o->norphans,
+					     sizeof(*o->orphans), cmp_u32)))
+			return true;
+	return false;
+}
+
 int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
 		unsigned threads)
 {
-	struct worker *ws;
-	pthread_t tids[MAX_THREADS];
-	atomic_size_t next = 0;
 	int *pids = NULL;
-	size_t npids, i, started = 0;
-	unsigned nt;
+	size_t npids;
 	int rc;
 
 	owners_reset(o);
@@ -606,29 +774,171 @@ int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
 	rc = list_pids(o->proc_fd, &pids, &npids);
 	if (rc < 0)
 		return rc;
-
-	nt = pick_threads(threads, npids);
-	ws = xcalloc(nt, sizeof(*ws));
-	for (i = 0; i < nt; i++) {
-		ws[i].o = o;
-		ws[i].pids = pids;
-		ws[i].npids = npids;
-		ws[i].next = &next;
-	}
-	/* the calling thread is worker 0; helpers that fail to start just
-	 * leave their share to the others */
-	for (i = 1; i < nt; i++) {
-		if (pthread_create(&tids[i], NULL, worker_run, &ws[i]) != 0)
-			break;
-		started = i;
-	}
-	worker_run(&ws[0]);
-	for (i = 1; i <= started; i++)
-		pthread_join(tids[i], NULL);
-	merge(o, ws, nt);
-	free(ws);
+	o->stats.full = true;
+	o->size_ok = false;
+	scan_pids(o, pids, npids, threads, NULL);
+	o->last_full = mono_now();
+	remember_orphans(o, inodes, n);
 	free(pids);
 	return 0;
+}
+
+static const struct pentry *cache_find(const struct pentry *c, size_t n,
+				       int pid)
+{
+	struct pentry key = { .pid = pid };
+
+	return n ? bsearch(&key, c, n, sizeof(*c), cmp_pentry) : NULL;
+}
+
+static int cmp_proc_pid(const void *a, const void *b)
+{
+	const struct proc_info *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The start time in /proc/PID/stat, or 0 if it cannot be read. */
+static unsigned long long start_time_of(int dirfd, const char *stat_path)
+{
+	char buf[1024];
+	struct proc_stat st;
+	ssize_t n = read_at(dirfd, stat_path, buf, sizeof(buf));
+
+	if (n <= 0 || !procparse_stat(buf, (size_t)n, &st))
+		return 0;
+	return st.start_time;
+}
+
+static void copy_proc(struct proc_info *dst, const struct proc_info *src)
+{
+	*dst = *src;
+	dst->cmdline = src->cmdline ? xmemdup(src->cmdline, src->cmdline_len)
+				    : NULL;
+	dst->cgroup = src->cgroup ? xstrdup(src->cgroup) : NULL;
+}
+
+/* Carry one unchanged process over from the old cache into keep. Returns
+ * false if it must be scanned again (its pid was reused, or it went). */
+static bool keep_process(struct owners *o, struct worker *keep,
+			 const struct pentry *pe, const struct sockfd *sfds,
+			 const struct proc_info *old_procs, size_t nold)
+{
+	size_t i, first_h = keep->nholders;
+	const struct proc_info *old = NULL;
+	struct proc_info key = { .pid = pe->pid };
+	char path[32];
+	struct pentry *np;
+
+	for (i = 0; i < pe->count; i++) {
+		const struct sockfd *sf = &sfds[pe->first + i];
+
+		if (table_find(o, sf->inode))
+			push_holder(keep, sf->inode, pe->pid, sf->tid, sf->fd);
+	}
+	if (keep->nholders > first_h) {
+		keep->procs = xgrow(keep->procs, &keep->cap_procs,
+				    keep->nprocs + 1, sizeof(*keep->procs));
+		if (nold)
+			old = bsearch(&key, old_procs, nold, sizeof(*old),
+				      cmp_proc_pid);
+		snprintf(path, sizeof(path), "%d/stat", pe->pid);
+		/* the facts are still good if the process is the same one */
+		if (!old || start_time_of(o->proc_fd, path) != old->start_time) {
+			keep->nholders = first_h;
+			return false;
+		}
+		copy_proc(&keep->procs[keep->nprocs], old);
+		for (i = first_h; i < keep->nholders; i++)
+			keep->holders[i].proc = (uint32_t)keep->nprocs;
+		keep->nprocs++;
+	}
+	keep->pents = xgrow(keep->pents, &keep->cap_pents, keep->npents + 1,
+			    sizeof(*keep->pents));
+	np = &keep->pents[keep->npents++];
+	*np = *pe;
+	np->first = (uint32_t)keep->nsfds;
+	keep->sfds = xgrow(keep->sfds, &keep->cap_sfds,
+			   keep->nsfds + pe->count, sizeof(*keep->sfds));
+	if (pe->count)
+		memcpy(keep->sfds + keep->nsfds, sfds + pe->first,
+		       pe->count * sizeof(*sfds));
+	keep->nsfds += pe->count;
+	keep->stats.procs++;
+	return true;
+}
+
+int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
+		   unsigned threads)
+{
+	struct pentry *old_cache;
+	struct sockfd *old_sfds;
+	struct proc_info *old_procs;
+	size_t nold_cache, nold_procs, npids, i, nscan = 0;
+	struct worker keep;
+	int *pids = NULL, *scan = NULL;
+	struct stat st;
+	int rc;
+
+	if (!o->have_cache || n == 0 ||
+	    mono_now() - o->last_full >= o->full_period)
+		return owners_scan(o, inodes, n, threads);
+	rc = list_pids(o->proc_fd, &pids, &npids);
+	if (rc < 0)
+		return rc;
+
+	/* take the last result apart: the cache and the facts it holds */
+	old_cache = o->cache;
+	nold_cache = o->ncache;
+	old_sfds = o->sockfds;
+	old_procs = o->procs;
+	nold_procs = o->nprocs;
+	o->cache = NULL;
+	o->sockfds = NULL;
+	o->procs = NULL;
+	o->nprocs = 0;
+	owners_reset(o);
+	memset(&o->stats, 0, sizeof(o->stats));
+	o->stats.hidepid = o->hidepid;
+	table_build(o, inodes, n);
+	if (nold_procs > 1)
+		qsort(old_procs, nold_procs, sizeof(*old_procs), cmp_proc_pid);
+
+	memset(&keep, 0, sizeof(keep));
+	keep.o = o;
+	scan = xmalloc((npids ? npids : 1) * sizeof(*scan));
+	for (i = 0; i < npids; i++) {
+		const struct pentry *pe = cache_find(old_cache, nold_cache,
+						     pids[i]);
+		char path[32];
+
+		if (pe && o->size_ok) {
+			/* a changed number of open fds means: read it again */
+			snprintf(path, sizeof(path), "%d/fd", pids[i]);
+			if (fstatat(o->proc_fd, path, &st, 0) < 0)
+				continue;	/* gone */
+			if ((uint32_t)st.st_size != pe->nfds)
+				pe = NULL;
+		}
+		if (!pe || !keep_process(o, &keep, pe, old_sfds, old_procs,
+					 nold_procs))
+			scan[nscan++] = pids[i];
+	}
+	scan_pids(o, scan, nscan, threads, &keep);
+	o->stats.rescanned = nscan;
+	free(scan);
+	free(pids);
+	free(old_cache);
+	free(old_sfds);
+	procs_release(old_procs, nold_procs);
+	if (!o->size_ok && missing_holders(o, inodes, n))
+		return owners_scan(o, inodes, n, threads);
+	return 0;
+}
+
+void owners_set_full_period(struct owners *o, double seconds)
+{
+	o->full_period = seconds;
 }
 
 size_t owners_lookup(const struct owners *o, uint32_t inode,

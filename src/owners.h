@@ -47,6 +47,8 @@ struct owners_stats {
 	size_t denied;		/* processes whose fds we may not read */
 	size_t vanished;	/* processes that exited during the scan */
 	bool hidepid;		/* /proc hides other users' processes */
+	bool full;		/* every process was read (not incremental) */
+	size_t rescanned;	/* incremental: processes read again */
 };
 
 #define OWNERS_CMDLINE_MAX (256 * 1024)
@@ -62,6 +64,17 @@ void owners_free(struct owners *o);
  * the previous result. Returns 0 or -errno (the proc root is unreadable). */
 int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
 		unsigned threads);
+
+/* Like owners_scan(), but start from what the last scan learned: only new
+ * processes and those whose number of open fds changed (or whose pid was
+ * reused) are read again; holders of the others come from the cache. Every
+ * full_period seconds (owners_set_full_period(), default 30) it scans
+ * everything. Returns 0 or -errno. */
+int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
+		   unsigned threads);
+
+/* Seconds between full scans in owners_refresh(). */
+void owners_set_full_period(struct owners *o, double seconds);
 
 /* The holders of inode, sorted by pid, tid and fd: *out is borrowed until
  * the next scan. Returns how many. */

@@ -468,7 +468,10 @@ int source_refresh(struct source *src, const struct filter *f,
 	for (i = 0; i < socks.n; i++)
 		if (!f || filter_port_match(f, socks.v[i].port, socks.v[i].proto))
 			inodes[n++] = socks.v[i].inode;
-	rc = owners_scan(src->owners, inodes, n, src->opts->threads);
+	/* the live view refreshes from what the last scan learned */
+	rc = src->oneshot
+		     ? owners_scan(src->owners, inodes, n, src->opts->threads)
+		     : owners_refresh(src->owners, inodes, n, src->opts->threads);
 	free(inodes);
 	if (rc < 0) {
 		snprintf(src->error, sizeof(src->error), _("cannot read %s: %s"),

@@ -218,5 +218,6 @@ const struct track_event *track_event(const struct track *t, size_t i)
 {
 	if (i >= t->nev)
 		return NULL;
-	return &t->ev[(t->evhead + TRACK_EVENTS_MAX - 1 - i) % TRACK_EVENTS_MAX];
+	return &t->ev[(t->evhead + TRACK_EVENTS_MAX - 1 - i) %
+		      TRACK_EVENTS_MAX];
 }

@@ -526,7 +526,12 @@ static void sort_step(struct tui *t, int dir)
 	resort(t);
 }
 
-/* Keys of the prompt line. Returns true when the key was taken. */
+static bool is_enter(bool fkey, int key)
+{
+	return fkey ? key == KEY_ENTER : key == '\n' || key == '\r';
+}
+
+/* Keys of the prompt line. */
 static void prompt_key(struct tui *t, bool fkey, int key)
 {
 	size_t len = strlen(t->input);
@@ -548,7 +553,7 @@ static void prompt_key(struct tui *t, bool fkey, int key)
 		t->prompt = TUI_PROMPT_NONE;
 		return;
 	}
-	if ((fkey && key == KEY_ENTER) || (!fkey && (key == '\n' || key == '\r'))) {
+	if (is_enter(fkey, key)) {
 		if (t->prompt == TUI_PROMPT_DELAY) {
 			char *end;
 			double d = strtod(t->input, &end);
@@ -561,9 +566,11 @@ static void prompt_key(struct tui *t, bool fkey, int key)
 		t->prompt = TUI_PROMPT_NONE;
 		return;
 	}
-	if ((fkey && key == KEY_BACKSPACE) || (!fkey && (key == 127 || key == 8))) {
+	if ((fkey && key == KEY_BACKSPACE) ||
+	    (!fkey && (key == 127 || key == 8))) {
 		/* drop the last character, not the last byte */
-		while (len > 0 && ((unsigned char)t->input[len - 1] & 0xc0) == 0x80)
+		while (len > 0 &&
+		       ((unsigned char)t->input[len - 1] & 0xc0) == 0x80)
 			len--;
 		if (len > 0)
 			len--;
@@ -619,8 +626,7 @@ static void sub_key(struct tui *t, enum tui_action a, bool fkey, int key)
 {
 	size_t step = t->page ? t->page : 1;
 
-	if (t->mode == TUI_MODE_SORT &&
-	    ((fkey && key == KEY_ENTER) || (!fkey && (key == '\n' || key == '\r')))) {
+	if (t->mode == TUI_MODE_SORT && is_enter(fkey, key)) {
 		t->sort_col = (int)t->scroll;
 		t->mode = TUI_MODE_TABLE;
 		resort(t);

@@ -493,3 +493,55 @@ Test(integration, reuseport_listeners_and_a_socket_shared_by_four)
 	for (i = 0; i < 3; i++)
 		waitpid(kids[i], NULL, 0);
 }
+
+Test(integration, incremental_refresh_against_the_kernel)
+{
+	struct opened a, b;
+	struct owners *o;
+	const struct holder *h;
+	uint32_t want[2];
+	pid_t kid[1];
+	int pipe_wr;
+
+	NETNS_OR_SKIP();
+	a = open_sock(IPPROTO_TCP, "127.0.0.1", -1, 1);
+	o = owners_new("/proc");
+	cr_assert_not_null(o);
+	owners_set_full_period(o, 3600);
+	want[0] = a.inode;
+	cr_assert_eq(owners_refresh(o, want, 1, 0), 0);
+	cr_expect(owners_stats(o)->full);
+	cr_assert_eq(owners_lookup(o, a.inode, &h), 1);
+
+	/* a new listener in this (existing) process */
+	b = open_sock(IPPROTO_TCP, "127.0.0.1", -1, 1);
+	want[1] = b.inode;
+	cr_assert_eq(owners_refresh(o, want, 2, 0), 0);
+	cr_expect_not(owners_stats(o)->full);
+	cr_expect_lt(owners_stats(o)->rescanned, owners_stats(o)->procs,
+		     "only what changed is read again");
+	cr_assert_eq(owners_lookup(o, b.inode, &h), 1);
+	cr_expect_eq(h[0].pid, getpid());
+	cr_expect_eq(h[0].fd, b.fd);
+
+	/* a fork that shares both */
+	fork_holders(1, kid, &pipe_wr);
+	cr_assert_eq(owners_refresh(o, want, 2, 0), 0);
+	cr_expect_eq(owners_lookup(o, a.inode, &h), 2);
+	cr_expect_eq(owners_lookup(o, b.inode, &h), 2);
+
+	/* an fd closed here: the child still holds it */
+	close(b.fd);
+	cr_assert_eq(owners_refresh(o, want, 2, 0), 0);
+	cr_assert_eq(owners_lookup(o, b.inode, &h), 1);
+	cr_expect_eq(h[0].pid, kid[0]);
+
+	/* the child exits */
+	close(pipe_wr);
+	waitpid(kid[0], NULL, 0);
+	cr_assert_eq(owners_refresh(o, want, 2, 0), 0);
+	cr_expect_eq(owners_lookup(o, b.inode, &h), 0);
+	cr_assert_eq(owners_lookup(o, a.inode, &h), 1);
+	cr_expect_eq(h[0].pid, getpid());
+	owners_free(o);
+}

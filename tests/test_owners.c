@@ -69,8 +69,29 @@ static void proc(int pid, const char *comm, unsigned uid,
 
 static void setup(void)
 {
+	/* tmpfs counts a directory's entries in its size, as procfs counts
+	 * a process's open fds: the incremental refresh relies on that */
+	strcpy(root, "/dev/shm/porttop-proc.XXXXXX");
+	if (mkdtemp(root))
+		return;
 	strcpy(root, "/tmp/porttop-proc.XXXXXX");
 	cr_assert_not_null(mkdtemp(root));
+}
+
+/* Skip unless directory sizes grow with entries here (tmpfs). */
+static void need_counting_fs(void)
+{
+	struct stat a, b;
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/probe", root);
+	cr_assert_eq(stat(root, &a), 0);
+	cr_assert_eq(symlink("x", path), 0);
+	cr_assert_eq(stat(root, &b), 0);
+	unlink(path);
+	if (a.st_size == b.st_size)
+		cr_skip_test("directory sizes do not count entries on this "
+			     "file system (no tmpfs at /dev/shm)");
 }
 
 static void teardown(void)
@@ -185,4 +206,109 @@ Test(owners, missing_root_is_an_error)
 	cr_expect_eq(errno, ENOENT);
 	cr_expect_str_eq(owner_status_name(OWNER_PERMISSION), "permission");
 	cr_expect_str_eq(owner_status_name(OWNER_NONE), "none");
+}
+
+static void rm_rel(const char *rel)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", root, rel);
+	cr_assert_eq(system(cmd), 0);
+}
+
+static size_t holders_of(struct owners *o, uint32_t inode,
+			 const struct holder **h)
+{
+	return owners_lookup(o, inode, h);
+}
+
+Test(owners, incremental_refresh_follows_every_change)
+{
+	struct owners *o;
+	const struct holder *h;
+	uint32_t want[] = { 1001, 2002, 4004 };
+	char text[256];
+
+	need_counting_fs();
+	proc(100, "master", 0, "srv\0", 4);
+	proc(101, "worker", 0, "srv\0", 4);
+	proc(102, "idle", 0, "idle\0", 5);
+	link_fd("100/fd/6", "socket:[1001]");
+	link_fd("101/fd/6", "socket:[1001]");
+	link_fd("101/fd/12", "socket:[2002]");
+	link_fd("102/fd/1", "/dev/null");
+
+	o = owners_new(root);
+	cr_assert_not_null(o);
+	owners_set_full_period(o, 3600);
+	cr_assert_eq(owners_refresh(o, want, 3, 1), 0);
+	cr_expect(owners_stats(o)->full, "the first refresh scans everything");
+	cr_expect_eq(holders_of(o, 1001, &h), 2);
+
+	/* nothing changed: nothing is read again, the answer is the same */
+	cr_assert_eq(owners_refresh(o, want, 3, 1), 0);
+	cr_expect_not(owners_stats(o)->full);
+	cr_expect_eq(owners_stats(o)->rescanned, 0);
+	cr_expect_eq(holders_of(o, 1001, &h), 2);
+	cr_expect_eq(holders_of(o, 2002, &h), 1);
+	cr_expect_str_eq(owners_proc(o, h[0].proc)->comm, "worker");
+
+	/* a new listener in an existing process */
+	link_fd("102/fd/9", "socket:[4004]");
+	cr_assert_eq(owners_refresh(o, want, 3, 1), 0);
+	cr_expect_eq(owners_stats(o)->rescanned, 1);
+	cr_assert_eq(holders_of(o, 4004, &h), 1);
+	cr_expect_eq(h[0].pid, 102);
+	cr_expect_eq(h[0].fd, 9);
+	cr_expect_str_eq(owners_proc(o, h[0].proc)->comm, "idle");
+
+	/* a fork that shares a listener */
+	proc(103, "worker", 0, "srv\0", 4);
+	link_fd("103/fd/6", "socket:[1001]");
+	cr_assert_eq(owners_refresh(o, want, 3, 1), 0);
+	cr_expect_eq(owners_stats(o)->rescanned, 1);
+	cr_expect_eq(holders_of(o, 1001, &h), 3);
+
+	/* an fd closed */
+	rm_rel("101/fd/12");
+	cr_assert_eq(owners_refresh(o, want, 3, 1), 0);
+	cr_expect_eq(holders_of(o, 2002, &h), 0);
+	cr_expect_eq(holders_of(o, 1001, &h), 3);
+
+	/* an exit */
+	rm_rel("103");
+	cr_assert_eq(owners_refresh(o, want, 3, 1), 0);
+	cr_expect_eq(owners_stats(o)->rescanned, 0);
+	cr_expect_eq(holders_of(o, 1001, &h), 2);
+
+	/* a pid reused by another process with as many fds */
+	snprintf(text, sizeof(text),
+		 "100 (newcomer) S 1 100 100 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 "
+		 "777777 0 0\n");
+	put("100/stat", text, strlen(text));
+	cr_assert_eq(owners_refresh(o, want, 3, 1), 0);
+	cr_expect_eq(owners_stats(o)->rescanned, 1);
+	cr_assert_eq(holders_of(o, 1001, &h), 2);
+	cr_expect_eq(h[0].pid, 100);
+	cr_expect_str_eq(owners_proc(o, h[0].proc)->comm, "newcomer");
+	cr_expect_eq(owners_proc(o, h[0].proc)->start_time, 777777);
+	owners_free(o);
+}
+
+Test(owners, refresh_rescans_everything_after_the_period)
+{
+	struct owners *o;
+	const struct holder *h;
+	uint32_t want = 1001;
+
+	proc(100, "a", 0, "a\0", 2);
+	link_fd("100/fd/3", "socket:[1001]");
+	o = owners_new(root);
+	cr_assert_not_null(o);
+	owners_set_full_period(o, 0);
+	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
+	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
+	cr_expect(owners_stats(o)->full);
+	cr_expect_eq(holders_of(o, 1001, &h), 1);
+	owners_free(o);
 }

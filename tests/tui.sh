@@ -285,9 +285,9 @@ okd $? "and the alternate screen is off"
 for sig in TERM HUP INT QUIT; do
 	case $sig in TERM) num=15 ;; HUP) num=1 ;; INT) num=2 ;; QUIT) num=3 ;; esac
 	start 80 24 --live -d 0.3
-	wait_for " $pa "
+	wait_for " $pa " 150
 	kill -s "$sig" "$(cat "$work/pid")"
-	wait_rc
+	wait_rc 150
 	[ "$(cat "$work/rc")" = $((128 + num)) ]
 	ok $? "SIG$sig ends it with status $((128 + num)) (got $(cat "$work/rc"))"
 	n=0
