@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 /* libmnl 1.0.4 lacks MNL_SOCKET_DUMP_SIZE; the kernel fills up to 32 KiB */
 #define DUMP_BUF_SIZE 32768
 #define DUMP_RETRIES 5
+#define DUMP_TIMEOUT_S 10
 
 struct collector {
 	struct mnl_socket *nl;
@@ -72,6 +74,7 @@ struct collector *collector_new(int netns_fd)
 {
 	struct collector *c;
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct timeval timeout = { .tv_sec = DUMP_TIMEOUT_S };
 	struct stat st;
 	int err;
 
@@ -95,6 +98,12 @@ struct collector *collector_new(int netns_fd)
 	/* connected to the kernel: nobody else can unicast us fake replies */
 	if (connect(mnl_socket_get_fd(c->nl), (struct sockaddr *)&kernel,
 		    sizeof(kernel)) < 0) {
+		err = -errno;
+		goto out_close;
+	}
+	/* a reply never lost so far; if one is, fail instead of hanging */
+	if (setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVTIMEO,
+		       &timeout, sizeof(timeout)) < 0) {
 		err = -errno;
 		goto out_close;
 	}
@@ -195,6 +204,7 @@ static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 	w.proto = proto;
 	w.netns = c->netns;
 	w.out = out;
+	rc = 1;	/* "more to come": an EINTR before any datagram retries */
 	do {
 		ssize_t n = recv(mnl_socket_get_fd(c->nl), c->buf,
 				 DUMP_BUF_SIZE, 0);

@@ -206,7 +206,8 @@ int diag_replay(const void *buf, size_t len, struct sock_vec *out)
 			break;
 		memcpy(&h, p + off, sizeof(h));
 		off += sizeof(h);
-		if (h.len > len - off)
+		/* an empty datagram is damage too (and would memcpy to NULL) */
+		if (h.len == 0 || h.len > len - off)
 			break;
 		/* the file packs datagrams unaligned; netlink wants alignment */
 		scratch = xgrow(scratch, &scratch_cap, h.len, 1);

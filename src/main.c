@@ -137,6 +137,11 @@ static int run_once(struct source *src, struct options *opts,
 			warnx_(_("write error: %s"), strerror(errno));
 		status = EXIT_TROUBLE;
 	} else {
+		if (m.unread_procs)
+			warnx_(ngettext("%zu process could not be read: too many open files (raise the limit with ulimit -n)",
+					"%zu processes could not be read: too many open files (raise the limit with ulimit -n)",
+					m.unread_procs),
+			       m.unread_procs);
 		if (m.hidden_owners)
 			warnx_(ngettext("the owner of %zu socket is not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
 					"the owners of %zu sockets are not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
@@ -160,6 +165,9 @@ int main(int argc, char **argv)
 	int status = EXIT_FOUND;
 
 	setlocale(LC_ALL, "");
+	/* numbers on the command line and in the output use a dot
+	 * whatever the language: --delay 0.5 */
+	setlocale(LC_NUMERIC, "C");
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 

@@ -199,13 +199,6 @@ static void label_from_cgroup(struct row *r, const char *path)
 		snprintf(r->unit, sizeof(r->unit), "%s", r->ctx.unit);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 		     const struct model_input *in)
 {
@@ -234,8 +227,7 @@ static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 		if (name)
 			snprintf(r->netns_name, sizeof(r->netns_name), "%s", name);
 	}
-	if (r->nholders == 0 && in->gone &&
-	    bsearch(&s->inode, in->gone, in->ngone, sizeof(*in->gone), cmp_u32))
+	if (r->nholders == 0 && in->gone && inoset_has(in->gone, s->inode))
 		r->status = OWNER_EXITED;
 	remember_user(m, s->uid);
 	for (j = 0; j < r->nholders; j++) {
@@ -270,6 +262,7 @@ void model_build(struct model *m, const struct model_input *in)
 	m->registry = in->registry;
 	m->has_conns = false;
 	m->hidden_owners = 0;
+	m->unread_procs = in->owners ? owners_stats(in->owners)->failed : 0;
 	dedupe(&m->socks);
 
 	m->rows = xcalloc(m->socks.n, sizeof(*m->rows));

@@ -10,6 +10,7 @@
 #include "columns.h"
 #include "context.h"
 #include "filter.h"
+#include "inoset.h"
 #include "owners.h"
 #include "registry.h"
 #include "sock.h"
@@ -54,6 +55,7 @@ struct model {
 	uint64_t netns;			/* namespace inspected; 0 unknown */
 	bool has_conns;			/* conns were counted */
 	size_t hidden_owners;		/* rows whose holders we may not see */
+	size_t unread_procs;		/* processes not read: out of fds */
 };
 
 /* Callback that names an interface: fill name (IF_NAMESIZE), 0 or -errno. */
@@ -71,9 +73,8 @@ struct model_input {
 	/* the path of a cgroup v2 id, for sockets without a visible holder */
 	const char *(*cgroup_path)(uint64_t id, void *data);
 	void *cgroup_data;
-	const uint32_t *gone;		/* sorted inodes absent from a dump
-					 * after the owner scan */
-	size_t ngone;
+	const struct inoset *gone;	/* absent from a dump after the
+					 * owner scan; may be NULL */
 	/* the name of a namespace inode, or NULL */
 	const char *(*netns_name)(uint64_t inode, void *data);
 	void *netns_data;

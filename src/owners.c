@@ -23,6 +23,8 @@
 #include <sys/syscall.h>
 #include <linux/kcmp.h>
 
+#include "fileio.h"
+#include "inoset.h"
 #include "procparse.h"
 #include "xalloc.h"
 
@@ -72,8 +74,7 @@ struct owners {
 	bool have_cache;
 	bool size_ok;		/* the kernel counts fds in st_size (6.2+) */
 	double last_full;	/* monotonic seconds of the last full scan */
-	uint32_t *orphans;	/* sorted: wanted, but no holder was found */
-	size_t norphans;
+	struct inoset orphans;	/* wanted, but no holder was found */
 	double full_period;	/* seconds between full scans */
 };
 
@@ -198,6 +199,7 @@ void owners_free(struct owners *o)
 	owners_reset(o);
 	free(o->cache);
 	free(o->sockfds);
+	inoset_release(&o->orphans);
 	close(o->proc_fd);
 	free(o);
 }
@@ -278,42 +280,6 @@ static ssize_t read_at(int dirfd, const char *name, char *buf, size_t cap)
 	return (ssize_t)len;
 }
 
-/* Read a whole file of unknown size up to max bytes into a new buffer. */
-static char *read_all_at(int dirfd, const char *name, size_t max,
-			 size_t *len, bool *cut)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t cap = 512, n = 0;
-	char *buf;
-
-	*len = 0;
-	*cut = false;
-	if (fd < 0)
-		return NULL;
-	buf = xmalloc(cap + 1);
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			if (cap >= max) {
-				*cut = true;
-				break;
-			}
-			cap = cap * 4 > max ? max : cap * 4;
-			buf = xrealloc(buf, cap + 1);
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
 
 /* Read the facts of a holding process. False if it is gone. */
 static bool read_proc(int pdir, int pid, struct proc_info *p)
@@ -334,8 +300,8 @@ static bool read_proc(int pdir, int pid, struct proc_info *p)
 	n = read_at(pdir, "status", buf, sizeof(buf));
 	if (n <= 0 || !procparse_status_uid(buf, (size_t)n, &p->uid))
 		return false;
-	p->cmdline = read_all_at(pdir, "cmdline", OWNERS_CMDLINE_MAX,
-				 &p->cmdline_len, &p->cmdline_cut);
+	read_whole_at(pdir, "cmdline", OWNERS_CMDLINE_MAX, &p->cmdline,
+		      &p->cmdline_len, &p->cmdline_cut);
 	n = read_at(pdir, "cgroup", buf, sizeof(buf) - 1);
 	if (n > 0) {
 		const char *cg = procparse_cgroup_v2(buf, (size_t)n, &len);
@@ -462,7 +428,10 @@ static void scan_pid(struct worker *w, int pid)
 	snprintf(name, sizeof(name), "%d", pid);
 	pdir = openat(w->o->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pdir < 0) {
-		w->stats.vanished++;
+		if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
+			w->stats.failed++;
+		else
+			w->stats.vanished++;
 		return;
 	}
 	w->stats.procs++;
@@ -472,6 +441,8 @@ static void scan_pid(struct worker *w, int pid)
 	if (fdd < 0) {
 		if (errno == EACCES || errno == EPERM)
 			w->stats.denied++;
+		else if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
+			w->stats.failed++;
 		else
 			w->stats.vanished++;
 		goto out_close_pdir;
@@ -638,6 +609,7 @@ static void merge(struct owners *o, struct worker *ws, size_t nw)
 		o->stats.fds += w->stats.fds;
 		o->stats.denied += w->stats.denied;
 		o->stats.vanished += w->stats.vanished;
+		o->stats.failed += w->stats.failed;
 		free(w->holders);
 		free(w->procs);
 	}
@@ -718,13 +690,6 @@ static void scan_pids(struct owners *o, const int *pids, size_t npids,
 	free(ws);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Note the wanted sockets that nobody holds; sorted for bsearch. */
 static void remember_orphans(struct owners *o, const uint32_t *inodes,
 			     size_t n)
@@ -732,13 +697,11 @@ static void remember_orphans(struct owners *o, const uint32_t *inodes,
 	const struct holder *h;
 	size_t i;
 
-	o->norphans = 0;
-	o->orphans = xrealloc(o->orphans, (n ? n : 1) * sizeof(*o->orphans));
+	inoset_clear(&o->orphans);
 	for (i = 0; i < n; i++)
 		if (!owners_lookup(o, inodes[i], &h))
-			o->orphans[o->norphans++] = inodes[i];
-	if (o->norphans > 1)
-		qsort(o->orphans, o->norphans, sizeof(*o->orphans), cmp_u32);
+			inoset_add(&o->orphans, inodes[i]);
+	inoset_seal(&o->orphans);
 }
 
 /* Without fd counts (kernels before 6.2) a process that opened a socket
@@ -752,8 +715,7 @@ static bool missing_holders(const struct owners *o, const uint32_t *inodes,
 
 	for (i = 0; i < n; i++)
 		if (!owners_lookup(o, inodes[i], &h) &&
-		    !(o->norphans && bsearch(&inodes[i], o->orphans, o->norphans,
-					     sizeof(*o->orphans), cmp_u32)))
+		    !inoset_has(&o->orphans, inodes[i]))
 			return true;
 	return false;
 }

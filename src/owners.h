@@ -46,6 +46,8 @@ struct owners_stats {
 	size_t fds;		/* fd links read */
 	size_t denied;		/* processes whose fds we may not read */
 	size_t vanished;	/* processes that exited during the scan */
+	size_t failed;		/* processes not read for want of fds or
+				 * memory (RLIMIT_NOFILE too small) */
 	bool hidepid;		/* /proc hides other users' processes */
 	bool full;		/* every process was read (not incremental) */
 	size_t rescanned;	/* incremental: processes read again */

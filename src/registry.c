@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 
+#include "fileio.h"
 #include "xalloc.h"
 
 /* a services file larger than this is not a services file */
@@ -203,40 +204,12 @@ size_t registry_parse(struct registry *r, const char *buf, size_t len)
 
 int registry_load(struct registry *r, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t cap = 65536, len = 0;
 	char *buf;
+	size_t len;
+	int rc = read_whole_at(AT_FDCWD, path, SERVICES_MAX, &buf, &len, NULL);
 
-	if (fd < 0)
-		return -errno;
-	buf = xmalloc(cap);
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			if (cap >= SERVICES_MAX) {
-				free(buf);
-				close(fd);
-				return -EFBIG;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = -errno;
-
-			free(buf);
-			close(fd);
-			return err;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
+	if (rc < 0)
+		return rc;
 	registry_parse(r, buf, len);
 	free(buf);
 	return 0;
@@ -267,6 +240,8 @@ static bool has_alias(const char *aliases, const char *name)
 	size_t n = strlen(name);
 	const char *p = aliases;
 
+	if (n == 0)
+		return false;	/* strstr finds "" everywhere: p += 0 forever */
 	while ((p = strstr(p, name)) != NULL) {
 		if ((p == aliases || p[-1] == ' ') &&
 		    (p[n] == '\0' || p[n] == ' '))

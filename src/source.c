@@ -14,6 +14,7 @@
 #include "collector.h"
 #include "buf.h"
 #include "diag.h"
+#include "fileio.h"
 #include "netns.h"
 #include "nls.h"
 #include "xalloc.h"
@@ -38,46 +39,6 @@ struct source {
 
 #define UNION_DUMPS_MAX 5
 
-static int read_file(const char *path, char **out, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t cap = 65536, n = 0;
-	char *buf;
-
-	if (fd < 0)
-		return -errno;
-	buf = xmalloc(cap);
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			if (cap >= REPLAY_MAX) {
-				free(buf);
-				close(fd);
-				return -EFBIG;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int err = -errno;
-
-			free(buf);
-			close(fd);
-			return err;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*out = buf;
-	*len = n;
-	return 0;
-}
 
 static void load_registry(struct source *src)
 {
@@ -123,7 +84,8 @@ struct source *source_new(const struct options *opts, char *err,
 		if (columns[opts->columns[i]].needs & COL_NEEDS_CONNS)
 			src->need_conns = true;
 	if (opts->replay) {
-		rc = read_file(opts->replay, &src->replay, &src->replay_len);
+		rc = read_whole_at(AT_FDCWD, opts->replay, REPLAY_MAX, &src->replay,
+				   &src->replay_len, NULL);
 		if (rc < 0) {
 			msg = N_("cannot read %s: %s");
 			arg = opts->replay;
@@ -280,24 +242,15 @@ static int dump_namespaces(struct source *src, unsigned what,
 	return 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
+/* Make s the set of v's inodes. */
+static void inoset_of(struct inoset *s, const struct sock_vec *v)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The sorted inodes of v; caller frees. */
-static uint32_t *sorted_inodes(const struct sock_vec *v)
-{
-	uint32_t *ino = xmalloc((v->n ? v->n : 1) * sizeof(*ino));
 	size_t i;
 
+	inoset_clear(s);
 	for (i = 0; i < v->n; i++)
-		ino[i] = v->v[i].inode;
-	if (v->n > 1)
-		qsort(ino, v->n, sizeof(*ino), cmp_u32);
-	return ino;
+		inoset_add(s, v->v[i].inode);
+	inoset_seal(s);
 }
 
 static int dump_any(struct source *src, unsigned what, struct sock_vec *out)
@@ -313,67 +266,63 @@ static int dump_union(struct source *src, unsigned what, struct sock_vec *out)
 {
 	int rc = dump_any(src, what, out), round;
 
+	struct inoset have;
+
+	inoset_init(&have);
 	for (round = 1; rc == 0 && round < UNION_DUMPS_MAX && !src->replay;
 	     round++) {
 		struct sock_vec more = { 0 };
-		uint32_t *have;
-		size_t i, added = 0, n = out->n;
+		size_t i, added = 0;
 
 		rc = dump_any(src, what, &more);
 		if (rc < 0)
 			break;
-		have = sorted_inodes(out);
+		inoset_of(&have, out);
 		for (i = 0; i < more.n; i++) {
-			if (bsearch(&more.v[i].inode, have, n, sizeof(*have),
-				    cmp_u32))
+			if (inoset_has(&have, more.v[i].inode))
 				continue;
 			sock_vec_push(out, &more.v[i]);
 			added++;
 		}
-		free(have);
 		sock_vec_release(&more);
 		if (!added)
 			break;
 	}
+	inoset_release(&have);
 	return rc;
 }
 
 /* Sockets without a holder whose holder may have exited during the scan:
- * those a new dump no longer shows. Returns a sorted array (caller
- * frees) and its length in *n. */
-static uint32_t *find_gone(struct source *src, const struct sock_vec *socks,
-			   size_t *n)
+ * those a new dump no longer shows go into gone. */
+static void find_gone(struct source *src, const struct sock_vec *socks,
+		      struct inoset *gone)
 {
 	struct sock_vec again = { 0 };
-	uint32_t *now, *gone = NULL;
+	struct inoset now;
 	const struct holder *h;
 	size_t i;
 
-	*n = 0;
 	if (!owners_stats(src->owners)->vanished || src->replay)
-		return NULL;
+		return;
 	for (i = 0; i < socks->n; i++)
 		if (!owners_lookup(src->owners, socks->v[i].inode, &h))
 			break;
 	if (i == socks->n || dump_any(src, src->opts->collect, &again) < 0) {
 		sock_vec_release(&again);
-		return NULL;
+		return;
 	}
-	now = sorted_inodes(&again);
+	inoset_init(&now);
+	inoset_of(&now, &again);
 	for (i = 0; i < socks->n; i++) {
 		uint32_t ino = socks->v[i].inode;
 
-		if (owners_lookup(src->owners, ino, &h) ||
-		    bsearch(&ino, now, again.n, sizeof(*now), cmp_u32))
-			continue;
-		gone = xrealloc(gone, (*n + 1) * sizeof(*gone));
-		gone[(*n)++] = ino;
+		if (!owners_lookup(src->owners, ino, &h) &&
+		    !inoset_has(&now, ino))
+			inoset_add(gone, ino);
 	}
-	free(now);
+	inoset_seal(gone);
+	inoset_release(&now);
 	sock_vec_release(&again);
-	if (*n > 1)
-		qsort(gone, *n, sizeof(*gone), cmp_u32);
-	return gone;
 }
 
 static const char *cgroup_cb(uint64_t id, void *data)
@@ -431,8 +380,9 @@ int source_refresh(struct source *src, const struct filter *f,
 {
 	struct sock_vec socks = { 0 }, conns = { 0 };
 	struct model_input in;
-	uint32_t *inodes, *gone;
-	size_t i, n = 0, ngone = 0;
+	struct inoset gone;
+	uint32_t *inodes;
+	size_t i, n = 0;
 	int rc, fd;
 
 	src->notice[0] = '\0';
@@ -479,10 +429,11 @@ int source_refresh(struct source *src, const struct filter *f,
 		goto out;
 	}
 
-	gone = src->oneshot ? find_gone(src, &socks, &ngone) : NULL;
+	inoset_init(&gone);
+	if (src->oneshot)
+		find_gone(src, &socks, &gone);
 	memset(&in, 0, sizeof(in));
-	in.gone = gone;
-	in.ngone = ngone;
+	in.gone = &gone;
 	if (src->cgroups) {
 		in.cgroup_path = cgroup_cb;
 		in.cgroup_data = src->cgroups;
@@ -499,7 +450,7 @@ int source_refresh(struct source *src, const struct filter *f,
 	in.ifname = ifname_cb;
 	in.ifname_data = src->collector;
 	model_build(m, &in);
-	free(gone);
+	inoset_release(&gone);
 out:
 	sock_vec_release(&socks);
 	sock_vec_release(&conns);

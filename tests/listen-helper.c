@@ -1,7 +1,7 @@
 /* listen-helper.c - opens the sockets a test asks for, reports them, and
  * holds them until its standard input closes.
  *
- * Usage: listen-helper [-f N] [-n NAME] SPEC...
+ * Usage: listen-helper [-f N] [-n NAME] SPEC... [PADDING ARG...]
  *   -f N      fork N children that hold every socket too
  *   -n NAME   set the process name (prctl PR_SET_NAME) of all holders
  *   SPEC      PROTO/ADDRESS/PORT[/OPTION...]
@@ -29,7 +29,7 @@
 
 static void die(const char *what, const char *spec)
 {
-	fprintf(stderr, "listen-helper: %s: %s: %s\n", spec, what,
+	fprintf(stderr, "listen-helper: %.60s: %s: %s\n", spec, what,
 		strerror(errno));
 	exit(2);
 }
@@ -214,8 +214,11 @@ int main(int argc, char **argv)
 		return 2;
 	if (name)
 		prctl(PR_SET_NAME, name, 0, 0, 0);
-	for (i = optind; i < argc; i++)
+	for (i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "PADDING") == 0)
+			break;	/* the rest only pads the command line */
 		open_spec(argv[i]);
+	}
 	printf("holder %d\n", (int)getpid());
 	fflush(stdout);
 	for (i = 0; i < forks; i++) {

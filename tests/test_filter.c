@@ -10,6 +10,7 @@
 #include "columns.h"
 #include "context.h"
 #include "filter.h"
+#include "inoset.h"
 #include "registry.h"
 
 static struct registry *sample_registry(void)
@@ -208,4 +209,26 @@ Test(registry, reserved_ports_and_ephemeral)
 	cr_expect_not(registry_reserved(r, 8080));
 	cr_expect_not(registry_ephemeral(r, 40000), "unknown range: nothing");
 	registry_free(r);
+}
+
+Test(inoset, add_seal_has)
+{
+	struct inoset s;
+	uint32_t i;
+
+	inoset_init(&s);
+	cr_expect_not(inoset_has(&s, 1), "empty");
+	for (i = 1000; i > 0; i--)
+		inoset_add(&s, i * 7);
+	inoset_add(&s, 7);	/* a duplicate */
+	inoset_seal(&s);
+	cr_expect_eq(s.n, 1000);
+	cr_expect(inoset_has(&s, 7));
+	cr_expect(inoset_has(&s, 7000));
+	cr_expect_not(inoset_has(&s, 8));
+	cr_expect_not(inoset_has(&s, 0));
+	cr_expect_not(inoset_has(&s, 7007));
+	inoset_clear(&s);
+	cr_expect_not(inoset_has(&s, 7));
+	inoset_release(&s);
 }

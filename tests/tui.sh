@@ -53,7 +53,7 @@ okd() {
 screen_e() { $T capture-pane -e -p -t t; }
 # wait_for REGEX [TENTHS]: until the screen shows REGEX
 wait_for() {
-	n=${2:-50}
+	n=${2:-150}
 	while [ "$n" -gt 0 ]; do
 		screen | grep -Eq -- "$1" && return 0
 		sleep 0.1
@@ -73,7 +73,7 @@ wait_gone() {
 }
 # wait_rc [TENTHS]: until the program in the pane has exited
 wait_rc() {
-	n=${1:-50}
+	n=${1:-100}
 	while [ ! -s "$work/rc" ] && [ "$n" -gt 0 ]; do
 		sleep 0.1
 		n=$((n - 1))
@@ -130,7 +130,7 @@ okd $? "and in bold (capture-pane -e)"
 wait_for "^ tcp4 +127\.0\.0\.1 +$pb " 100
 okd $? "the mark goes after a few seconds"
 exec 5>&-
-wait_for "^-tcp4 +127\.0\.0\.1 +$pb " 30
+wait_for "^-tcp4 +127\.0\.0\.1 +$pb " 100
 okd $? "a closed listener stays, marked '-'"
 wait_gone " $pb " 100
 okd $? "and leaves a few seconds later"
@@ -287,7 +287,8 @@ for sig in TERM HUP INT QUIT; do
 	start 80 24 --live -d 0.3
 	wait_for " $pa " 150
 	kill -s "$sig" "$(cat "$work/pid")"
-	wait_rc 150
+	wait_rc 150 || diag "no exit after SIG$sig: $(ps -o pid,stat,wchan:32,cmd -p "$(cat "$work/pid")" 2>&1)" \
+		"$(cat /proc/"$(cat "$work/pid")"/stack 2>/dev/null)" "$(screen)"
 	[ "$(cat "$work/rc")" = $((128 + num)) ]
 	ok $? "SIG$sig ends it with status $((128 + num)) (got $(cat "$work/rc"))"
 	n=0
@@ -305,7 +306,7 @@ done
 $T kill-session -t t 2>/dev/null
 rm -f "$work/rc"
 $T new-session -d -s t -x 80 -y 24 "env PS1='$ ' ENV= sh -i"
-sleep 0.3
+wait_for '^\$ '
 keys "env LANG=C.UTF-8 TERM=tmux-256color '$PORTTOP' --live -d 0.3; echo \$? >'$work/rc'" Enter
 wait_for " $pa "
 okd $? "started from an interactive shell"

@@ -1,0 +1,67 @@
+/* inoset.c - a set of socket inodes */
+#include "config.h"
+#include "inoset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void inoset_init(struct inoset *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void inoset_release(struct inoset *s)
+{
+	free(s->v);
+	inoset_init(s);
+}
+
+void inoset_clear(struct inoset *s)
+{
+	s->n = 0;
+}
+
+void inoset_add(struct inoset *s, uint32_t inode)
+{
+	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = inode;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+void inoset_seal(struct inoset *s)
+{
+	size_t i, n = 0;
+
+	if (s->n < 2)
+		return;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_u32);
+	for (i = 0; i < s->n; i++)
+		if (n == 0 || s->v[n - 1] != s->v[i])
+			s->v[n++] = s->v[i];
+	s->n = n;
+}
+
+bool inoset_has(const struct inoset *s, uint32_t inode)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->v[mid] < inode)
+			lo = mid + 1;
+		else if (s->v[mid] > inode)
+			hi = mid;
+		else
+			return true;
+	}
+	return false;
+}

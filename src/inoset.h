@@ -1,0 +1,23 @@
+/* inoset.h - a set of socket inodes: build, seal, ask */
+#ifndef PORTTOP_INOSET_H
+#define PORTTOP_INOSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct inoset {
+	uint32_t *v;	/* sorted and unique once sealed */
+	size_t n, cap;
+};
+
+void inoset_init(struct inoset *s);
+void inoset_release(struct inoset *s);
+/* Empty it, keeping the storage. */
+void inoset_clear(struct inoset *s);
+void inoset_add(struct inoset *s, uint32_t inode);
+/* Sort and drop duplicates; inoset_has() needs it after adds. */
+void inoset_seal(struct inoset *s);
+bool inoset_has(const struct inoset *s, uint32_t inode);
+
+#endif
