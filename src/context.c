@@ -109,3 +109,42 @@ bool context_from_cgroup(const char *path, size_t len, struct context *ctx)
 	}
 	return ctx->unit[0] || ctx->runtime[0];
 }
+
+/* The argument after the one equal to flag, or NULL. */
+static const char *arg_after(const char *argv, size_t len, const char *flag)
+{
+	const char *p = argv, *end = argv + len;
+
+	while (p < end) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		const char *next = nul ? nul + 1 : end;
+
+		if (nul && strcmp(p, flag) == 0 && next < end &&
+		    memchr(next, '\0', (size_t)(end - next)))
+			return next;
+		p = next;
+	}
+	return NULL;
+}
+
+bool context_forward(const char *argv, size_t len, char *addr, size_t size,
+		     unsigned *port)
+{
+	const char *ip = arg_after(argv, len, "-container-ip");
+	const char *pt = arg_after(argv, len, "-container-port");
+	unsigned long v = 0;
+	const char *q;
+
+	if (!ip || !pt || !*ip || !*pt || strlen(ip) >= size)
+		return false;
+	for (q = pt; *q; q++) {
+		if (*q < '0' || *q > '9' || v > 65535)
+			return false;
+		v = v * 10 + (unsigned long)(*q - '0');
+	}
+	if (v == 0 || v > 65535)
+		return false;
+	snprintf(addr, size, "%s", ip);
+	*port = (unsigned)v;
+	return true;
+}

@@ -17,4 +17,10 @@ struct context {
  * if it named a unit or a container. Pure: no I/O. */
 bool context_from_cgroup(const char *path, size_t len, struct context *ctx);
 
+/* Where a port forwarder sends its connections: docker-proxy's
+ * "-container-ip A -container-port P" in its NUL-separated argv. Returns
+ * true and fills addr (size bytes) and *port. Pure. */
+bool context_forward(const char *argv, size_t len, char *addr, size_t size,
+		     unsigned *port);
+
 #endif

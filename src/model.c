@@ -16,10 +16,27 @@ void model_init(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static void release_detached(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nprocs; i++) {
+		free(m->procs[i].cmdline);
+		free(m->procs[i].cgroup);
+	}
+	free(m->procs);
+	free(m->holders);
+	m->procs = NULL;
+	m->holders = NULL;
+	m->nprocs = 0;
+	m->detached = false;
+}
+
 void model_release(struct model *m)
 {
 	size_t i;
 
+	release_detached(m);
 	sock_vec_release(&m->socks);
 	free(m->rows);
 	for (i = 0; i < m->nusers; i++)
@@ -248,10 +265,48 @@ static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 	}
 }
 
+/* A forwarder such as docker-proxy must not hide the container behind it:
+ * find its target, and the listener in another namespace that is the
+ * target's port, held in a container. */
+static void link_forwarders(struct model *m)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->nrows; i++) {
+		struct row *r = &m->rows[i];
+		const struct proc_info *p =
+			r->nholders ? model_proc(m, &r->holders[0]) : NULL;
+		const struct row *target = NULL;
+		char addr[48];
+		unsigned port;
+
+		if (!p || !p->cmdline ||
+		    !context_forward(p->cmdline, p->cmdline_len, addr,
+				     sizeof(addr), &port))
+			continue;
+		snprintf(r->forward, sizeof(r->forward), "%s:%u", addr, port);
+		for (j = 0; j < m->nrows; j++) {
+			const struct row *t = &m->rows[j];
+
+			if (t->sock->port == port && t->sock->proto == r->sock->proto &&
+			    t->sock->netns != r->sock->netns && t->ctx.runtime[0]) {
+				target = t;
+				r->ctx = t->ctx;
+				snprintf(r->unit, sizeof(r->unit), "%.20s",
+					 t->unit);
+				break;
+			}
+		}
+		if (!target)
+			snprintf(r->unit, sizeof(r->unit), "-> %s", r->forward);
+	}
+}
+
 void model_build(struct model *m, const struct model_input *in)
 {
 	size_t i, n = 0;
 
+	release_detached(m);
 	sock_vec_release(&m->socks);
 	free(m->rows);
 	m->rows = NULL;
@@ -267,17 +322,21 @@ void model_build(struct model *m, const struct model_input *in)
 
 	m->rows = xcalloc(m->socks.n, sizeof(*m->rows));
 	for (i = 0; i < m->socks.n; i++) {
-		struct row *r = &m->rows[n];
-
-		join_row(m, r, &m->socks.v[i], in);
+		join_row(m, &m->rows[i], &m->socks.v[i], in);
 		if (m->socks.v[i].netns)
 			m->netns = m->socks.v[i].netns;
-		m->nrows = n + 1;	/* filter_match may look at m */
+	}
+	m->nrows = m->socks.n;
+	/* before the filter: a forwarder's target may be filtered out */
+	link_forwarders(m);
+	for (i = 0; i < m->socks.n; i++) {
+		struct row *r = &m->rows[i];
+
 		if (in->filter && !filter_match(in->filter, m, r))
 			continue;
 		if (r->status == OWNER_PERMISSION || r->status == OWNER_HIDDEN)
 			m->hidden_owners++;
-		n++;
+		m->rows[n++] = *r;
 	}
 	m->nrows = n;
 	if (n > 1)
@@ -321,6 +380,8 @@ const char *model_user(const struct model *m, uint32_t uid)
 const struct proc_info *model_proc(const struct model *m,
 				   const struct holder *h)
 {
+	if (m->detached)
+		return h->proc < m->nprocs ? &m->procs[h->proc] : NULL;
 	return m->owners ? owners_proc(m->owners, h->proc) : NULL;
 }
 
@@ -343,4 +404,69 @@ const char *exposure_name(enum exposure e)
 		return "all";
 	}
 	return "all";
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The new index of old process index idx in the sorted set, or UINT32_MAX. */
+static uint32_t proc_slot(const uint32_t *set, size_t n, uint32_t idx)
+{
+	const uint32_t *hit = n ? bsearch(&idx, set, n, sizeof(*set), cmp_u32)
+				: NULL;
+
+	return hit ? (uint32_t)(hit - set) : UINT32_MAX;
+}
+
+void model_detach(struct model *m)
+{
+	size_t i, j, n = 0, k = 0, nset = 0;
+	uint32_t *set;
+
+	if (m->detached)
+		return;
+	for (i = 0; i < m->nrows; i++)
+		n += m->rows[i].nholders;
+	m->holders = n ? xmalloc(n * sizeof(*m->holders)) : NULL;
+	set = xmalloc((n ? n : 1) * sizeof(*set));
+	for (i = 0; i < m->nrows; i++) {
+		struct row *r = &m->rows[i];
+
+		if (!r->nholders) {
+			r->holders = NULL;
+			continue;
+		}
+		memcpy(&m->holders[k], r->holders,
+		       r->nholders * sizeof(*r->holders));
+		r->holders = &m->holders[k];
+		for (j = 0; j < r->nholders; j++)
+			if (model_proc(m, &m->holders[k + j]))
+				set[nset++] = m->holders[k + j].proc;
+		k += r->nholders;
+	}
+	if (nset > 1)
+		qsort(set, nset, sizeof(*set), cmp_u32);
+	for (i = 0, j = 0; i < nset; i++)
+		if (j == 0 || set[j - 1] != set[i])
+			set[j++] = set[i];
+	nset = j;
+	m->procs = nset ? xcalloc(nset, sizeof(*m->procs)) : NULL;
+	for (i = 0; i < nset; i++) {
+		const struct proc_info *p = owners_proc(m->owners, set[i]);
+		struct proc_info *d = &m->procs[i];
+
+		*d = *p;
+		d->cmdline = p->cmdline ? xmemdup(p->cmdline, p->cmdline_len)
+					: NULL;
+		d->cgroup = p->cgroup ? xstrdup(p->cgroup) : NULL;
+	}
+	for (i = 0; i < n; i++)
+		m->holders[i].proc = proc_slot(set, nset, m->holders[i].proc);
+	free(set);
+	m->nprocs = nset;
+	m->detached = true;
 }

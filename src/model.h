@@ -37,6 +37,7 @@ struct row {
 	char unit[128];			/* unit or container label, or "" */
 	char netns_name[64];		/* name of a named namespace, or "" */
 	struct context ctx;		/* from the first holder's cgroup */
+	char forward[64];		/* a forwarder's target "ip:port", or "" */
 };
 
 struct user_name {
@@ -56,6 +57,11 @@ struct model {
 	bool has_conns;			/* conns were counted */
 	size_t hidden_owners;		/* rows whose holders we may not see */
 	size_t unread_procs;		/* processes not read: out of fds */
+	/* after model_detach(): the rows' holders and their processes */
+	struct holder *holders;		/* owned; rows point into it */
+	struct proc_info *procs;	/* owned; holder.proc indexes it */
+	size_t nprocs;
+	bool detached;
 };
 
 /* Callback that names an interface: fill name (IF_NAMESIZE), 0 or -errno. */
@@ -87,6 +93,12 @@ void model_release(struct model *m);
  * by protocol, port and address. The previous content is released. */
 void model_build(struct model *m, const struct model_input *in);
 
+/* Copy the holders and processes that the rows borrow from the owner
+ * scan into m, so that m stays valid after the next owners_scan(),
+ * owners_refresh() or model_build() of another model. m->owners is then
+ * only read by owners_start_time(), which uses what owners_new() set. */
+void model_detach(struct model *m);
+
 /* Sort the rows by column col (reversed if reverse); ties by protocol,
  * port and address. */
 void model_sort(struct model *m, enum col_id col, bool reverse);
@@ -94,7 +106,8 @@ void model_sort(struct model *m, enum col_id col, bool reverse);
 /* The user name of uid, or NULL; borrowed from m. */
 const char *model_user(const struct model *m, uint32_t uid);
 
-/* The process of holder h; borrowed until the next build. */
+/* The process of holder h, or NULL; borrowed until the next build (or,
+ * once detached, until model_release()). */
 const struct proc_info *model_proc(const struct model *m,
 				   const struct holder *h);
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@ static volatile sig_atomic_t tui_signal;
 
 #define TUI_HOLD 5.0		/* seconds a change stays marked */
 #define TUI_TICK_MS 250		/* longest wait for a key */
+#define TUI_BUSY_MS 20		/* the wait while a refresh runs */
+#define TUI_SOON 0.2		/* seconds to a refresh a key asks for */
 #define TUI_DELAY_MIN 0.1
 #define TUI_DELAY_MAX 86400.0
 
@@ -360,20 +363,83 @@ static void resort(struct tui *t)
 	rebuild(t);
 }
 
-static void refresh_model(struct tui *t)
+/* Worker side: refresh into w->next and detach it, so that the next owner
+ * scan cannot pull it from under the UI thread. */
+static void refresh_into(struct tui_worker *w)
 {
-	double now = tui_now();
+	w->rc = source_refresh(w->src, w->filter, &w->next);
+	if (w->rc < 0) {
+		snprintf(w->err, sizeof(w->err), "%s", source_error(w->src));
+		model_release(&w->next);
+		return;
+	}
+	model_detach(&w->next);
+}
+
+static void *worker_main(void *arg)
+{
+	struct tui_worker *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (!w->request && !w->quit)
+			pthread_cond_wait(&w->wake, &w->lock);
+		if (w->quit)
+			break;
+		pthread_mutex_unlock(&w->lock);
+		refresh_into(w);
+		pthread_mutex_lock(&w->lock);
+		w->request = false;
+		w->done = true;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* Start the worker with every signal blocked: the end signals must reach
+ * the UI thread, and curses' SIGTSTP and SIGWINCH handlers must not run in
+ * the worker. Without a thread, refreshes run in the UI thread. */
+static void worker_start(struct tui_worker *w)
+{
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	w->running = pthread_create(&w->thread, NULL, worker_main, w) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Wait for a refresh in flight to finish, then end the thread. */
+static void worker_stop(struct tui_worker *w)
+{
+	if (!w->running)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->quit = true;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	w->running = false;
+}
+
+/* Take the worker's model in place of the shown one, then update the
+ * tracker and the table from it. */
+static void take_refresh(struct tui *t)
+{
+	struct tui_worker *w = &t->w;
+	double now = tui_now(), due = now + t->delay;
 	size_t i;
-	int rc;
 
-	rc = source_refresh(t->src, &t->opts->filter, &t->m);
 	t->refreshes++;
-	if (rc < 0) {
-		const char *err = source_error(t->src);
-
-		/* the holders of the old model may be gone with the scan */
-		model_release(&t->m);
-		escape_into(t, t->msg, sizeof(t->msg), err, strlen(err));
+	/* a key asked for an early refresh while this one ran (kill, resume) */
+	if (t->next_refresh > t->busy_since && t->next_refresh < due)
+		due = t->next_refresh;
+	t->next_refresh = due;
+	model_release(&t->m);
+	t->m = w->next;
+	model_init(&w->next);
+	if (w->rc < 0) {
+		escape_into(t, t->msg, sizeof(t->msg), w->err, strlen(w->err));
 		t->msg_until = now + t->delay + 1.0;
 		t->refresh_failed = true;
 		render(t);
@@ -393,6 +459,41 @@ static void refresh_model(struct tui *t)
 	}
 	track_update(&t->track, t->titems, t->m.nrows, now, time(NULL));
 	rebuild(t);
+}
+
+/* Hand a refresh to the worker; src and w->next are its own until
+ * refresh_done() says it has finished. */
+static void request_refresh(struct tui *t)
+{
+	struct tui_worker *w = &t->w;
+
+	t->busy_since = tui_now();
+	if (!w->running) {
+		refresh_into(w);
+		take_refresh(t);
+		return;
+	}
+	pthread_mutex_lock(&w->lock);
+	w->request = true;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	t->busy = true;
+}
+
+static bool refresh_done(struct tui *t)
+{
+	struct tui_worker *w = &t->w;
+	bool done;
+
+	if (!t->busy)
+		return false;
+	pthread_mutex_lock(&w->lock);
+	done = w->done;
+	w->done = false;
+	pthread_mutex_unlock(&w->lock);
+	if (done)
+		t->busy = false;
+	return done;
 }
 
 static void select_line(struct tui *t, long sel)
@@ -489,7 +590,7 @@ static void kill_do(struct tui *t)
 	}
 	set_msg(t, _("sent SIGTERM to %s (pid %d)"), t->kill_name,
 		t->kill_pid);
-	t->next_refresh = tui_now() + 0.2;
+	t->next_refresh = tui_now() + TUI_SOON;
 }
 
 static void set_delay(struct tui *t, double d)
@@ -498,7 +599,9 @@ static void set_delay(struct tui *t, double d)
 		d = TUI_DELAY_MIN;
 	if (d > TUI_DELAY_MAX)
 		d = TUI_DELAY_MAX;
-	t->next_refresh += d - t->delay;
+	/* a refresh in flight sets the next one from the new delay */
+	if (!t->busy)
+		t->next_refresh += d - t->delay;
 	t->delay = d;
 	set_msg(t, _("refreshing every %.1f s"), d);
 }
@@ -812,6 +915,8 @@ static int wait_ms(const struct tui *t)
 {
 	double left;
 
+	if (t->busy)
+		return TUI_BUSY_MS;
 	if (t->paused)
 		return TUI_TICK_MS;
 	left = (t->next_refresh - tui_now()) * 1000.0;
@@ -831,11 +936,12 @@ static int loop(struct tui *t)
 
 		if (tui_signal)
 			return 128 + tui_signal;
-		if (!t->paused && now >= t->next_refresh) {
+		if (refresh_done(t))
+			take_refresh(t);
+		if (!t->paused && !t->busy && now >= t->next_refresh) {
 			if (iterations > 0 && t->refreshes >= iterations)
 				return 0;
-			refresh_model(t);
-			t->next_refresh = tui_now() + t->delay;
+			request_refresh(t);
 		}
 		if (track_expire(&t->track, now))
 			rebuild(t);
@@ -900,7 +1006,11 @@ static void tui_init(struct tui *t, struct source *src,
 
 	memset(t, 0, sizeof(*t));
 	t->opts = opts;
-	t->src = src;
+	t->w.src = src;
+	t->w.filter = &opts->filter;
+	pthread_mutex_init(&t->w.lock, NULL);
+	pthread_cond_init(&t->w.wake, NULL);
+	model_init(&t->w.next);
 	model_init(&t->m);
 	track_init(&t->track, TUI_HOLD);
 	view_columns(opts, &t->ids, &t->ncols);
@@ -920,10 +1030,16 @@ static void tui_init(struct tui *t, struct source *src,
 		host[0] = '\0';
 	host[sizeof(host) - 1] = '\0';
 	escape_into(t, t->host, sizeof(t->host), host, strlen(host));
+	/* the header's widths, for the screens before the first refresh */
+	rebuild(t);
 }
 
+/* The worker must have stopped. */
 static void tui_release(struct tui *t)
 {
+	model_release(&t->w.next);
+	pthread_cond_destroy(&t->w.wake);
+	pthread_mutex_destroy(&t->w.lock);
 	model_release(&t->m);
 	track_release(&t->track);
 	buf_release(&t->cells);
@@ -959,7 +1075,10 @@ int tui_run(struct source *src, const struct options *opts, const char **msg)
 		*msg = N_("this terminal cannot show the live view");
 		return -ENOTTY;
 	}
+	worker_start(&t.w);
 	status = loop(&t);
+	/* a refresh always ends: wait for it rather than leave a thread */
+	worker_stop(&t.w);
 	endwin();
 	delscreen(scr);
 	signals_restore(old);

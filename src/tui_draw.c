@@ -13,6 +13,8 @@
 #include "tui_layout.h"
 #include "views.h"
 
+#define TUI_SLOW 0.5		/* seconds before a refresh is marked */
+
 /* Put escaped text s on line y from column x, cut at the screen's edge;
  * fill: pad to the edge (for bars and the selection). */
 static void put(struct tui *t, int y, int x, const char *s, attr_t attr,
@@ -70,6 +72,10 @@ static void draw_title(struct tui *t, int y)
 	}
 	buf_adds(b, "  ");
 	buf_printf(b, _("every %.1fs"), t->delay);
+	if (t->busy && tui_now() - t->busy_since >= TUI_SLOW) {
+		buf_adds(b, "  ");
+		buf_adds(b, _("refreshing"));
+	}
 	if (t->paused) {
 		buf_adds(b, "  ");
 		buf_adds(b, _("PAUSED"));
@@ -175,8 +181,10 @@ static void draw_table(struct tui *t, int y, int h, double now)
 	if (t->top + page > t->nlist)
 		t->top = t->nlist > page ? t->nlist - page : 0;
 	if (!t->nlist && page) {
-		put(t, y, 1, t->m.nrows ? _("no listener matches") :
-			  _("no listener"), A_NORMAL, false);
+		/* nothing to say before the first refresh */
+		if (t->refreshes)
+			put(t, y, 1, t->m.nrows ? _("no listener matches") :
+				  _("no listener"), A_NORMAL, false);
 		return;
 	}
 	for (i = 0; i < page && t->top + i < t->nlist; i++) {

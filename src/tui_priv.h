@@ -3,6 +3,7 @@
 #ifndef PORTTOP_TUI_PRIV_H
 #define PORTTOP_TUI_PRIV_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -49,9 +50,31 @@ enum tui_prompt {
 
 #define TUI_TEXT_MAX 128
 
+/* The thread that refreshes in the background. The UI thread sets request
+ * and later takes done, both under lock; from the request until it takes
+ * done, src and next belong to the worker alone, and the UI thread never
+ * touches them. A model is detached before it is handed over, so the
+ * shown one outlives the worker's next owner scan. */
+struct tui_worker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;		/* signals request or quit */
+	bool running;			/* the thread exists; UI thread only */
+	bool request;			/* under lock: a refresh is wanted */
+	bool done;			/* under lock: next, rc, err are ready */
+	bool quit;			/* under lock: leave the thread */
+	struct source *src;		/* borrowed */
+	const struct filter *filter;	/* borrowed */
+	struct model next;		/* what the refresh built */
+	int rc;				/* of source_refresh() */
+	char err[256];			/* source_error() when rc < 0 */
+};
+
 struct tui {
 	const struct options *opts;	/* borrowed */
-	struct source *src;		/* borrowed */
+	struct tui_worker w;
+	bool busy;			/* a refresh is in flight */
+	double busy_since;		/* monotonic seconds */
 	struct model m;
 	struct track track;
 	const enum col_id *ids;		/* the columns shown */

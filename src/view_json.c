@@ -128,6 +128,14 @@ static void add_row(struct buf *b, const struct model *m, const struct row *r)
 	} else {
 		buf_adds(b, ",\"container\":null,");
 	}
+	if (r->forward[0]) {
+		buf_adds(b, "\"forward\":");
+		buf_addc(b, '"');
+		escape_json(b, r->forward, strlen(r->forward));
+		buf_adds(b, "\",");
+	} else {
+		buf_adds(b, "\"forward\":null,");
+	}
 	if (m->has_conns && tcp)
 		buf_printf(b, "\"conns\":%" PRIu32 ",", r->conns);
 	else

@@ -114,6 +114,16 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 		buf_adds(b, _("; reserved (ip_local_reserved_ports)"));
 	line(out, _("class"), b->p);
 	line(out, _("exposure"), exposure_text(r->exposure));
+	if (r->forward[0]) {
+		buf_reset(b);
+		escape_text(b, r->forward, strlen(r->forward));
+		if (r->ctx.runtime[0]) {
+			buf_printf(b, " (%s ", r->ctx.runtime);
+			escape_text(b, r->ctx.id, strlen(r->ctx.id));
+			buf_addc(b, ')');
+		}
+		line(out, _("forwards to"), b->p);
+	}
 	buf_reset(b);
 	if (s->proto == IPPROTO_TCP)
 		buf_printf(b, _("%" PRIu32 " waiting to be accepted, backlog %" PRIu32),

@@ -198,7 +198,7 @@ int main(int argc, char **argv)
 	const char *name = NULL;
 	pid_t kids[64];
 
-	while ((opt = getopt(argc, argv, "f:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "+f:n:")) != -1) {
 		switch (opt) {
 		case 'f':
 			forks = atoi(optarg);

@@ -15,7 +15,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-owners.XXXXXX") || exit 99
 ns=porttop-test-$$
 cg=
 cleanup() {
-	exec 3>&- 4>&-
+	exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&-
 	[ -n "${churn:-}" ] && kill "$churn" 2>/dev/null
 	if [ -n "$cg" ]; then
 		for d in "$cg"/*/; do
@@ -38,7 +38,7 @@ wait_ready() {
 	n=0
 	until grep -q '^ready' "$1" 2>/dev/null; do
 		n=$((n + 1))
-		[ $n -gt 100 ] && { echo "Bail out! listen-helper did not start"; exit 1; }
+		[ $n -gt 100 ] && { echo "Bail out! listen-helper did not start ($1)"; exit 1; }
 		sleep 0.05
 	done
 }
@@ -84,7 +84,7 @@ if ip netns add "$ns" 2>/dev/null; then
 	[ $rc -eq 1 ]; ok $? "by default only this namespace is inspected (rc $rc)"
 	"$PORTTOP" -N --json >"$work/all.json" 2>"$work/all.err"
 	ok $? "porttop -N exits 0"
-	rec=$(jq -c '.[] | select(.port == 4242)' "$work/all.json")
+	rec=$(jq -c --arg ns "$ns" '.[] | select(.port == 4242 and .netns_name == $ns)' "$work/all.json")
 	[ "$(printf '%s\n' "$rec" | jq -r .netns_name)" = "$ns" ]
 	ok $? "-N finds the listener in the named namespace, with its name"
 	[ "$(printf '%s\n' "$rec" | jq -r '.owners[0].pid')" = "$pid2" ]
@@ -128,6 +128,36 @@ if [ -n "$cgroot" ] && mkdir "$cgroot/porttop-test-$$.slice" 2>/dev/null; then
 	"$PORTTOP" -b -o port,unit "$p5" | grep -q "docker:0123456789ab"
 	ok $? "text shows the short container id"
 	"$PORTTOP" "$p6" | grep -q "unit .*web-$$.service"; ok $? "the card names the unit"
+
+	# a docker-proxy-like forwarder on the host must not hide the container
+	if ip netns pids "$ns" >/dev/null 2>&1; then
+		mkfifo "$work/in7" "$work/in8"
+		# as in a container: the process is in the container's cgroup
+		# before it creates its socket, so the socket's cgroup says so too
+		# (ip netns exec remounts /sys: join the cgroup before it)
+		sh -c 'echo $$ >"$1" && exec ip netns exec "$2" "$3" tcp/0.0.0.0/8081' \
+			sh "$cg/docker-$id.scope/cgroup.procs" "$ns" "$HELPER" \
+			<"$work/in7" >"$work/h7" &
+		exec 7>"$work/in7"
+		ln -s "$(cd "$(dirname "$HELPER")" && pwd)/$(basename "$HELPER")" "$work/docker-proxy"
+		"$work/docker-proxy" tcp/0.0.0.0/0 PADDING -proto tcp -host-ip 0.0.0.0 \
+			-container-ip 10.0.0.2 -container-port 8081 <"$work/in8" >"$work/h8" &
+		exec 8>"$work/in8"
+		wait_ready "$work/h7"
+		wait_ready "$work/h8"
+		pp=$(awk '/^sock/ {print $4}' "$work/h8")
+		f=$("$PORTTOP" --json "$pp" | jq -r '.[0].forward')
+		[ "$f" = 10.0.0.2:8081 ]; ok $? "a docker-proxy row says where it forwards ($f)"
+		c=$("$PORTTOP" -N --json | jq -c --argjson p "$pp" '.[] | select(.port == $p) | .container')
+		[ "$c" = "{\"runtime\":\"docker\",\"id\":\"$id\"}" ]
+		ok $? "with -N, the forwarder names the container behind it ($c)"
+		"$PORTTOP" -N "$pp" | grep -q "forwards to .*10.0.0.2:8081 (docker $id)"
+		ok $? "the card of that one port says: forwards to the container"
+		u=$("$PORTTOP" -N --json 8081 | jq -r '.[0].container.runtime')
+		[ "$u" = docker ]
+		ok $? "a socket whose holder is not scanned still names its container from its own cgroup"
+		exec 7>&- 8>&-
+	fi
 	exec 5>&- 6>&-
 else
 	ok 0 "# SKIP cannot create a cgroup v2 directory here"

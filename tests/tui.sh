@@ -19,6 +19,9 @@ TMUX_TMPDIR=$work/tmux
 mkdir "$TMUX_TMPDIR"
 export TMUX_TMPDIR
 T="tmux -L porttop-tui -f /dev/null"
+# a session that stays, so that killing the test's session never takes the
+# server down while the next one is being created
+$T new-session -d -s keep "sleep 600"
 ESC=$(printf '\033')
 trap '$T kill-server 2>/dev/null; exec 4>&- 5>&- 6>&- 7>&-; wait; rm -rf "$work"' EXIT
 
@@ -336,6 +339,38 @@ wait_for " $pa "
 okd $? "--color=never uses no colours"
 keys q
 wait_rc
+
+# a slow owner scan does not freeze the keys: the holder's stat in a
+# fixture proc tree is a FIFO, so the refresh blocks until we write to it
+fix=$work/slowproc
+mkdir -p "$fix/4242/fd"
+ln -s "socket:[$(awk '$1 == "sock" && $2 == "tcp" { print $5; exit }' "$work/out.tuia")]" \
+	"$fix/4242/fd/3"
+printf 'Name:\tslowpoke\nUid:\t0\t0\t0\t0\n' >"$fix/4242/status"
+printf 'slowpoke\0' >"$fix/4242/cmdline"
+printf '4242 (slowpoke) S 1 4242 4242 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 42 0 0\n' \
+	>"$fix/stat.file"
+mkfifo "$fix/4242/stat"
+ln "$fix/4242/stat" "$fix/fifo"
+start 100 20 --live -d 0.3 --proc-root "$fix"
+wait_for 'refreshing' 50
+okd $? "a refresh that takes long is marked in the title"
+keys '?'
+wait_for 'select the previous listener' 30
+okd $? "keys work while the owner scan is blocked"
+keys q
+wait_for '^ PROTO' 30
+okd $? "and lead back to the table"
+# later scans read a plain file; then let the blocked one go on
+mv "$fix/stat.file" "$fix/4242/stat"
+cat "$fix/4242/stat" >"$fix/fifo"
+wait_for "tcp4 +127\.0\.0\.1 +$pa .*slowpoke" 100
+okd $? "the refresh lands once the scan ends"
+keys q
+wait_rc
+okd $? "q quits"
+[ "$(cat "$work/rc")" = 0 ]
+okd $? "with status 0"
 
 # not a terminal, or TERM=dumb: the text table
 TERM=dumb "$PORTTOP" --live </dev/null >"$work/dumb" 2>"$work/dumb.err"
