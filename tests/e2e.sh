@@ -36,7 +36,7 @@ wantn=$(wc -l <"$work/want-inodes")
 "$PORTTOP" --json >"$work/json" 2>"$work/json.err"
 ok $? "porttop --json exits 0"
 [ ! -s "$work/json.err" ]; ok $? "porttop --json prints nothing on stderr"
-jq -e 'type == "array"' "$work/json" >/dev/null
+jqt "$work/json" 'type == "array"'
 ok $? "--json is one JSON array accepted by jq"
 python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))' "$work/json" 2>/dev/null
 ok $? "--json is strict UTF-8 JSON (python json)"
@@ -65,9 +65,9 @@ dual=$(jq -r '.[] | select(.address == "::" and .v6only == false and .proto == "
 [ "$dual" -eq 1 ]; ok $? "the dual-stack [::] listener has v6only=false"
 dev=$(jq -r '[.[] | select(.device == "lo")] | length' "$work/json")
 [ "$dev" -eq 1 ]; ok $? "the SO_BINDTODEVICE listener names device lo"
-jq -e '[.[] | select(.address == "::1")] | all(.v6only)' "$work/json" >/dev/null
+jqt "$work/json" '[.[] | select(.address == "::1")] | all(.v6only)'
 ok $? "::1 listeners are v6only"
-jq -e 'all(.[]; .owners[0].comm | test("\u001b"))' "$work/json" >/dev/null
+jqt "$work/json" 'all(.[]; .owners[0].comm | test("\u001b"))'
 ok $? "the hostile name survives JSON decoding byte for byte"
 ! grep -q "$(printf '\033')" "$work/json"; ok $? "no raw ESC byte in the JSON"
 

@@ -31,6 +31,14 @@ done_testing() {
 	[ "$tap_failed" -eq 0 ]
 }
 
+# jqt FILE [JQ-OPTION...] FILTER: true only if FILE holds JSON for which
+# FILTER is true (jq -e alone is true on an empty file)
+jqt() {
+	jqt_f=$1
+	shift
+	[ -s "$jqt_f" ] && [ "$(jq "$@" "$jqt_f" 2>/dev/null)" = true ]
+}
+
 # Run "$@" in a fresh network namespace with lo up (as root: unshare -n;
 # otherwise a user namespace too). Prints nothing of its own.
 in_netns() {

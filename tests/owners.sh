@@ -57,10 +57,10 @@ if command -v setpriv >/dev/null 2>&1; then
 	ok $? "porttop runs as nobody"
 	n=$(jq length "$work/nobody.json")
 	[ "$n" -eq 2 ]; ok $? "as nobody, both sockets are still listed ($n)"
-	jq -e 'all(.[]; .owner_status == "permission" and (.owners | length) == 0)' \
-		"$work/nobody.json" >/dev/null
+	jqt "$work/nobody.json" \
+		'all(.[]; .owner_status == "permission" and (.owners | length) == 0)'
 	ok $? "as nobody, owner_status says permission"
-	jq -e 'all(.[]; .user == "root" and .uid == 0)' "$work/nobody.json" >/dev/null
+	jqt "$work/nobody.json" 'all(.[]; .user == "root" and .uid == 0)'
 	ok $? "as nobody, the socket's own user is still shown"
 	grep -q 'CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH' "$work/nobody.err"
 	ok $? "as nobody, one line says how to see the owners"
@@ -68,6 +68,21 @@ if command -v setpriv >/dev/null 2>&1; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$PORTTOP" -b \
 		2>/dev/null | grep -q "permission denied"
 	ok $? "the text view says permission denied"
+	# /proc mounted with hidepid: the reason is "hidden", not "permission"
+	mkdir "$work/proc"
+	chmod 755 "$work"	# nobody must reach the proc mount point
+	if unshare -m sh -c 'mount -t proc -o hidepid=2 proc "$1"' sh "$work/proc" 2>/dev/null; then
+		unshare -m sh -c 'mount -t proc -o hidepid=2 proc "$1" &&
+			exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$2" --json --proc-root "$1"' sh "$work/proc" "$PORTTOP" \
+			>"$work/hid.json" 2>"$work/hid.err"
+		jqt "$work/hid.json" 'length == 2 and all(.[]; .owner_status == "hidden")'
+		ok $? "under hidepid, owner_status says hidden"
+		grep -q 'CAP_SYS_PTRACE' "$work/hid.err"; ok $? "and the hint is printed"
+		[ -s "$work/hid.err" ] && diag "$(cat "$work/hid.err")"
+	else
+		ok 0 "# SKIP cannot mount /proc with hidepid here"
+	fi
 else
 	ok 0 "# SKIP setpriv is not installed"
 fi
@@ -89,12 +104,12 @@ if ip netns add "$ns" 2>/dev/null; then
 	ok $? "-N finds the listener in the named namespace, with its name"
 	[ "$(printf '%s\n' "$rec" | jq -r '.owners[0].pid')" = "$pid2" ]
 	ok $? "-N attributes it to its holder"
-	jq -e --argjson p "$port1" '[.[] | select(.port == $p)] | length == 1' \
-		"$work/all.json" >/dev/null
+	jqt "$work/all.json" --argjson p "$port1" \
+		'[.[] | select(.port == $p)] | length == 1'
 	ok $? "-N still lists this namespace's listener once"
 	mine=$(stat -L -c %i /proc/self/ns/net)
-	jq -e --argjson p "$port1" --argjson n "$mine" \
-		'.[] | select(.port == $p) | .netns == $n' "$work/all.json" >/dev/null
+	jqt "$work/all.json" --argjson p "$port1" --argjson n "$mine" \
+		'.[] | select(.port == $p) | .netns == $n'
 	ok $? "each row says its namespace"
 	"$PORTTOP" -N -b | head -1 | grep -q ' NETNS '; ok $? "-N adds the NETNS column"
 	"$PORTTOP" -N -b | grep -q " $ns "; ok $? "the text view names the namespace"
@@ -179,9 +194,9 @@ errs=0
 for i in $(seq 1 150); do
 	"$PORTTOP" --json --tcp 2>"$work/churn.err" >"$work/churn.json" || bad=$((bad + 1))
 	[ -s "$work/churn.err" ] && errs=$((errs + 1))
-	jq -e --argjson p "$port1" --argjson pid "$pid1" \
-		'[.[] | select(.port == $p and .owners[0].pid == $pid)] | length == 1' \
-		"$work/churn.json" >/dev/null || bad=$((bad + 1))
+	jqt "$work/churn.json" --argjson p "$port1" --argjson pid "$pid1" \
+		'[.[] | select(.port == $p and .owners[0].pid == $pid)] | length == 1' ||
+		bad=$((bad + 1))
 done
 kill "$churn" 2>/dev/null
 wait "$churn" 2>/dev/null
