@@ -345,7 +345,7 @@ int collector_ifname(struct collector *c, uint32_t ifindex, char *name)
 	}
 	/* a single small reply from the kernel: check its length first */
 	if ((size_t)n < sizeof(struct nlmsghdr) ||
-	    ((struct nlmsghdr *)c->buf)->nlmsg_len > (size_t)n) {
+	    ((const struct nlmsghdr *)(const void *)c->buf)->nlmsg_len > (size_t)n) {
 		rc = -EBADMSG;
 		goto out_close;
 	}

@@ -100,7 +100,7 @@ int diag_decode(const struct nlmsghdr *nlh, uint8_t proto, struct sock_rec *rec)
 	/* attributes: our own bounds checks, libmnl only for accessors */
 	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*m));
 	while (off + sizeof(struct nlattr) <= end) {
-		const struct nlattr *a = (const struct nlattr *)(base + off);
+		const struct nlattr *a = (const void *)(base + off);
 
 		if (a->nla_len < sizeof(struct nlattr) ||
 		    a->nla_len > end - off)
@@ -143,7 +143,7 @@ int diag_walk(struct diag_walk *w, const void *buf, size_t len)
 	if (len == 0)
 		return -EBADMSG;
 	while (off < len) {
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)(p + off);
+		const struct nlmsghdr *nlh = (const void *)(p + off);
 		struct sock_rec rec;
 		size_t left = len - off;
 

@@ -3,12 +3,8 @@
 # own, against the sockets this test opened (and against ss -tulnp)
 . "$srcdir/tests/lib.sh"
 
-if [ "$1" != --inner ]; then
-	command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
-	netns_or_skip
-	in_netns sh "$0" --inner
-	exit $?
-fi
+need jq
+inner_netns "$1"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-e2e.XXXXXX") || exit 99
 trap 'exec 3>&-; wait; rm -rf "$work"' EXIT
@@ -21,12 +17,7 @@ name=$(printf 'ev\033]0;X\007\nl')
 	tcp-est/127.0.0.1/0 udp-conn/127.0.0.1/0 \
 	<"$work/in" >"$work/helper" &
 exec 3>"$work/in"
-n=0
-until grep -q '^ready' "$work/helper" 2>/dev/null; do
-	n=$((n + 1))
-	[ $n -gt 100 ] && { echo "Bail out! listen-helper did not start"; exit 1; }
-	sleep 0.05
-done
+wait_ready "$work/helper"
 
 # what the test opened: listeners only, and every holder pid
 grep -E '^sock (tcp|udp) ' "$work/helper" | awk '{print $5}' | sort -n >"$work/want-inodes"

@@ -5,12 +5,8 @@
 # from the current directory
 . "$srcdir/tests/lib.sh"
 
-if [ "$1" != --inner ]; then
-	command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
-	netns_or_skip
-	in_netns sh "$0" --inner
-	exit $?
-fi
+need jq
+inner_netns "$1"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-hostile.XXXXXX") || exit 99
 trap 'exec 3>&-; wait; rm -rf "$work"' EXIT
@@ -24,12 +20,7 @@ for i in $(seq 1 20); do set -- "$@" "$pad"; done
 	tcp/127.0.0.1/0 udp/127.0.0.1/0 PADDING "$@") <"$work/in" >"$work/h" 2>"$work/h.err" &
 set --
 exec 3>"$work/in"
-n=0
-until grep -q '^ready' "$work/h" 2>/dev/null; do
-	n=$((n + 1))
-	[ $n -gt 100 ] && { echo "Bail out! listen-helper did not start: $(head -c 200 "$work/h.err")"; exit 1; }
-	sleep 0.05
-done
+wait_ready "$work/h"
 port=$(awk '/^sock tcp/ {print $4}' "$work/h")
 
 # a 2 MiB command line: cut at 256 KiB, said so, one line, bounded memory

@@ -49,6 +49,38 @@ in_netns() {
 	fi
 }
 
+# need CMD...: skip the whole test unless every command is installed
+need() {
+	for need_c in "$@"; do
+		command -v "$need_c" >/dev/null 2>&1 || skip_all "$need_c is not installed"
+	done
+}
+
+# inner_netns ARG1: the first call (ARG1 is not --inner) runs this script
+# again inside a private network namespace and exits with its status; the
+# second returns at once
+inner_netns() {
+	[ "$1" = --inner ] && return 0
+	netns_or_skip
+	in_netns sh "$0" --inner
+	exit $?
+}
+
+# wait_ready FILE...: until every listen-helper output FILE says "ready"
+wait_ready() {
+	for wr_f in "$@"; do
+		wr_n=0
+		until grep -q '^ready' "$wr_f" 2>/dev/null; do
+			wr_n=$((wr_n + 1))
+			if [ $wr_n -gt 100 ]; then
+				echo "Bail out! listen-helper did not start ($wr_f)"
+				exit 1
+			fi
+			sleep 0.05
+		done
+	done
+}
+
 netns_or_skip() {
 	command -v unshare >/dev/null 2>&1 || skip_all "unshare is not installed"
 	command -v ip >/dev/null 2>&1 || skip_all "ip (iproute2) is not installed"

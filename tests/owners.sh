@@ -3,13 +3,9 @@
 # units and containers from cgroups, and attribution under churn
 . "$srcdir/tests/lib.sh"
 
-if [ "$1" != --inner ]; then
-	command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
-	[ "$(id -u)" = 0 ] || skip_all "needs root (namespaces, cgroups, another user)"
-	netns_or_skip
-	in_netns sh "$0" --inner
-	exit $?
-fi
+need jq
+[ "$(id -u)" = 0 ] || skip_all "needs root (namespaces, cgroups, another user)"
+inner_netns "$1"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-owners.XXXXXX") || exit 99
 ns=porttop-test-$$
@@ -33,15 +29,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-
-wait_ready() {
-	n=0
-	until grep -q '^ready' "$1" 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -gt 100 ] && { echo "Bail out! listen-helper did not start ($1)"; exit 1; }
-		sleep 0.05
-	done
-}
 
 mkfifo "$work/in1"
 "$HELPER" -n rootsvc tcp/127.0.0.1/0 udp/0.0.0.0/0 <"$work/in1" >"$work/h1" &

@@ -3,12 +3,8 @@
 # connection counts, against real listeners in a namespace of its own
 . "$srcdir/tests/lib.sh"
 
-if [ "$1" != --inner ]; then
-	command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
-	netns_or_skip
-	in_netns sh "$0" --inner
-	exit $?
-fi
+need jq
+inner_netns "$1"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-query.XXXXXX") || exit 99
 cleanup() {
@@ -29,12 +25,7 @@ mkfifo "$work/in1" "$work/in2"
 exec 3>"$work/in1"
 "$HELPER" -n other tcp/127.0.0.1/0 <"$work/in2" >"$work/h2" &
 exec 4>"$work/in2"
-n=0
-until grep -q '^ready' "$work/h1" 2>/dev/null && grep -q '^ready' "$work/h2" 2>/dev/null; do
-	n=$((n + 1))
-	[ $n -gt 100 ] && { echo "Bail out! listen-helper did not start"; exit 1; }
-	sleep 0.05
-done
+wait_ready "$work/h1" "$work/h2"
 port() { sed -n "$1p" "$work/h1" | awk '{print $4}'; }
 wild=$(port 1); lo=$(port 2); addr=$(port 3); dev=$(port 4); udp=$(port 5)
 other=$(awk '/^sock/ {print $4}' "$work/h2")

@@ -7,12 +7,8 @@
 . "$srcdir/tests/lib.sh"
 
 secs=${PORTTOP_SOAK_SECONDS:-12}
-if [ "$1" != --inner ]; then
-	command -v script >/dev/null 2>&1 || skip_all "script (util-linux) is not installed"
-	netns_or_skip
-	in_netns sh "$0" --inner
-	exit $?
-fi
+need script
+inner_netns "$1"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-soak.XXXXXX") || exit 99
 cleanup() {

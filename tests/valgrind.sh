@@ -4,13 +4,8 @@
 # leak fails. Run by `make valgrind` (it takes a minute or two).
 . "$srcdir/tests/lib.sh"
 
-if [ "$1" != --inner ]; then
-	command -v valgrind >/dev/null 2>&1 || skip_all "valgrind is not installed"
-	command -v script >/dev/null 2>&1 || skip_all "script (util-linux) is not installed"
-	netns_or_skip
-	in_netns sh "$0" --inner
-	exit $?
-fi
+need valgrind script
+inner_netns "$1"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-vg.XXXXXX") || exit 99
 cleanup() {
