@@ -74,6 +74,18 @@ else
 	ok 0 "# SKIP setpriv is not installed"
 fi
 
+# --- a kernel socket: no process holds a VXLAN port
+if ip link add pt-vx0 type vxlan id 42 dstport 4789 local 127.0.0.1 2>/dev/null &&
+	ip link set pt-vx0 up 2>/dev/null; then
+	"$PORTTOP" --json 4789/udp >"$work/vx.json"
+	jqt "$work/vx.json" 'length >= 1 and all(.[]; .owner_status == "none" and (.owners | length) == 0)'
+	ok $? "the VXLAN port is listed, and no process holds it"
+	"$PORTTOP" 4789/udp | grep -q "no process holds it"; ok $? "the card says so"
+	ip link del pt-vx0
+else
+	ok 0 "# SKIP the kernel here cannot make a VXLAN device"
+fi
+
 # --- every network namespace
 if ip netns add "$ns" 2>/dev/null; then
 	mkfifo "$work/in2"
