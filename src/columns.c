@@ -241,8 +241,8 @@ static int cmp_inode(const struct model *m, const struct row *a,
 static void cell_unit(struct buf *b, const struct model *m,
 		      const struct row *r)
 {
-	if (r->unit[0])
-		escape_text(b, r->unit, strlen(r->unit));
+	if (row_unit(r)[0])
+		escape_text(b, row_unit(r), strlen(row_unit(r)));
 	else
 		buf_addc(b, '-');
 }
@@ -250,14 +250,15 @@ static void cell_unit(struct buf *b, const struct model *m,
 static int cmp_unit(const struct model *m, const struct row *a,
 		    const struct row *b)
 {
-	return strcmp(a->unit, b->unit);
+	return strcmp(row_unit(a), row_unit(b));
 }
 
 static void cell_netns(struct buf *b, const struct model *m,
 		       const struct row *r)
 {
-	if (r->netns_name[0])
-		escape_text(b, r->netns_name, strlen(r->netns_name));
+	if (row_netns_name(r)[0])
+		escape_text(b, row_netns_name(r),
+			    strlen(row_netns_name(r)));
 	else
 		buf_printf(b, "%" PRIu64, r->sock->netns);
 }

@@ -84,10 +84,7 @@ int diag_decode(const struct nlmsghdr *nlh, uint8_t proto, struct sock_rec *rec)
 	rec->state = m->idiag_state;
 	rec->v6only = m->idiag_family == AF_INET6 ? 0 : -1;
 	rec->port = ntohs(m->id.idiag_sport);
-	rec->dport = ntohs(m->id.idiag_dport);
 	memcpy(rec->addr, m->id.idiag_src,
-	       m->idiag_family == AF_INET ? 4 : 16);
-	memcpy(rec->daddr, m->id.idiag_dst,
 	       m->idiag_family == AF_INET ? 4 : 16);
 	rec->ifindex = m->id.idiag_if;
 	rec->cookie = (uint64_t)m->id.idiag_cookie[0] |

@@ -32,11 +32,36 @@ static void release_detached(struct model *m)
 	m->detached = false;
 }
 
+/* The row's label, made on first use. */
+static struct row_label *label_mut(struct model *m, struct row *r)
+{
+	if (!r->label) {
+		m->labels = xgrow(m->labels, &m->cap_labels, m->nlabels + 1,
+				  sizeof(*m->labels));
+		r->label = xcalloc(1, sizeof(*r->label));
+		m->labels[m->nlabels++] = r->label;
+	}
+	return r->label;
+}
+
+static void labels_release(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nlabels; i++)
+		free(m->labels[i]);
+	free(m->labels);
+	m->labels = NULL;
+	m->nlabels = 0;
+	m->cap_labels = 0;
+}
+
 void model_release(struct model *m)
 {
 	size_t i;
 
 	release_detached(m);
+	labels_release(m);
 	sock_vec_release(&m->socks);
 	free(m->rows);
 	for (i = 0; i < m->nusers; i++)
@@ -205,15 +230,21 @@ static void count_conns(struct model *m, const struct sock_vec *conns)
 }
 
 /* The unit or container (runtime:short id) a cgroup path names. */
-static void label_from_cgroup(struct row *r, const char *path)
+static void label_from_cgroup(struct model *m, struct row *r,
+			      const char *path)
 {
-	if (!context_from_cgroup(path, strlen(path), &r->ctx))
+	struct context ctx;
+	struct row_label *l;
+
+	if (!context_from_cgroup(path, strlen(path), &ctx))
 		return;
-	if (r->ctx.runtime[0])
-		snprintf(r->unit, sizeof(r->unit), "%s:%.12s", r->ctx.runtime,
-			 r->ctx.id);
+	l = label_mut(m, r);
+	l->ctx = ctx;
+	if (ctx.runtime[0])
+		snprintf(l->unit, sizeof(l->unit), "%s:%.12s", ctx.runtime,
+			 ctx.id);
 	else
-		snprintf(r->unit, sizeof(r->unit), "%s", r->ctx.unit);
+		snprintf(l->unit, sizeof(l->unit), "%s", ctx.unit);
 }
 
 static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
@@ -242,7 +273,8 @@ static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 		const char *name = in->netns_name(s->netns, in->netns_data);
 
 		if (name)
-			snprintf(r->netns_name, sizeof(r->netns_name), "%s", name);
+			snprintf(label_mut(m, r)->netns_name,
+				 sizeof(r->label->netns_name), "%s", name);
 	}
 	if (r->nholders == 0 && in->gone && inoset_has(in->gone, s->inode))
 		r->status = OWNER_EXITED;
@@ -254,14 +286,14 @@ static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 			continue;
 		remember_user(m, p->uid);
 		if (j == 0 && p->cgroup)
-			label_from_cgroup(r, p->cgroup);
+			label_from_cgroup(m, r, p->cgroup);
 	}
 	/* no holder to ask: the socket's own cgroup still tells the unit */
-	if (!r->unit[0] && s->cgroup_id && in->cgroup_path) {
+	if (!row_unit(r)[0] && s->cgroup_id && in->cgroup_path) {
 		const char *path = in->cgroup_path(s->cgroup_id, in->cgroup_data);
 
 		if (path)
-			label_from_cgroup(r, path);
+			label_from_cgroup(m, r, path);
 	}
 }
 
@@ -277,6 +309,7 @@ static void link_forwarders(struct model *m)
 		const struct proc_info *p =
 			r->nholders ? model_proc(m, &r->holders[0]) : NULL;
 		const struct row *target = NULL;
+		struct row_label *l;
 		char addr[48];
 		unsigned port;
 
@@ -284,21 +317,23 @@ static void link_forwarders(struct model *m)
 		    !context_forward(p->cmdline, p->cmdline_len, addr,
 				     sizeof(addr), &port))
 			continue;
-		snprintf(r->forward, sizeof(r->forward), "%s:%u", addr, port);
+		l = label_mut(m, r);
+		snprintf(l->forward, sizeof(l->forward), "%s:%u", addr, port);
 		for (j = 0; j < m->nrows; j++) {
 			const struct row *t = &m->rows[j];
 
 			if (t->sock->port == port && t->sock->proto == r->sock->proto &&
-			    t->sock->netns != r->sock->netns && t->ctx.runtime[0]) {
+			    t->sock->netns != r->sock->netns &&
+			    row_ctx(t)->runtime[0]) {
 				target = t;
-				r->ctx = t->ctx;
-				snprintf(r->unit, sizeof(r->unit), "%.20s",
-					 t->unit);
+				l->ctx = *row_ctx(t);
+				snprintf(l->unit, sizeof(l->unit), "%.20s",
+					 row_unit(t));
 				break;
 			}
 		}
 		if (!target)
-			snprintf(r->unit, sizeof(r->unit), "-> %s", r->forward);
+			snprintf(l->unit, sizeof(l->unit), "-> %s", l->forward);
 	}
 }
 
@@ -307,6 +342,7 @@ void model_build(struct model *m, const struct model_input *in)
 	size_t i, n = 0;
 
 	release_detached(m);
+	labels_release(m);
 	sock_vec_release(&m->socks);
 	free(m->rows);
 	m->rows = NULL;

@@ -23,6 +23,17 @@ enum exposure {
 	EXPOSE_ALL,		/* every address of the host */
 };
 
+/* What is known of a row beyond the socket and its holders: most rows
+ * have none of it, so it lives out of line. */
+struct row_label {
+	struct context ctx;		/* from the first holder's cgroup, else
+					 * the socket's own, else the
+					 * container behind a forwarder */
+	char unit[128];			/* unit or container label, or "" */
+	char netns_name[64];		/* name of a named namespace, or "" */
+	char forward[64];		/* a forwarder's target "ip:port", or "" */
+};
+
 /* One listening socket with everything known about it. */
 struct row {
 	const struct sock_rec *sock;
@@ -34,10 +45,8 @@ struct row {
 	enum exposure exposure;
 	uint32_t conns;			/* established connections */
 	char device[IF_NAMESIZE];	/* bound device name, or "" */
-	char unit[128];			/* unit or container label, or "" */
-	char netns_name[64];		/* name of a named namespace, or "" */
-	struct context ctx;		/* from the first holder's cgroup */
-	char forward[64];		/* a forwarder's target "ip:port", or "" */
+	struct row_label *label;	/* NULL if there is nothing to say;
+					 * owned by the model */
 };
 
 struct user_name {
@@ -56,6 +65,8 @@ struct model {
 	uint64_t netns;			/* namespace inspected; 0 unknown */
 	bool has_conns;			/* conns were counted */
 	size_t hidden_owners;		/* rows whose holders we may not see */
+	struct row_label **labels;	/* every row_label, owned */
+	size_t nlabels, cap_labels;
 	size_t unread_procs;		/* processes not read: out of fds */
 	/* after model_detach(): the rows' holders and their processes */
 	struct holder *holders;		/* owned; rows point into it */
@@ -63,6 +74,29 @@ struct model {
 	size_t nprocs;
 	bool detached;
 };
+
+/* The parts of a row's label, empty when it has none. */
+static inline const char *row_unit(const struct row *r)
+{
+	return r->label ? r->label->unit : "";
+}
+
+static inline const char *row_netns_name(const struct row *r)
+{
+	return r->label ? r->label->netns_name : "";
+}
+
+static inline const char *row_forward(const struct row *r)
+{
+	return r->label ? r->label->forward : "";
+}
+
+static inline const struct context *row_ctx(const struct row *r)
+{
+	static const struct context none;
+
+	return r->label ? &r->label->ctx : &none;
+}
 
 /* Callback that names an interface: fill name (IF_NAMESIZE), 0 or -errno. */
 typedef int (*model_ifname_fn)(uint32_t ifindex, char *name, void *data);

@@ -72,6 +72,7 @@ struct owners {
 	struct sockfd *sockfds;
 	size_t nsockfds;
 	bool have_cache;
+	bool caching;		/* learn every socket fd, for owners_refresh */
 	bool size_ok;		/* the kernel counts fds in st_size (6.2+) */
 	double last_full;	/* monotonic seconds of the last full scan */
 	struct inoset orphans;	/* wanted, but no holder was found */
@@ -354,12 +355,14 @@ static void scan_fd_dir(struct worker *w, int fdd, int pid, int tid)
 			w->stats.fds++;
 			if (!procparse_socket_link(lnk, (size_t)len, &inode))
 				continue;
-			w->sfds = xgrow(w->sfds, &w->cap_sfds, w->nsfds + 1,
-					sizeof(*w->sfds));
-			w->sfds[w->nsfds].inode = inode;
-			w->sfds[w->nsfds].fd = procparse_pid(d->d_name);
-			w->sfds[w->nsfds].tid = tid;
-			w->nsfds++;
+			if (o->caching) {
+				w->sfds = xgrow(w->sfds, &w->cap_sfds,
+						w->nsfds + 1, sizeof(*w->sfds));
+				w->sfds[w->nsfds].inode = inode;
+				w->sfds[w->nsfds].fd = procparse_pid(d->d_name);
+				w->sfds[w->nsfds].tid = tid;
+				w->nsfds++;
+			}
 			if (table_find(o, inode))
 				push_holder(w, inode, pid, tid,
 					    procparse_pid(d->d_name));
@@ -454,13 +457,15 @@ static void scan_pid(struct worker *w, int pid)
 	scan_fd_dir(w, fdd, pid, pid);
 	close(fdd);
 	scan_private_tasks(w, pdir, pid);
-	w->pents = xgrow(w->pents, &w->cap_pents, w->npents + 1,
-			 sizeof(*w->pents));
-	pe = &w->pents[w->npents++];
-	pe->pid = pid;
-	pe->nfds = (uint32_t)st.st_size;
-	pe->first = (uint32_t)first_sfd;	/* rebased in merge() */
-	pe->count = (uint32_t)(w->nsfds - first_sfd);
+	if (w->o->caching) {
+		w->pents = xgrow(w->pents, &w->cap_pents, w->npents + 1,
+				 sizeof(*w->pents));
+		pe = &w->pents[w->npents++];
+		pe->pid = pid;
+		pe->nfds = (uint32_t)st.st_size;
+		pe->first = (uint32_t)first_sfd;	/* rebased in merge() */
+		pe->count = (uint32_t)(w->nsfds - first_sfd);
+	}
 	if (w->nholders == first)
 		goto out_close_pdir;
 
@@ -615,7 +620,7 @@ static void merge(struct owners *o, struct worker *ws, size_t nw)
 	}
 	if (o->ncache > 1)
 		qsort(o->cache, o->ncache, sizeof(*o->cache), cmp_pentry);
-	o->have_cache = true;
+	o->have_cache = o->caching;
 	if (o->nholders > 1)
 		qsort(o->holders, o->nholders, sizeof(*o->holders), cmp_holder);
 	for (i = 0; i < o->nholders;) {
@@ -720,8 +725,8 @@ static bool missing_holders(const struct owners *o, const uint32_t *inodes,
 	return false;
 }
 
-int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
-		unsigned threads)
+static int full_scan(struct owners *o, const uint32_t *inodes, size_t n,
+		     unsigned threads)
 {
 	int *pids = NULL;
 	size_t npids;
@@ -743,6 +748,14 @@ int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
 	remember_orphans(o, inodes, n);
 	free(pids);
 	return 0;
+}
+
+int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
+		unsigned threads)
+{
+	/* one answer, no refresh to come: learn only the wanted sockets */
+	o->caching = false;
+	return full_scan(o, inodes, n, threads);
 }
 
 static const struct pentry *cache_find(const struct pentry *c, size_t n,
@@ -842,9 +855,10 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 	struct stat st;
 	int rc;
 
+	o->caching = true;
 	if (!o->have_cache || n == 0 ||
 	    mono_now() - o->last_full >= o->full_period)
-		return owners_scan(o, inodes, n, threads);
+		return full_scan(o, inodes, n, threads);
 	rc = list_pids(o->proc_fd, &pids, &npids);
 	if (rc < 0)
 		return rc;
@@ -894,7 +908,7 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 	free(old_sfds);
 	procs_release(old_procs, nold_procs);
 	if (!o->size_ok && missing_holders(o, inodes, n))
-		return owners_scan(o, inodes, n, threads);
+		return full_scan(o, inodes, n, threads);
 	return 0;
 }
 

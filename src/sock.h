@@ -27,8 +27,6 @@ struct sock_rec {
 	bool has_drops;
 	bool has_mark;
 	uint8_t addr[16];	/* local address, network order; AF_INET: 4 */
-	uint8_t daddr[16];	/* peer address (connected sockets only) */
-	uint16_t dport;		/* peer port, host byte order */
 };
 
 /* A growable array of records; owns its storage. */

@@ -80,6 +80,7 @@ static void add_owner(struct buf *b, const struct model *m,
 
 static void add_row(struct buf *b, const struct model *m, const struct row *r)
 {
+	const struct context *ctx = row_ctx(r);
 	const struct sock_rec *s = r->sock;
 	bool tcp = s->proto == IPPROTO_TCP;
 	char addr[INET6_ADDRSTRLEN];
@@ -99,8 +100,9 @@ static void add_row(struct buf *b, const struct model *m, const struct row *r)
 		   s->inode, s->cookie, s->uid);
 	add_user(b, m, s->uid);
 	buf_printf(b, ",\"netns\":%" PRIu64 ",", s->netns);
-	if (r->netns_name[0])
-		add_str(b, "netns_name", r->netns_name, strlen(r->netns_name));
+	if (row_netns_name(r)[0])
+		add_str(b, "netns_name", row_netns_name(r),
+			strlen(row_netns_name(r)));
 	else
 		buf_adds(b, "\"netns_name\":null");
 	buf_printf(b, ",\"cgroup_id\":%" PRIu64 ",", s->cgroup_id);
@@ -116,22 +118,22 @@ static void add_row(struct buf *b, const struct model *m, const struct row *r)
 			   ? "true" : "false",
 		   m->registry && registry_reserved(m->registry, s->port)
 			   ? "true" : "false");
-	if (r->ctx.unit[0])
-		add_str(b, "unit", r->ctx.unit, strlen(r->ctx.unit));
+	if (ctx->unit[0])
+		add_str(b, "unit", ctx->unit, strlen(ctx->unit));
 	else
 		buf_adds(b, "\"unit\":null");
-	if (r->ctx.runtime[0]) {
+	if (ctx->runtime[0]) {
 		buf_printf(b, ",\"container\":{\"runtime\":\"%s\",",
-			   r->ctx.runtime);
-		add_str(b, "id", r->ctx.id, strlen(r->ctx.id));
+			   ctx->runtime);
+		add_str(b, "id", ctx->id, strlen(ctx->id));
 		buf_adds(b, "},");
 	} else {
 		buf_adds(b, ",\"container\":null,");
 	}
-	if (r->forward[0]) {
+	if (row_forward(r)[0]) {
 		buf_adds(b, "\"forward\":");
 		buf_addc(b, '"');
-		escape_json(b, r->forward, strlen(r->forward));
+		escape_json(b, row_forward(r), strlen(row_forward(r)));
 		buf_adds(b, "\",");
 	} else {
 		buf_adds(b, "\"forward\":null,");

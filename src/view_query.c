@@ -114,12 +114,12 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 		buf_adds(b, _("; reserved (ip_local_reserved_ports)"));
 	line(out, _("class"), b->p);
 	line(out, _("exposure"), exposure_text(r->exposure));
-	if (r->forward[0]) {
+	if (row_forward(r)[0]) {
 		buf_reset(b);
-		escape_text(b, r->forward, strlen(r->forward));
-		if (r->ctx.runtime[0]) {
-			buf_printf(b, " (%s ", r->ctx.runtime);
-			escape_text(b, r->ctx.id, strlen(r->ctx.id));
+		escape_text(b, row_forward(r), strlen(row_forward(r)));
+		if (row_ctx(r)->runtime[0]) {
+			buf_printf(b, " (%s ", row_ctx(r)->runtime);
+			escape_text(b, row_ctx(r)->id, strlen(row_ctx(r)->id));
 			buf_addc(b, ')');
 		}
 		line(out, _("forwards to"), b->p);

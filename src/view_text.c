@@ -74,7 +74,7 @@ void view_row_text(struct buf *b, const struct model *m, const struct row *r)
 			buf_addc(b, ' ');
 		columns[columns_default[i]].cell(b, m, r);
 	}
-	if (r->unit[0]) {
+	if (row_unit(r)[0]) {
 		buf_addc(b, ' ');
 		columns[COL_UNIT].cell(b, m, r);
 	}
