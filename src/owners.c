@@ -25,87 +25,10 @@
 
 #include "fileio.h"
 #include "inoset.h"
+#include "owners_priv.h"
 #include "procparse.h"
 #include "xalloc.h"
 
-#define DENTS_BUF 32768
-#define PID_CHUNK 8
-#define MAX_THREADS 16
-
-struct slot {
-	uint32_t inode;		/* 0: empty */
-	uint32_t start;		/* first holder in owners.holders */
-	uint32_t count;
-};
-
-/* One socket fd of a process, as the last scan of it saw it. */
-struct sockfd {
-	uint32_t inode;
-	int fd;
-	int tid;
-};
-
-/* What the last scan learned of one process: enough to tell next time
- * whether it must be read again. */
-struct pentry {
-	int pid;
-	uint32_t nfds;		/* st_size of its fd directory: open fds */
-	uint32_t first;		/* its socket fds in sockfds[] */
-	uint32_t count;
-};
-
-struct owners {
-	int proc_fd;
-	uid_t euid;
-	long long boot_time;	/* seconds since the epoch; 0 unknown */
-	bool hidepid;
-	struct slot *table;
-	size_t mask;		/* table size - 1; size is a power of two */
-	struct holder *holders;
-	size_t nholders;
-	struct proc_info *procs;
-	size_t nprocs;
-	struct owners_stats stats;
-	/* the cache that incremental refreshes start from */
-	struct pentry *cache;	/* sorted by pid */
-	size_t ncache;
-	struct sockfd *sockfds;
-	size_t nsockfds;
-	bool have_cache;
-	bool caching;		/* learn every socket fd, for owners_refresh */
-	bool size_ok;		/* the kernel counts fds in st_size (6.2+) */
-	double last_full;	/* monotonic seconds of the last full scan */
-	struct inoset orphans;	/* wanted, but no holder was found */
-	double full_period;	/* seconds between full scans */
-};
-
-#define FULL_PERIOD_DEFAULT 30.0
-
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
-struct worker {
-	struct owners *o;
-	const int *pids;
-	size_t npids;
-	atomic_size_t *next;
-	struct holder *holders;
-	size_t nholders, cap_holders;
-	struct proc_info *procs;
-	size_t nprocs, cap_procs;
-	struct pentry *pents;
-	size_t npents, cap_pents;
-	struct sockfd *sfds;
-	size_t nsfds, cap_sfds;
-	bool size_seen;		/* some fd directory had a non-zero size */
-	struct owners_stats stats;
-	char dents[DENTS_BUF];
-};
 
 static bool hidepid_mounted(const char *proc_root)
 {
@@ -135,12 +58,10 @@ static bool hidepid_mounted(const char *proc_root)
 	return hidden;
 }
 
-static ssize_t read_at(int dirfd, const char *name, char *buf, size_t cap);
-
 static long long read_boot_time(int proc_fd)
 {
 	char buf[8192];
-	ssize_t n = read_at(proc_fd, "stat", buf, sizeof(buf) - 1);
+	ssize_t n = owners_read_at(proc_fd, "stat", buf, sizeof(buf) - 1);
 	const char *p;
 
 	if (n <= 0)
@@ -169,7 +90,7 @@ struct owners *owners_new(const char *proc_root)
 	return o;
 }
 
-static void procs_release(struct proc_info *p, size_t n)
+void owners_procs_release(struct proc_info *p, size_t n)
 {
 	size_t i;
 
@@ -180,11 +101,11 @@ static void procs_release(struct proc_info *p, size_t n)
 	free(p);
 }
 
-static void owners_reset(struct owners *o)
+void owners_reset(struct owners *o)
 {
 	free(o->table);
 	free(o->holders);
-	procs_release(o->procs, o->nprocs);
+	owners_procs_release(o->procs, o->nprocs);
 	o->table = NULL;
 	o->holders = NULL;
 	o->procs = NULL;
@@ -216,7 +137,7 @@ static inline uint32_t hash32(uint32_t x)
 	return x;
 }
 
-static struct slot *table_find(const struct owners *o, uint32_t inode)
+struct slot *owners_table_find(const struct owners *o, uint32_t inode)
 {
 	size_t i;
 
@@ -230,7 +151,7 @@ static struct slot *table_find(const struct owners *o, uint32_t inode)
 	}
 }
 
-static void table_build(struct owners *o, const uint32_t *inodes, size_t n)
+void owners_table_build(struct owners *o, const uint32_t *inodes, size_t n)
 {
 	size_t size = 16, i;
 
@@ -255,7 +176,7 @@ static void table_build(struct owners *o, const uint32_t *inodes, size_t n)
 }
 
 /* Read a small file relative to dirfd: up to cap bytes. -errno on error. */
-static ssize_t read_at(int dirfd, const char *name, char *buf, size_t cap)
+ssize_t owners_read_at(int dirfd, const char *name, char *buf, size_t cap)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	size_t len = 0;
@@ -292,18 +213,18 @@ static bool read_proc(int pdir, int pid, struct proc_info *p)
 
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
-	n = read_at(pdir, "stat", buf, sizeof(buf));
+	n = owners_read_at(pdir, "stat", buf, sizeof(buf));
 	if (n <= 0 || !procparse_stat(buf, (size_t)n, &st))
 		return false;
 	p->start_time = st.start_time;
 	memcpy(p->comm, st.comm, sizeof(p->comm));
 	p->comm_len = st.comm_len;
-	n = read_at(pdir, "status", buf, sizeof(buf));
+	n = owners_read_at(pdir, "status", buf, sizeof(buf));
 	if (n <= 0 || !procparse_status_uid(buf, (size_t)n, &p->uid))
 		return false;
 	read_whole_at(pdir, "cmdline", OWNERS_CMDLINE_MAX, &p->cmdline,
 		      &p->cmdline_len, &p->cmdline_cut);
-	n = read_at(pdir, "cgroup", buf, sizeof(buf) - 1);
+	n = owners_read_at(pdir, "cgroup", buf, sizeof(buf) - 1);
 	if (n > 0) {
 		const char *cg = procparse_cgroup_v2(buf, (size_t)n, &len);
 
@@ -313,7 +234,7 @@ static bool read_proc(int pdir, int pid, struct proc_info *p)
 	return true;
 }
 
-static void push_holder(struct worker *w, uint32_t inode, int pid, int tid,
+void owners_push_holder(struct worker *w, uint32_t inode, int pid, int tid,
 			int fd)
 {
 	struct holder *h;
@@ -363,8 +284,8 @@ static void scan_fd_dir(struct worker *w, int fdd, int pid, int tid)
 				w->sfds[w->nsfds].tid = tid;
 				w->nsfds++;
 			}
-			if (table_find(o, inode))
-				push_holder(w, inode, pid, tid,
+			if (owners_table_find(o, inode))
+				owners_push_holder(w, inode, pid, tid,
 					    procparse_pid(d->d_name));
 		}
 	}
@@ -502,7 +423,7 @@ static void *worker_run(void *arg)
 	return NULL;
 }
 
-static int list_pids(int proc_fd, int **out, size_t *n)
+int owners_list_pids(int proc_fd, int **out, size_t *n)
 {
 	char *buf = xmalloc(DENTS_BUF);
 	int *pids = NULL;
@@ -561,7 +482,7 @@ static int cmp_holder(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-static int cmp_pentry(const void *a, const void *b)
+int owners_cmp_pentry(const void *a, const void *b)
 {
 	const struct pentry *x = a, *y = b;
 
@@ -619,12 +540,12 @@ static void merge(struct owners *o, struct worker *ws, size_t nw)
 		free(w->procs);
 	}
 	if (o->ncache > 1)
-		qsort(o->cache, o->ncache, sizeof(*o->cache), cmp_pentry);
+		qsort(o->cache, o->ncache, sizeof(*o->cache), owners_cmp_pentry);
 	o->have_cache = o->caching;
 	if (o->nholders > 1)
 		qsort(o->holders, o->nholders, sizeof(*o->holders), cmp_holder);
 	for (i = 0; i < o->nholders;) {
-		struct slot *s = table_find(o, o->holders[i].inode);
+		struct slot *s = owners_table_find(o, o->holders[i].inode);
 
 		for (j = i; j < o->nholders &&
 			    o->holders[j].inode == o->holders[i].inode; j++)
@@ -653,7 +574,7 @@ static unsigned pick_threads(unsigned want, size_t npids)
 	return want;
 }
 
-static double mono_now(void)
+double owners_now(void)
 {
 	struct timespec ts;
 
@@ -663,7 +584,7 @@ static double mono_now(void)
 
 /* Scan pids over the cores; ws[0] is filled by the caller (the processes
  * carried over from the cache) and merged with the rest. */
-static void scan_pids(struct owners *o, const int *pids, size_t npids,
+void owners_scan_pids(struct owners *o, const int *pids, size_t npids,
 		      unsigned threads, struct worker *keep)
 {
 	struct worker *ws;
@@ -695,37 +616,7 @@ static void scan_pids(struct owners *o, const int *pids, size_t npids,
 	free(ws);
 }
 
-/* Note the wanted sockets that nobody holds; sorted for bsearch. */
-static void remember_orphans(struct owners *o, const uint32_t *inodes,
-			     size_t n)
-{
-	const struct holder *h;
-	size_t i;
-
-	inoset_clear(&o->orphans);
-	for (i = 0; i < n; i++)
-		if (!owners_lookup(o, inodes[i], &h))
-			inoset_add(&o->orphans, inodes[i]);
-	inoset_seal(&o->orphans);
-}
-
-/* Without fd counts (kernels before 6.2) a process that opened a socket
- * looks unchanged: a wanted socket that has no holder and had none to
- * explain it at the last full scan calls for a full scan now. */
-static bool missing_holders(const struct owners *o, const uint32_t *inodes,
-			    size_t n)
-{
-	const struct holder *h;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!owners_lookup(o, inodes[i], &h) &&
-		    !inoset_has(&o->orphans, inodes[i]))
-			return true;
-	return false;
-}
-
-static int full_scan(struct owners *o, const uint32_t *inodes, size_t n,
+int owners_full_scan(struct owners *o, const uint32_t *inodes, size_t n,
 		     unsigned threads)
 {
 	int *pids = NULL;
@@ -735,17 +626,17 @@ static int full_scan(struct owners *o, const uint32_t *inodes, size_t n,
 	owners_reset(o);
 	memset(&o->stats, 0, sizeof(o->stats));
 	o->stats.hidepid = o->hidepid;
-	table_build(o, inodes, n);
+	owners_table_build(o, inodes, n);
 	if (n == 0)
 		return 0;	/* nothing to look for: no walk */
-	rc = list_pids(o->proc_fd, &pids, &npids);
+	rc = owners_list_pids(o->proc_fd, &pids, &npids);
 	if (rc < 0)
 		return rc;
 	o->stats.full = true;
 	o->size_ok = false;
-	scan_pids(o, pids, npids, threads, NULL);
-	o->last_full = mono_now();
-	remember_orphans(o, inodes, n);
+	owners_scan_pids(o, pids, npids, threads, NULL);
+	o->last_full = owners_now();
+	owners_remember_orphans(o, inodes, n);
 	free(pids);
 	return 0;
 }
@@ -755,172 +646,13 @@ int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
 {
 	/* one answer, no refresh to come: learn only the wanted sockets */
 	o->caching = false;
-	return full_scan(o, inodes, n, threads);
-}
-
-static const struct pentry *cache_find(const struct pentry *c, size_t n,
-				       int pid)
-{
-	struct pentry key = { .pid = pid };
-
-	return n ? bsearch(&key, c, n, sizeof(*c), cmp_pentry) : NULL;
-}
-
-static int cmp_proc_pid(const void *a, const void *b)
-{
-	const struct proc_info *x = a, *y = b;
-
-	return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
-/* The start time in /proc/PID/stat, or 0 if it cannot be read. */
-static unsigned long long start_time_of(int dirfd, const char *stat_path)
-{
-	char buf[1024];
-	struct proc_stat st;
-	ssize_t n = read_at(dirfd, stat_path, buf, sizeof(buf));
-
-	if (n <= 0 || !procparse_stat(buf, (size_t)n, &st))
-		return 0;
-	return st.start_time;
-}
-
-static void copy_proc(struct proc_info *dst, const struct proc_info *src)
-{
-	*dst = *src;
-	dst->cmdline = src->cmdline ? xmemdup(src->cmdline, src->cmdline_len)
-				    : NULL;
-	dst->cgroup = src->cgroup ? xstrdup(src->cgroup) : NULL;
-}
-
-/* Carry one unchanged process over from the old cache into keep. Returns
- * false if it must be scanned again (its pid was reused, or it went). */
-static bool keep_process(struct owners *o, struct worker *keep,
-			 const struct pentry *pe, const struct sockfd *sfds,
-			 const struct proc_info *old_procs, size_t nold)
-{
-	size_t i, first_h = keep->nholders;
-	const struct proc_info *old = NULL;
-	struct proc_info key = { .pid = pe->pid };
-	char path[32];
-	struct pentry *np;
-
-	for (i = 0; i < pe->count; i++) {
-		const struct sockfd *sf = &sfds[pe->first + i];
-
-		if (table_find(o, sf->inode))
-			push_holder(keep, sf->inode, pe->pid, sf->tid, sf->fd);
-	}
-	if (keep->nholders > first_h) {
-		keep->procs = xgrow(keep->procs, &keep->cap_procs,
-				    keep->nprocs + 1, sizeof(*keep->procs));
-		if (nold)
-			old = bsearch(&key, old_procs, nold, sizeof(*old),
-				      cmp_proc_pid);
-		snprintf(path, sizeof(path), "%d/stat", pe->pid);
-		/* the facts are still good if the process is the same one */
-		if (!old || start_time_of(o->proc_fd, path) != old->start_time) {
-			keep->nholders = first_h;
-			return false;
-		}
-		copy_proc(&keep->procs[keep->nprocs], old);
-		for (i = first_h; i < keep->nholders; i++)
-			keep->holders[i].proc = (uint32_t)keep->nprocs;
-		keep->nprocs++;
-	}
-	keep->pents = xgrow(keep->pents, &keep->cap_pents, keep->npents + 1,
-			    sizeof(*keep->pents));
-	np = &keep->pents[keep->npents++];
-	*np = *pe;
-	np->first = (uint32_t)keep->nsfds;
-	keep->sfds = xgrow(keep->sfds, &keep->cap_sfds,
-			   keep->nsfds + pe->count, sizeof(*keep->sfds));
-	if (pe->count)
-		memcpy(keep->sfds + keep->nsfds, sfds + pe->first,
-		       pe->count * sizeof(*sfds));
-	keep->nsfds += pe->count;
-	keep->stats.procs++;
-	return true;
-}
-
-int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
-		   unsigned threads)
-{
-	struct pentry *old_cache;
-	struct sockfd *old_sfds;
-	struct proc_info *old_procs;
-	size_t nold_cache, nold_procs, npids, i, nscan = 0;
-	struct worker keep;
-	int *pids = NULL, *scan = NULL;
-	struct stat st;
-	int rc;
-
-	o->caching = true;
-	if (!o->have_cache || n == 0 ||
-	    mono_now() - o->last_full >= o->full_period)
-		return full_scan(o, inodes, n, threads);
-	rc = list_pids(o->proc_fd, &pids, &npids);
-	if (rc < 0)
-		return rc;
-
-	/* take the last result apart: the cache and the facts it holds */
-	old_cache = o->cache;
-	nold_cache = o->ncache;
-	old_sfds = o->sockfds;
-	old_procs = o->procs;
-	nold_procs = o->nprocs;
-	o->cache = NULL;
-	o->sockfds = NULL;
-	o->procs = NULL;
-	o->nprocs = 0;
-	owners_reset(o);
-	memset(&o->stats, 0, sizeof(o->stats));
-	o->stats.hidepid = o->hidepid;
-	table_build(o, inodes, n);
-	if (nold_procs > 1)
-		qsort(old_procs, nold_procs, sizeof(*old_procs), cmp_proc_pid);
-
-	memset(&keep, 0, sizeof(keep));
-	keep.o = o;
-	scan = xmalloc((npids ? npids : 1) * sizeof(*scan));
-	for (i = 0; i < npids; i++) {
-		const struct pentry *pe = cache_find(old_cache, nold_cache,
-						     pids[i]);
-		char path[32];
-
-		if (pe && o->size_ok) {
-			/* a changed number of open fds means: read it again */
-			snprintf(path, sizeof(path), "%d/fd", pids[i]);
-			if (fstatat(o->proc_fd, path, &st, 0) < 0)
-				continue;	/* gone */
-			if ((uint32_t)st.st_size != pe->nfds)
-				pe = NULL;
-		}
-		if (!pe || !keep_process(o, &keep, pe, old_sfds, old_procs,
-					 nold_procs))
-			scan[nscan++] = pids[i];
-	}
-	scan_pids(o, scan, nscan, threads, &keep);
-	o->stats.rescanned = nscan;
-	free(scan);
-	free(pids);
-	free(old_cache);
-	free(old_sfds);
-	procs_release(old_procs, nold_procs);
-	if (!o->size_ok && missing_holders(o, inodes, n))
-		return full_scan(o, inodes, n, threads);
-	return 0;
-}
-
-void owners_set_full_period(struct owners *o, double seconds)
-{
-	o->full_period = seconds;
+	return owners_full_scan(o, inodes, n, threads);
 }
 
 size_t owners_lookup(const struct owners *o, uint32_t inode,
 		     const struct holder **out)
 {
-	const struct slot *s = table_find(o, inode);
+	const struct slot *s = owners_table_find(o, inode);
 
 	if (!s || s->count == 0) {
 		*out = NULL;

@@ -1,0 +1,118 @@
+/* owners_priv.h - what owners.c and owners_refresh.c share; not a public
+ * interface: the rest of porttop uses owners.h */
+#ifndef PORTTOP_OWNERS_PRIV_H
+#define PORTTOP_OWNERS_PRIV_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "inoset.h"
+#include "owners.h"
+
+#define DENTS_BUF 32768
+#define PID_CHUNK 8
+#define MAX_THREADS 16
+
+struct slot {
+	uint32_t inode;		/* 0: empty */
+	uint32_t start;		/* first holder in owners.holders */
+	uint32_t count;
+};
+
+/* One socket fd of a process, as the last scan of it saw it. */
+struct sockfd {
+	uint32_t inode;
+	int fd;
+	int tid;
+};
+
+/* What the last scan learned of one process: enough to tell next time
+ * whether it must be read again. */
+struct pentry {
+	int pid;
+	uint32_t nfds;		/* st_size of its fd directory: open fds */
+	uint32_t first;		/* its socket fds in sockfds[] */
+	uint32_t count;
+};
+
+struct owners {
+	int proc_fd;
+	uid_t euid;
+	long long boot_time;	/* seconds since the epoch; 0 unknown */
+	bool hidepid;
+	struct slot *table;
+	size_t mask;		/* table size - 1; size is a power of two */
+	struct holder *holders;
+	size_t nholders;
+	struct proc_info *procs;
+	size_t nprocs;
+	struct owners_stats stats;
+	/* the cache that incremental refreshes start from */
+	struct pentry *cache;	/* sorted by pid */
+	size_t ncache;
+	struct sockfd *sockfds;
+	size_t nsockfds;
+	bool have_cache;
+	bool caching;		/* learn every socket fd, for owners_refresh */
+	bool size_ok;		/* the kernel counts fds in st_size (6.2+) */
+	double last_full;	/* monotonic seconds of the last full scan */
+	struct inoset orphans;	/* wanted, but no holder was found */
+	double full_period;	/* seconds between full scans */
+};
+
+#define FULL_PERIOD_DEFAULT 30.0
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+struct worker {
+	struct owners *o;
+	const int *pids;
+	size_t npids;
+	atomic_size_t *next;
+	struct holder *holders;
+	size_t nholders, cap_holders;
+	struct proc_info *procs;
+	size_t nprocs, cap_procs;
+	struct pentry *pents;
+	size_t npents, cap_pents;
+	struct sockfd *sfds;
+	size_t nsfds, cap_sfds;
+	bool size_seen;		/* some fd directory had a non-zero size */
+	struct owners_stats stats;
+	char dents[DENTS_BUF];
+};
+
+/* owners.c: the scan */
+void owners_procs_release(struct proc_info *p, size_t n);
+void owners_reset(struct owners *o);
+void owners_table_build(struct owners *o, const uint32_t *inodes, size_t n);
+struct slot *owners_table_find(const struct owners *o, uint32_t inode);
+/* Read a small file relative to dirfd: up to cap bytes, or -errno. */
+ssize_t owners_read_at(int dirfd, const char *name, char *buf, size_t cap);
+void owners_push_holder(struct worker *w, uint32_t inode, int pid, int tid,
+			int fd);
+int owners_list_pids(int proc_fd, int **out, size_t *n);
+/* Scan pids over the cores and merge with keep (may be NULL). */
+void owners_scan_pids(struct owners *o, const int *pids, size_t npids,
+		      unsigned threads, struct worker *keep);
+int owners_full_scan(struct owners *o, const uint32_t *inodes, size_t n,
+		     unsigned threads);
+double owners_now(void);
+int owners_cmp_pentry(const void *a, const void *b);
+
+/* owners_refresh.c: the cache */
+void owners_remember_orphans(struct owners *o, const uint32_t *inodes,
+			     size_t n);
+bool owners_missing_holders(const struct owners *o, const uint32_t *inodes,
+			    size_t n);
+
+#endif
