@@ -81,8 +81,10 @@ fi
 ok $? "open fds stay the same ($fds0 -> $fds1, at most $maxfds while refreshing)"
 kill "$churn" 2>/dev/null
 churn=
+# a refresh takes longer than its 100 ms delay under load: allow for it
+limit=$(( (secs / 2 + 30) * 10 ))
 n=0
-while kill -0 "$pid" 2>/dev/null && [ $n -lt 300 ]; do
+while kill -0 "$pid" 2>/dev/null && [ $n -lt $limit ]; do
 	sleep 0.1
 	n=$((n + 1))
 done
