@@ -249,45 +249,77 @@ void owners_push_holder(struct worker *w, uint32_t inode, int pid, int tid,
 	h->proc = UINT32_MAX;
 }
 
+/* Walks the entries of a directory fd with getdents64 into buf. */
+struct dirwalk {
+	int fd;
+	char *buf;
+	size_t size;
+	long len, off;
+	int err;		/* -errno of a failed read, or 0 */
+};
+
+static void dirwalk_init(struct dirwalk *dw, int fd, char *buf, size_t size)
+{
+	dw->fd = fd;
+	dw->buf = buf;
+	dw->size = size;
+	dw->len = 0;
+	dw->off = 0;
+	dw->err = 0;
+}
+
+/* The next entry's name (valid until the next call), or NULL at the end. */
+static const char *dirwalk_next(struct dirwalk *dw)
+{
+	for (;;) {
+		if (dw->off < dw->len) {
+			const struct linux_dirent64 *d =
+				(const void *)(dw->buf + dw->off);
+
+			dw->off += d->d_reclen;
+			return d->d_name;
+		}
+		dw->len = syscall(SYS_getdents64, dw->fd, dw->buf, dw->size);
+		dw->off = 0;
+		if (dw->len <= 0) {
+			if (dw->len < 0)
+				dw->err = -errno;
+			return NULL;
+		}
+	}
+}
+
 /* Read every fd link of one fd directory; record the wanted sockets. */
 static void scan_fd_dir(struct worker *w, int fdd, int pid, int tid)
 {
 	const struct owners *o = w->o;
+	struct dirwalk dw;
+	const char *name;
 
-	for (;;) {
-		long n = syscall(SYS_getdents64, fdd, w->dents, sizeof(w->dents));
-		long off;
+	dirwalk_init(&dw, fdd, w->dents, sizeof(w->dents));
+	while ((name = dirwalk_next(&dw)) != NULL) {
+		char lnk[64];
+		ssize_t len;
+		uint32_t inode;
 
-		if (n <= 0)
-			break;
-		for (off = 0; off < n;) {
-			const struct linux_dirent64 *d =
-				(const void *)(w->dents + off);
-			char lnk[64];
-			ssize_t len;
-			uint32_t inode;
-
-			off += d->d_reclen;
-			if (d->d_name[0] < '0' || d->d_name[0] > '9')
-				continue;
-			len = readlinkat(fdd, d->d_name, lnk, sizeof(lnk));
-			if (len <= 0)
-				continue;
-			w->stats.fds++;
-			if (!procparse_socket_link(lnk, (size_t)len, &inode))
-				continue;
-			if (o->caching) {
-				w->sfds = xgrow(w->sfds, &w->cap_sfds,
-						w->nsfds + 1, sizeof(*w->sfds));
-				w->sfds[w->nsfds].inode = inode;
-				w->sfds[w->nsfds].fd = procparse_pid(d->d_name);
-				w->sfds[w->nsfds].tid = tid;
-				w->nsfds++;
-			}
-			if (owners_table_find(o, inode))
-				owners_push_holder(w, inode, pid, tid,
-					    procparse_pid(d->d_name));
+		if (name[0] < '0' || name[0] > '9')
+			continue;
+		len = readlinkat(fdd, name, lnk, sizeof(lnk));
+		if (len <= 0)
+			continue;
+		w->stats.fds++;
+		if (!procparse_socket_link(lnk, (size_t)len, &inode))
+			continue;
+		if (o->caching) {
+			w->sfds = xgrow(w->sfds, &w->cap_sfds, w->nsfds + 1,
+					sizeof(*w->sfds));
+			w->sfds[w->nsfds].inode = inode;
+			w->sfds[w->nsfds].fd = procparse_pid(name);
+			w->sfds[w->nsfds].tid = tid;
+			w->nsfds++;
 		}
+		if (owners_table_find(o, inode))
+			owners_push_holder(w, inode, pid, tid, procparse_pid(name));
 	}
 }
 
@@ -298,6 +330,8 @@ static void scan_fd_dir(struct worker *w, int fdd, int pid, int tid)
 static void scan_private_tasks(struct worker *w, int pdir, int pid)
 {
 	struct stat st;
+	struct dirwalk dw;
+	const char *name;
 	int tdir, *tids = NULL;
 	size_t ntids = 0, cap = 0, i;
 
@@ -306,23 +340,14 @@ static void scan_private_tasks(struct worker *w, int pdir, int pid)
 	tdir = openat(pdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (tdir < 0)
 		return;
-	for (;;) {
-		long n = syscall(SYS_getdents64, tdir, w->dents, sizeof(w->dents));
-		long off;
+	dirwalk_init(&dw, tdir, w->dents, sizeof(w->dents));
+	while ((name = dirwalk_next(&dw)) != NULL) {
+		int tid = procparse_pid(name);
 
-		if (n <= 0)
-			break;
-		for (off = 0; off < n;) {
-			const struct linux_dirent64 *d =
-				(const void *)(w->dents + off);
-			int tid = procparse_pid(d->d_name);
-
-			off += d->d_reclen;
-			if (tid > 0 && tid != pid &&
-			    syscall(SYS_kcmp, pid, tid, KCMP_FILES, 0, 0) > 0) {
-				tids = xgrow(tids, &cap, ntids + 1, sizeof(*tids));
-				tids[ntids++] = tid;
-			}
+		if (tid > 0 && tid != pid &&
+		    syscall(SYS_kcmp, pid, tid, KCMP_FILES, 0, 0) > 0) {
+			tids = xgrow(tids, &cap, ntids + 1, sizeof(*tids));
+			tids[ntids++] = tid;
 		}
 	}
 	/* scanning reuses the dents buffer, so only after the listing */
@@ -426,6 +451,8 @@ static void *worker_run(void *arg)
 int owners_list_pids(int proc_fd, int **out, size_t *n)
 {
 	char *buf = xmalloc(DENTS_BUF);
+	struct dirwalk dw;
+	const char *name;
 	int *pids = NULL;
 	size_t cap = 0;
 	int dfd;
@@ -438,33 +465,22 @@ int owners_list_pids(int proc_fd, int **out, size_t *n)
 		free(buf);
 		return -errno;
 	}
-	for (;;) {
-		long r = syscall(SYS_getdents64, dfd, buf, DENTS_BUF);
-		long off;
+	dirwalk_init(&dw, dfd, buf, DENTS_BUF);
+	while ((name = dirwalk_next(&dw)) != NULL) {
+		int pid = procparse_pid(name);
 
-		if (r < 0) {
-			int err = -errno;
-
-			close(dfd);
-			free(buf);
-			free(pids);
-			return err;
-		}
-		if (r == 0)
-			break;
-		for (off = 0; off < r;) {
-			const struct linux_dirent64 *d = (const void *)(buf + off);
-			int pid = procparse_pid(d->d_name);
-
-			off += d->d_reclen;
-			if (pid <= 0)
-				continue;
-			pids = xgrow(pids, &cap, *n + 1, sizeof(*pids));
-			pids[(*n)++] = pid;
-		}
+		if (pid <= 0)
+			continue;
+		pids = xgrow(pids, &cap, *n + 1, sizeof(*pids));
+		pids[(*n)++] = pid;
 	}
 	close(dfd);
 	free(buf);
+	if (dw.err < 0) {
+		free(pids);
+		*n = 0;
+		return dw.err;
+	}
 	*out = pids;
 	return 0;
 }
