@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "mountinfo.h"
 #include "xalloc.h"
 
 #define MAX_DEPTH 32
@@ -31,27 +32,16 @@ struct cgroup_map {
 
 struct cgroup_map *cgroup_map_new(const char *mountinfo)
 {
-	FILE *f = fopen(mountinfo, "re");
-	char *line = NULL, mnt[4096];
-	size_t cap = 0;
-	struct cgroup_map *m = NULL;
+	struct mount_entry e;
+	struct cgroup_map *m;
+	int rc = mountinfo_find(mountinfo, "cgroup2", NULL, &e);
 
-	if (!f)
+	if (rc < 0) {
+		errno = -rc;
 		return NULL;
-	while (getline(&line, &cap, f) > 0) {
-		/* id parent maj:min root mountpoint opts... - fstype src */
-		if (!strstr(line, " - cgroup2 "))
-			continue;
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
-			continue;
-		m = xcalloc(1, sizeof(*m));
-		m->mount = xstrdup(mnt);
-		break;
 	}
-	free(line);
-	fclose(f);
-	if (!m)
-		errno = ENOENT;
+	m = xcalloc(1, sizeof(*m));
+	m->mount = xstrdup(e.point);
 	return m;
 }
 

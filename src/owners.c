@@ -25,6 +25,7 @@
 
 #include "fileio.h"
 #include "inoset.h"
+#include "mountinfo.h"
 #include "owners_priv.h"
 #include "procparse.h"
 #include "xalloc.h"
@@ -32,30 +33,14 @@
 
 static bool hidepid_mounted(const char *proc_root)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0;
-	bool hidden = false;
+	struct mount_entry e;
+	const char *opt;
 
-	if (!f)
+	if (mountinfo_find("/proc/self/mountinfo", "proc", proc_root, &e) < 0)
 		return false;
-	while (getline(&line, &cap, f) > 0) {
-		char mnt[4096], *dash, *opt;
-
-		/* id parent maj:min root mountpoint ... - fstype source super */
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-		    strcmp(mnt, proc_root) != 0)
-			continue;
-		dash = strstr(line, " - proc ");
-		if (!dash)
-			continue;
-		opt = strstr(dash, "hidepid=");
-		hidden = opt && strncmp(opt + 8, "0", 1) != 0 &&
-			 strncmp(opt + 8, "off", 3) != 0;
-	}
-	free(line);
-	fclose(f);
-	return hidden;
+	opt = strstr(e.super, "hidepid=");
+	return opt && strncmp(opt + 8, "0", 1) != 0 &&
+	       strncmp(opt + 8, "off", 3) != 0;
 }
 
 static long long read_boot_time(int proc_fd)

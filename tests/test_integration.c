@@ -371,6 +371,9 @@ Test(integration, a_socket_passed_over_scm_rights_belongs_to_the_receiver)
 	struct opened l;
 	struct owners *o;
 	const struct holder *h;
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov;
+	struct msghdr msg = { 0 };
 	int sv[2], done[2];
 	pid_t kid;
 	char c = 0;
@@ -380,14 +383,17 @@ Test(integration, a_socket_passed_over_scm_rights_belongs_to_the_receiver)
 	l = open_sock(IPPROTO_TCP, "127.0.0.1", -1, 1);
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	cr_assert_eq(pipe(done), 0);
+	/* a one-byte message with room for one fd */
+	memset(cbuf, 0, sizeof(cbuf));
+	iov.iov_base = &c;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
 	kid = fork();
 	cr_assert_geq(kid, 0);
 	if (kid == 0) {
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = { &c, 1 };
-		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-				      .msg_control = cbuf,
-				      .msg_controllen = sizeof(cbuf) };
 		struct cmsghdr *cm;
 		int fd;
 
@@ -408,15 +414,10 @@ Test(integration, a_socket_passed_over_scm_rights_belongs_to_the_receiver)
 			;
 		_exit(0);
 	} else {
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = { &c, 1 };
-		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-				      .msg_control = cbuf,
-				      .msg_controllen = sizeof(cbuf) };
 		struct cmsghdr *cm;
 
-		memset(cbuf, 0, sizeof(cbuf));
 		cm = CMSG_FIRSTHDR(&msg);
+		cr_assert_not_null(cm);
 		cm->cmsg_level = SOL_SOCKET;
 		cm->cmsg_type = SCM_RIGHTS;
 		cm->cmsg_len = CMSG_LEN(sizeof(int));
