@@ -163,3 +163,8 @@ enum tui_action tui_key_action(int key, bool fkey)
 			return tui_keys[i].action;
 	return TUI_NONE;
 }
+
+bool tui_key_is_enter(bool fkey, int key)
+{
+	return fkey ? key == KEY_ENTER : key == '\n' || key == '\r';
+}

@@ -73,4 +73,7 @@ extern const size_t tui_nkeys;
 /* The action of a key (fkey: a KEY_* code), or TUI_NONE. */
 enum tui_action tui_key_action(int key, bool fkey);
 
+/* True for Enter, as a character or a KEY_ENTER code. */
+bool tui_key_is_enter(bool fkey, int key);
+
 #endif

@@ -1,5 +1,8 @@
-/* tui_priv.h - the state of the live view, shared by tui.c (session, keys)
- * and tui_draw.c (drawing) */
+/* tui_priv.h - the state of the live view and the private interface of its
+ * files. They call each other in one direction only:
+ *   tui.c (session, loop) -> tui_keys.c (keys) -> tui_prompt.c (prompt, kill)
+ *   -> tui_list.c (the table's lines) ; tui.c -> tui_worker.c (refresh
+ *   thread), tui_draw.c (screen) ; all may use tui_note.c (clock, note) */
 #ifndef PORTTOP_TUI_PRIV_H
 #define PORTTOP_TUI_PRIV_H
 
@@ -126,8 +129,87 @@ struct tui {
 	struct buf scratch;
 };
 
+#define TUI_DELAY_MIN 0.1	/* seconds between refreshes */
+#define TUI_DELAY_MAX 86400.0
+
+/* tui_note.c */
+
 /* Monotonic seconds. */
 double tui_now(void);
+
+/* Set the note of the status line for a few seconds; fmt's arguments must
+ * be escaped already. */
+void tui_note(struct tui *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Escape len bytes of raw text s into out (size bytes, cut to fit). */
+void tui_escape_into(struct tui *t, char *out, size_t size, const char *s,
+		     size_t len);
+
+/* tui_worker.c */
+
+/* Set up w to refresh from src with filter (both borrowed); no thread yet. */
+void tui_worker_init(struct tui_worker *w, struct source *src,
+		     const struct filter *filter);
+
+/* Free what w holds; the thread must have stopped. */
+void tui_worker_release(struct tui_worker *w);
+
+/* Start the thread; when it cannot start, refreshes run in the caller. */
+void tui_worker_start(struct tui_worker *w);
+
+/* Wait for a refresh in flight to finish, then end the thread. */
+void tui_worker_stop(struct tui_worker *w);
+
+/* Ask for a refresh. Returns true when the thread took it (wait for
+ * tui_worker_done()), false when it ran in the caller and w->next, w->rc
+ * and w->err are ready already. */
+bool tui_worker_request(struct tui_worker *w);
+
+/* True once, when the refresh asked for has finished. */
+bool tui_worker_done(struct tui_worker *w);
+
+/* tui_list.c */
+
+/* Rebuild the table's lines from the model, the gone listeners and the
+ * view's own filters; keep the selection on the same listener. */
+void tui_list_rebuild(struct tui *t);
+
+/* Render the cells of the shown model again, then rebuild. */
+void tui_list_render(struct tui *t);
+
+/* Sort the model by the view's sort column, render and rebuild. */
+void tui_list_resort(struct tui *t);
+
+/* Sort and render a freshly taken model, update the tracker at now
+ * (monotonic seconds) with it, then rebuild. */
+void tui_list_load(struct tui *t, double now);
+
+/* Select line sel, clamped to the list. */
+void tui_list_select(struct tui *t, long sel);
+
+/* Select the first line from line from on (wrapping) that holds the
+ * search text; false if none does. */
+bool tui_list_search(struct tui *t, size_t from);
+
+/* tui_prompt.c */
+
+/* Keys while the prompt line is open (search, filter, interval, kill). */
+void tui_prompt_key(struct tui *t, bool fkey, int key);
+
+/* Ask to confirm a SIGTERM to the selected line's first holder. */
+void tui_kill_ask(struct tui *t);
+
+/* Refresh every d seconds (clamped). */
+void tui_set_delay(struct tui *t, double d);
+
+/* tui_keys.c */
+
+/* Handle one key (fkey: a KEY_* code). Returns -1 to go on, or the exit
+ * status. */
+int tui_key(struct tui *t, bool fkey, int key);
+
+/* tui_draw.c */
 
 /* Draw the whole screen for the current state. */
 void tui_draw(struct tui *t);
