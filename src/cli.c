@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector.h"
 #include "nls.h"
+#include "sock.h"
 #include "xalloc.h"
 
 enum {

@@ -8,14 +8,6 @@
 
 struct collector;
 
-/* What a dump asks for. */
-#define COLLECT_TCP 0x1u	/* TCP sockets in LISTEN */
-#define COLLECT_UDP 0x2u	/* bound, unconnected UDP sockets */
-#define COLLECT_V4 0x4u
-#define COLLECT_V6 0x8u
-#define COLLECT_ESTABLISHED 0x10u /* TCP in ESTABLISHED instead of LISTEN */
-#define COLLECT_ALL (COLLECT_TCP | COLLECT_UDP | COLLECT_V4 | COLLECT_V6)
-
 /* Open a sock_diag socket in the network namespace netns_fd (-1: ours),
  * connected to the kernel. Returns NULL with errno set; caller frees with
  * collector_free(). Entering another namespace needs CAP_SYS_ADMIN. */

@@ -6,6 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Which sockets a dump asks for (collector_dump(), options->collect). */
+#define COLLECT_TCP 0x1u	/* TCP sockets in LISTEN */
+#define COLLECT_UDP 0x2u	/* bound, unconnected UDP sockets */
+#define COLLECT_V4 0x4u
+#define COLLECT_V6 0x8u
+#define COLLECT_ESTABLISHED 0x10u /* TCP in ESTABLISHED instead of LISTEN */
+#define COLLECT_ALL (COLLECT_TCP | COLLECT_UDP | COLLECT_V4 | COLLECT_V6)
+
 struct sock_rec {
 	uint64_t cookie;	/* kernel socket cookie, unique while it lives */
 	uint64_t cgroup_id;	/* cgroup v2 id at creation; 0 if not given */
