@@ -54,7 +54,7 @@ _porttop()
             _pnames
             return
             ;;
-        -d | --delay | -n | --iterations)
+        -d | --delay | -n | --iterations | --timeout)
             return
             ;;
     esac
@@ -62,9 +62,10 @@ _porttop()
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--batch --json --live --output --list-columns
+        COMPREPLY=($(compgen -W '--batch --json --live --output --output-all
+            --list-columns
             --no-header --color --color= --tcp --udp --ipv4 --ipv6 --pid --user
-            --command --exposed --all-netns --wait --wait= --delay
+            --command --exposed --all-netns --wait --wait= --timeout --delay
             --iterations --services --help --version -b -o -t -u -4 -6 -N
             -d -n -h -V' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace

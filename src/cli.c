@@ -29,6 +29,8 @@ enum {
 	OPT_RECORD,
 	OPT_REPLAY,
 	OPT_THREADS,
+	OPT_OUTPUT_ALL,
+	OPT_TIMEOUT,
 };
 
 static const struct option long_options[] = {
@@ -45,9 +47,11 @@ static const struct option long_options[] = {
 	{ "exposed", no_argument, NULL, OPT_EXPOSED },
 	{ "all-netns", no_argument, NULL, 'N' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
 	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
 	{ "services", required_argument, NULL, OPT_SERVICES },
 	{ "wait", optional_argument, NULL, OPT_WAIT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "delay", required_argument, NULL, 'd' },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "color", optional_argument, NULL, OPT_COLOR },
@@ -74,7 +78,9 @@ void cli_usage(FILE *out)
 		"  -b, --batch          print a plain-text table (default when not a terminal)\n"
 		"      --json           print a JSON array of listeners\n"
 		"      --live           the live view (default on a terminal)\n"
-		"  -o, --output LIST    columns to show, comma-separated (see --list-columns)\n"
+		"  -o, --output LIST    columns to show, comma-separated (see --list-columns);\n"
+		"                       'all' for every column, '+LIST' adds to the default\n"
+		"      --output-all     every column (-o all)\n"
 		"      --list-columns   describe every column and exit\n"
 		"      --no-header      leave out the header line of the table\n"
 		"      --color[=WHEN]   colours in the live view: auto, always, never\n"),
@@ -92,6 +98,7 @@ void cli_usage(FILE *out)
 	      out);
 	fputs(_("Other:\n"
 		"      --wait[=SECONDS] wait until something listens on the given ports\n"
+		"      --timeout SECONDS  with --wait: give up after SECONDS (exit 1)\n"
 		"  -d, --delay SECONDS  live view refresh interval (default 2)\n"
 		"  -n, --iterations N   quit the live view after N refreshes\n"
 		"      --services FILE  read service names from FILE, not /etc/services\n"
@@ -150,12 +157,78 @@ void cli_release(struct options *opts)
 bool cli_single_port(const struct options *opts)
 {
 	const char *s;
+	size_t n;
 
 	if (opts->nport_specs != 1)
 		return false;
 	s = opts->port_specs[0];
-	/* a range is a list question; a number or a name is one port */
-	return !(s[0] >= '0' && s[0] <= '9' && strchr(s, '-'));
+	/* a range (LOW-HIGH) is a list question; a number or a name, even
+	 * one like "3com-tsmux", is one port */
+	n = strspn(s, "0123456789");
+	return !(n > 0 && s[n] == '-' && s[n + 1] >= '0' && s[n + 1] <= '9');
+}
+
+/* -o LIST: "all", "+LIST" (the default columns and LIST before the
+ * command, which stays last) or LIST. Returns 0 or -1 with *bad set. */
+static int parse_columns(const char *arg, struct options *opts,
+			 const char **bad)
+{
+	enum col_id more[COLUMNS_MAX];
+	size_t i, n = 0;
+	int k;
+
+	if (strcmp(arg, "all") == 0) {
+		for (i = 0; i < COL__COUNT; i++)
+			opts->columns[i] = (enum col_id)i;
+		opts->ncolumns = COL__COUNT;
+		return 0;
+	}
+	if (arg[0] != '+') {
+		k = columns_parse(arg, opts->columns, bad);
+		if (k < 0)
+			return -1;
+		opts->ncolumns = (size_t)k;
+		return 0;
+	}
+	k = columns_parse(arg + 1, more, bad);
+	if (k < 0 || columns_ndefault + (size_t)k > COLUMNS_MAX) {
+		if (k >= 0)
+			*bad = arg;
+		return -1;
+	}
+	for (i = 0; i + 1 < columns_ndefault; i++)
+		opts->columns[n++] = columns_default[i];
+	for (i = 0; i < (size_t)k; i++)
+		opts->columns[n++] = more[i];
+	opts->columns[n++] = columns_default[columns_ndefault - 1];
+	opts->ncolumns = n;
+	return 0;
+}
+
+/* The name of the option getopt stopped at: "-x" out of a cluster such
+ * as "-bx", else the whole argument ("--bogus", "--output"). */
+static const char *bad_option(struct options *opts, char **argv, bool missing)
+{
+	const char *arg = argv[optind - 1];
+
+	/* an unknown long option leaves optopt 0; a long one without its
+	 * argument is the last argument, whole */
+	if (optopt <= 0 || optopt >= 128 ||
+	    (missing && arg[0] == '-' && arg[1] == '-'))
+		return arg;
+	opts->bad_option[0] = '-';
+	opts->bad_option[1] = (char)optopt;
+	opts->bad_option[2] = '\0';
+	return opts->bad_option;
+}
+
+/* A plain number right after a bare --wait: a time limit or a port? */
+static bool wait_ambiguous(int argc, char **argv)
+{
+	const char *next = optind < argc ? argv[optind] : NULL;
+
+	return next && *next >= '0' && *next <= '9' &&
+	       strspn(next, "0123456789.") == strlen(next);
 }
 
 static enum cli_result fail(const char **why, const char **what,
@@ -171,8 +244,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 {
 	unsigned protos = 0, families = 0;
 	unsigned long v;
-	const char *bad;
-	int c, n;
+	const char *bad, *wait_number = NULL;
+	bool timeout = false;
+	int c;
 
 	memset(opts, 0, sizeof(*opts));
 	filter_init(&opts->filter);
@@ -232,12 +306,13 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 			opts->filter.exposed = true;
 			break;
 		case 'o':
-			n = columns_parse(optarg, opts->columns, &bad);
-			if (n < 0)
+			if (parse_columns(optarg, opts, &bad) < 0)
 				return fail(why, what,
 					    N_("unknown column (see --list-columns)"),
 					    bad);
-			opts->ncolumns = (size_t)n;
+			break;
+		case OPT_OUTPUT_ALL:
+			parse_columns("all", opts, &bad);
 			break;
 		case OPT_LIST_COLUMNS:
 			return CLI_LIST_COLUMNS;
@@ -249,6 +324,16 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 			if (optarg && !parse_seconds(optarg, 0, &opts->wait_seconds))
 				return fail(why, what,
 					    N_("not a number of seconds"), optarg);
+			if (!optarg && wait_ambiguous(argc, argv))
+				wait_number = argv[optind];
+			break;
+		case OPT_TIMEOUT:
+			if (!parse_seconds(optarg, 0, &opts->wait_seconds) ||
+			    opts->wait_seconds == 0)
+				return fail(why, what,
+					    N_("not a number of seconds from 0 to 86400"),
+					    optarg);
+			timeout = true;
 			break;
 		case 'd':
 			if (!parse_seconds(optarg, 0.1, &opts->delay))
@@ -297,10 +382,10 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 			return CLI_VERSION;
 		case ':':
 			return fail(why, what, N_("option needs an argument"),
-				    argv[optind - 1]);
+				    bad_option(opts, argv, true));
 		default:
 			return fail(why, what, N_("unknown option"),
-				    argv[optind - 1]);
+				    bad_option(opts, argv, false));
 		}
 	}
 	for (; optind < argc; optind++)
@@ -308,6 +393,13 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 	if (opts->wait && !opts->nport_specs)
 		return fail(why, what, N_("--wait needs a port to wait for"),
 			    NULL);
+	if (timeout && !opts->wait)
+		return fail(why, what, N_("--timeout goes with --wait"), NULL);
+	/* "--wait 1 7301": one second and a port, or two ports? */
+	if (wait_number && opts->nport_specs > 1)
+		return fail(why, what,
+			    N_("a number after --wait is ambiguous: write --wait=SECONDS or --timeout SECONDS for a time limit, or the ports before --wait"),
+			    wait_number);
 	if (opts->all_netns && !opts->ncolumns) {
 		/* the default columns, with the namespace before the command */
 		size_t i;

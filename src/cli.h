@@ -41,10 +41,11 @@ struct options {
 	bool proto_filter;	/* -t -u -4 -6 narrowed the dump */
 	bool all_netns;		/* -N: every network namespace */
 	bool wait;		/* --wait */
-	double wait_seconds;	/* --wait=SECONDS; 0: no limit */
+	double wait_seconds;	/* --wait=SECONDS or --timeout; 0: no limit */
 	double delay;		/* live view refresh, seconds */
 	long iterations;	/* live view: quit after N refreshes; 0: never */
 	enum color_mode color;
+	char bad_option[3];	/* "-x" for a cli_parse() error message */
 };
 
 /* What cli_parse() found. */

@@ -188,20 +188,23 @@ static int cmp_user(const struct model *m, const struct row *a,
 	return strcmp(x ? x : "", y ? y : "");
 }
 
+/* The first pid and how many other processes hold it ("14007 +2"): the
+ * card and JSON list them all, the table leaves the width to the command */
 static void cell_pid(struct buf *b, const struct model *m,
 		     const struct row *r)
 {
-	size_t i, start = b->len;
+	size_t i, more = 0;
 
-	for (i = 0; i < r->nholders; i++) {
-		if (i > 0 && r->holders[i].pid == r->holders[i - 1].pid)
-			continue;
-		if (b->len > start)
-			buf_addc(b, ',');
-		buf_printf(b, "%d", r->holders[i].pid);
-	}
-	if (b->len == start)
+	if (!r->nholders) {
 		buf_addc(b, '-');
+		return;
+	}
+	for (i = 1; i < r->nholders; i++)
+		if (r->holders[i].pid != r->holders[i - 1].pid)
+			more++;
+	buf_printf(b, "%d", r->holders[0].pid);
+	if (more)
+		buf_printf(b, " +%zu", more);
 }
 
 static int cmp_pid(const struct model *m, const struct row *a,
@@ -322,8 +325,9 @@ const struct column columns[COL__COUNT] = {
 	[COL_USER] = { "user", N_("USER"),
 		       N_("user of the first holder, else owner of the socket"),
 		       12, false, 0, cell_user, cmp_user },
-	[COL_PID] = { "pid", N_("PID"), N_("every process that holds the socket"),
-		      20, false, 0, cell_pid, cmp_pid },
+	[COL_PID] = { "pid", N_("PID"),
+		      N_("the first process that holds the socket, and how many more"),
+		      13, false, 0, cell_pid, cmp_pid },
 	[COL_FD] = { "fd", N_("FD"), N_("file descriptor of each holder"),
 		     12, false, 0, cell_fd, cmp_pid },
 	[COL_INODE] = { "inode", N_("INODE"), N_("socket inode number"),

@@ -65,6 +65,30 @@ static bool parse_port(const char *s, const char *end, uint16_t *out)
 	return true;
 }
 
+static int add_service(struct filter *f, const char *spec, const char *end,
+		       uint8_t proto, const struct registry *reg)
+{
+	char name[256];
+	size_t len = (size_t)(end - spec);
+	const struct service *tcp = NULL, *udp = NULL;
+
+	if (len >= sizeof(name))
+		return -EINVAL;
+	memcpy(name, spec, len);
+	name[len] = '\0';
+	if (reg && proto != IPPROTO_UDP)
+		tcp = registry_find_name(reg, name, IPPROTO_TCP);
+	if (reg && proto != IPPROTO_TCP)
+		udp = registry_find_name(reg, name, IPPROTO_UDP);
+	if (!tcp && !udp)
+		return -EINVAL;
+	if (tcp)
+		add_range(f, tcp->port, tcp->port, IPPROTO_TCP);
+	if (udp)
+		add_range(f, udp->port, udp->port, IPPROTO_UDP);
+	return 0;
+}
+
 int filter_add_port_spec(struct filter *f, const char *spec,
 			 const struct registry *reg, const char **why)
 {
@@ -92,6 +116,10 @@ int filter_add_port_spec(struct filter *f, const char *spec,
 		if (dash ? !parse_port(spec, dash, &lo) ||
 				   !parse_port(dash + 1, end, &hi)
 			 : !parse_port(spec, end, &lo)) {
+			/* a service name may start with a digit (3com-tsmux) */
+			if (strspn(spec, "0123456789-") < (size_t)(end - spec) &&
+			    add_service(f, spec, end, proto, reg) == 0)
+				return 0;
 			*why = N_("not a port number from 0 to 65535, or a range LOW-HIGH");
 			return -EINVAL;
 		}
@@ -103,31 +131,12 @@ int filter_add_port_spec(struct filter *f, const char *spec,
 		}
 		add_range(f, lo, hi, proto);
 		return 0;
-	} else {
-		char name[256];
-		size_t len = (size_t)(end - spec);
-		const struct service *tcp = NULL, *udp = NULL;
-
-		if (len >= sizeof(name)) {
-			*why = N_("unknown service name");
-			return -EINVAL;
-		}
-		memcpy(name, spec, len);
-		name[len] = '\0';
-		if (reg && proto != IPPROTO_UDP)
-			tcp = registry_find_name(reg, name, IPPROTO_TCP);
-		if (reg && proto != IPPROTO_TCP)
-			udp = registry_find_name(reg, name, IPPROTO_UDP);
-		if (!tcp && !udp) {
-			*why = N_("unknown service name");
-			return -EINVAL;
-		}
-		if (tcp)
-			add_range(f, tcp->port, tcp->port, IPPROTO_TCP);
-		if (udp)
-			add_range(f, udp->port, udp->port, IPPROTO_UDP);
-		return 0;
 	}
+	if (add_service(f, spec, end, proto, reg) < 0) {
+		*why = N_("unknown service name");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int filter_add_pid(struct filter *f, const char *s, const char **why)
@@ -177,32 +186,61 @@ static bool memmem_str(const char *hay, size_t len, const char *needle)
 	return *needle && memmem(hay, len, needle, strlen(needle)) != NULL;
 }
 
+static bool one_of_pids(const struct filter *f, int pid)
+{
+	size_t j;
+
+	for (j = 0; j < f->npids; j++)
+		if (pid == f->pids[j])
+			return true;
+	return !f->npids;
+}
+
+static bool one_of_uids(const struct filter *f, uint32_t uid)
+{
+	size_t j;
+
+	for (j = 0; j < f->nuids; j++)
+		if (uid == f->uids[j])
+			return true;
+	return !f->nuids;
+}
+
+static bool one_of_commands(const struct filter *f, const struct proc_info *p)
+{
+	size_t j;
+
+	for (j = 0; j < f->ncommands; j++)
+		if (memmem_str(p->comm, p->comm_len, f->commands[j]) ||
+		    (p->cmdline && memmem_str(p->cmdline, p->cmdline_len,
+					      f->commands[j])))
+			return true;
+	return !f->ncommands;
+}
+
+/* Every kind of owner criterion must hold for one and the same holder:
+ * --pid A --command B does not match A next to another process named B. */
 static bool holder_match(const struct filter *f, const struct model *m,
 			 const struct row *r)
 {
-	size_t i, j;
-	bool pid_ok = !f->npids, uid_ok = !f->nuids, cmd_ok = !f->ncommands;
+	size_t i;
 
 	for (i = 0; i < r->nholders; i++) {
 		const struct proc_info *p = model_proc(m, &r->holders[i]);
 
-		for (j = 0; j < f->npids; j++)
-			if (r->holders[i].pid == f->pids[j])
-				pid_ok = true;
-		for (j = 0; p && j < f->nuids; j++)
-			if (p->uid == f->uids[j])
-				uid_ok = true;
-		for (j = 0; p && j < f->ncommands; j++)
-			if (memmem_str(p->comm, p->comm_len, f->commands[j]) ||
-			    (p->cmdline && memmem_str(p->cmdline, p->cmdline_len,
-						      f->commands[j])))
-				cmd_ok = true;
+		if (!one_of_pids(f, r->holders[i].pid))
+			continue;
+		if (!p) {
+			if (!f->nuids && !f->ncommands)
+				return true;
+			continue;
+		}
+		if (one_of_uids(f, p->uid) && one_of_commands(f, p))
+			return true;
 	}
 	/* without a visible holder, the socket's own uid still tells */
-	for (j = 0; !uid_ok && r->nholders == 0 && j < f->nuids; j++)
-		if (r->sock->uid == f->uids[j])
-			uid_ok = true;
-	return pid_ok && uid_ok && cmd_ok;
+	return r->nholders == 0 && !f->npids && !f->ncommands &&
+	       one_of_uids(f, r->sock->uid);
 }
 
 /* Case-insensitive match of the live view's filter text against what a

@@ -12,7 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+
+#include "buf.h"
 #include "cli.h"
+#include "collector.h"
 #include "model.h"
 #include "nls.h"
 #include "source.h"
@@ -111,6 +115,50 @@ static enum view_kind pick_view(const struct options *opts)
 	return tui_possible() ? VIEW_LIVE : VIEW_TEXT;
 }
 
+/* "8080/tcp or 8080/udp": the ports asked for, as a person wrote them */
+static void asked_ports(struct buf *b, const struct options *opts)
+{
+	const struct filter *f = &opts->filter;
+	size_t i, k;
+
+	for (i = 0; i < f->nports; i++) {
+		static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+
+		for (k = 0; k < 2; k++) {
+			unsigned want = k ? COLLECT_UDP : COLLECT_TCP;
+
+			if ((f->ports[i].proto && f->ports[i].proto != protos[k]) ||
+			    !(opts->collect & want))
+				continue;
+			if (b->len)
+				buf_adds(b, i + 1 == f->nports && k ? _(" or ")
+								    : ", ");
+			buf_printf(b, "%u", f->ports[i].lo);
+			if (f->ports[i].hi != f->ports[i].lo)
+				buf_printf(b, "-%u", f->ports[i].hi);
+			buf_adds(b, k ? "/udp" : "/tcp");
+		}
+	}
+}
+
+/* A person at a terminal gets an answer for an empty result; a script
+ * keeps the exit status alone. */
+static void say_nothing(const struct options *opts)
+{
+	struct buf b;
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	buf_init(&b);
+	asked_ports(&b, opts);
+	if (b.len && !opts->filter.npids && !opts->filter.nuids &&
+	    !opts->filter.ncommands && !opts->filter.exposed)
+		warnx_(_("nothing listens on %s"), b.p);
+	else
+		warnx_(_("no listener matches the filters"));
+	buf_release(&b);
+}
+
 static int run_once(struct source *src, struct options *opts,
 		    enum view_kind view)
 {
@@ -148,8 +196,10 @@ static int run_once(struct source *src, struct options *opts,
 					m.hidden_owners),
 			       m.hidden_owners);
 		if (m.nrows == 0 &&
-		    (filter_active(&opts->filter) || opts->proto_filter))
+		    (filter_active(&opts->filter) || opts->proto_filter)) {
 			status = EXIT_NOMATCH;
+			say_nothing(opts);
+		}
 	}
 	model_release(&m);
 	return status;

@@ -13,6 +13,27 @@ err=$("$PORTTOP" --bogus 2>&1 >/dev/null); rc=$?
 echo "$err" | grep -q -- "--bogus" && echo "$err" | grep -q -- "--help"
 ok $? "the message names the option and --help: $err"
 
+err=$("$PORTTOP" -bx 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && echo "$err" | grep -q "'-x'" && ! echo "$err" | grep -q -- "-bx"
+ok $? "an unknown option in a cluster is named alone: $err"
+err=$("$PORTTOP" -bo 2>&1 >/dev/null)
+echo "$err" | grep -q "needs an argument: '-o'"; ok $? "a missing argument names the option: $err"
+err=$("$PORTTOP" -b --output 2>&1 >/dev/null)
+echo "$err" | grep -q "needs an argument: '--output'"; ok $? "...and a long one whole: $err"
+
+rec="$srcdir/tests/data/listeners.rec"
+ncols=$("$PORTTOP" --list-columns | wc -l)
+n=$("$PORTTOP" -b -o all --replay "$rec" | head -1 | wc -w)
+[ "$n" -eq "$ncols" ]; ok $? "-o all shows every column ($n of $ncols)"
+[ "$("$PORTTOP" -b --output-all --replay "$rec" | head -1)" = \
+  "$("$PORTTOP" -b -o all --replay "$rec" | head -1)" ]
+ok $? "--output-all is -o all"
+h=$("$PORTTOP" -b -o +unit,inode --replay "$rec" | head -1 | tr -s ' ')
+[ "$h" = "PROTO ADDRESS PORT SERVICE CLASS USER PID UNIT INODE COMMAND" ]
+ok $? "-o +LIST adds to the default columns, the command last: $h"
+"$PORTTOP" -b -o +nosuch --replay "$rec" >/dev/null 2>&1; [ $? -eq 2 ]
+ok $? "-o +LIST with an unknown column is a usage error"
+
 "$PORTTOP" --threads x >/dev/null 2>&1; [ $? -eq 2 ]; ok $? "bad --threads exits 2"
 "$PORTTOP" --json extra >/dev/null 2>&1; [ $? -eq 2 ]; ok $? "stray argument exits 2"
 

@@ -4,6 +4,7 @@
  * Usage: listen-helper [-f N] [-n NAME] SPEC... [PADDING ARG...]
  *   -f N      fork N children that hold every socket too
  *   -n NAME   set the process name (prctl PR_SET_NAME) of all holders
+ *   -c NAME   the children of -f take this name and command line instead
  *   SPEC      PROTO/ADDRESS/PORT[/OPTION...]
  *             PROTO: tcp (listener), udp (bound), tcp-est (a connected
  *             pair through a private listener), udp-conn (connected UDP)
@@ -183,6 +184,16 @@ static void open_spec(char *spec)
 	free(copy);
 }
 
+/* Rewrite our command line in place (as setproctitle does). */
+static void retitle(int argc, char **argv, const char *name)
+{
+	char *end = argv[argc - 1] + strlen(argv[argc - 1]);
+	size_t room = (size_t)(end - argv[0]);
+
+	memset(argv[0], 0, room);
+	memcpy(argv[0], name, strlen(name) < room ? strlen(name) : room);
+}
+
 static void hold(void)
 {
 	char c;
@@ -195,16 +206,19 @@ static void hold(void)
 int main(int argc, char **argv)
 {
 	int opt, forks = 0, i;
-	const char *name = NULL;
+	const char *name = NULL, *kid_name = NULL;
 	pid_t kids[64];
 
-	while ((opt = getopt(argc, argv, "+f:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "+c:f:n:")) != -1) {
 		switch (opt) {
 		case 'f':
 			forks = atoi(optarg);
 			break;
 		case 'n':
 			name = optarg;
+			break;
+		case 'c':
+			kid_name = optarg;
 			break;
 		default:
 			return 2;
@@ -227,6 +241,10 @@ int main(int argc, char **argv)
 			die("fork", "-f");
 		if (kids[i] == 0) {
 			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			if (kid_name) {
+				prctl(PR_SET_NAME, kid_name, 0, 0, 0);
+				retitle(argc, argv, kid_name);
+			}
 			hold();
 			_exit(0);
 		}

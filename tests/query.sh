@@ -122,4 +122,50 @@ wait $waiter; rc=$?; waiter=
 [ $rc -eq 0 ]; ok $? "--wait returns 0 once the port listens (got $rc)"
 exec 5>&-
 "$PORTTOP" --wait >/dev/null 2>&1; [ $? -eq 2 ]; ok $? "--wait without a port is a usage error"
+err=$("$PORTTOP" --wait 1 65001 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$err" | grep -q -- "--wait=SECONDS"
+ok $? "--wait 1 65001 (a time or a port?) is a usage error naming --wait=SECONDS (rc $rc): $err"
+start=$(date +%s%N)
+"$PORTTOP" --wait --timeout 0.4 65001 65002; rc=$?
+took=$((($(date +%s%N) - start) / 1000000))
+[ $rc -eq 1 ] && [ "$took" -ge 400 ] && [ "$took" -lt 5000 ]
+ok $? "--wait --timeout 0.4 waits on both ports, then exits 1 (rc $rc, $took ms)"
+"$PORTTOP" 65001 65002 --wait=0.2; rc=$?
+[ $rc -eq 1 ]; ok $? "ports before a bare --wait=SECONDS are ports (rc $rc)"
+"$PORTTOP" --timeout 1 65001 >/dev/null 2>&1; [ $? -eq 2 ]; ok $? "--timeout without --wait is a usage error"
+
+# one holder must pass --pid and --command together
+mkfifo "$work/in4"
+"$HELPER" -n parent -c kid -f 1 tcp/127.0.0.1/0 <"$work/in4" >"$work/h4" &
+exec 6>"$work/in4"
+wait_ready "$work/h4"
+shared=$(awk '/^sock/ {print $4}' "$work/h4")
+parent=$(awk '/^holder/ {print $2; exit}' "$work/h4")
+kid=$(awk '/^holder/ {p = $2} END {print p}' "$work/h4")
+"$PORTTOP" -b --pid "$kid" --command parent "$shared" >/dev/null; rc=$?
+[ $rc -eq 1 ]; ok $? "--pid KID --command PARENT-NAME: no one holder is both (rc $rc)"
+"$PORTTOP" -b --pid "$kid" --command kid "$shared" >/dev/null; rc=$?
+[ $rc -eq 0 ]; ok $? "--pid KID --command KID-NAME matches (rc $rc)"
+out=$("$PORTTOP" -b --no-header -o pid "$shared")
+[ "$out" = "$parent +1" ]; ok $? "the PID column shows the first pid and a count ($out)"
+
+# a service name that starts with a digit
+printf '3com-app %s/tcp\n' "$shared" >"$work/digits"
+"$PORTTOP" --services "$work/digits" 3com-app | grep -q "^tcp4 127.0.0.1 port $shared\$"
+ok $? "a service name starting with a digit is looked up, and answered with a card"
+exec 6>&-
+
+# a person at a terminal hears that nothing listens; a script only the status
+if command -v script >/dev/null 2>&1; then
+	out=$(script -qc "$PORTTOP 1" /dev/null 2>&1 | tr -d '\r')
+	echo "$out" | grep -qx "porttop: nothing listens on 1/tcp or 1/udp"
+	ok $? "on a terminal, a free port is said on stderr: $out"
+	out=$(script -qc "$PORTTOP -t --pid 1 1" /dev/null 2>&1 | tr -d '\r')
+	echo "$out" | grep -qx "porttop: no listener matches the filters"
+	ok $? "with other filters, it says nothing matches: $out"
+else
+	ok 0 "# SKIP script (util-linux) is not installed"
+fi
+err=$("$PORTTOP" 1 2>&1 >/dev/null); rc=$?
+[ $rc -eq 1 ] && [ -z "$err" ]; ok $? "not on a terminal: exit 1, nothing on stderr"
 done_testing

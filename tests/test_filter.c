@@ -16,7 +16,8 @@
 static struct registry *sample_registry(void)
 {
 	static const char text[] = "ssh 22/tcp\ndomain 53/tcp\ndomain 53/udp\n"
-				   "syslog 514/udp\nhttp 80/tcp www\n";
+				   "syslog 514/udp\nhttp 80/tcp www\n"
+				   "3com-tsmux 106/tcp\n";
 	struct registry *r = registry_new();
 
 	registry_parse(r, text, sizeof(text) - 1);
@@ -44,6 +45,8 @@ Test(filter, port_specs)
 	cr_expect_eq(f.ports[4].lo, 80);
 	cr_assert_eq(filter_add_port_spec(&f, "53/udp", reg, &why), 0);
 	cr_expect_eq(f.ports[5].proto, IPPROTO_UDP);
+	cr_assert_eq(filter_add_port_spec(&f, "3com-tsmux", reg, &why), 0);
+	cr_expect_eq(f.ports[6].lo, 106, "a name may start with a digit");
 	cr_assert_eq(filter_add_port_spec(&f, "0", reg, &why), 0);
 	cr_assert_eq(filter_add_port_spec(&f, "65535", reg, &why), 0);
 
@@ -59,7 +62,8 @@ Test(filter, port_specs)
 	cr_expect_eq(filter_add_port_spec(&f, "ssh/udp", reg, &why), -EINVAL);
 	cr_expect_eq(filter_add_port_spec(&f, "syslog/tcp", reg, &why), -EINVAL);
 	cr_expect_eq(filter_add_port_spec(&f, "ssh", NULL, &why), -EINVAL);
-	cr_expect_eq(f.nports, 8, "errors add nothing");
+	cr_expect_eq(filter_add_port_spec(&f, "3com-nosuch", reg, &why), -EINVAL);
+	cr_expect_eq(f.nports, 9, "errors add nothing");
 	filter_release(&f);
 	registry_free(reg);
 }
