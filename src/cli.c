@@ -78,12 +78,12 @@ void cli_usage(FILE *out)
 		"  -b, --batch          print a plain-text table (default when not a terminal)\n"
 		"      --json           print a JSON array of listeners\n"
 		"      --live           the live view (default on a terminal)\n"
-		"  -o, --output LIST    columns to show, comma-separated (see --list-columns);\n"
-		"                       'all' for every column, '+LIST' adds to the default\n"
-		"      --output-all     every column (-o all)\n"
+		"  -o, --output LIST    columns to show, comma-separated (see --list-columns)\n"
 		"      --list-columns   describe every column and exit\n"
 		"      --no-header      leave out the header line of the table\n"
 		"      --color[=WHEN]   colours in the live view: auto, always, never\n"),
+	      out);
+	fputs(_("  -o all, --output-all every column; -o +LIST: the default ones and LIST\n"),
 	      out);
 	fputs(_("Filters (different kinds combine with AND, repeats with OR):\n"
 		"  -t, --tcp            TCP listeners only\n"
