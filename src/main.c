@@ -16,7 +16,7 @@
 
 #include "buf.h"
 #include "cli.h"
-#include "collector.h"
+#include "sock.h"
 #include "model.h"
 #include "nls.h"
 #include "source.h"
