@@ -11,14 +11,67 @@
 #include "escape.h"
 #include "model.h"
 #include "nls.h"
-#include "views.h"
 
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+
+const char *columns_proto(const struct row *r)
+{
+	bool tcp = r->sock->proto == IPPROTO_TCP;
+
+	if (r->sock->family == AF_INET)
+		return tcp ? "tcp4" : "udp4";
+	if (r->sock->v6only == 0)
+		return tcp ? "tcp46" : "udp46";
+	return tcp ? "tcp6" : "udp6";
+}
+
+const char *columns_status_text(const struct row *r)
+{
+	switch (r->status) {
+	case OWNER_OK:
+		return "";
+	case OWNER_PERMISSION:
+		return _("(owner unknown: permission denied)");
+	case OWNER_HIDDEN:
+		return _("(owner unknown: hidden by hidepid)");
+	case OWNER_EXITED:
+		return _("(owner unknown: process exited)");
+	case OWNER_NONE:
+		return _("(no process holds it)");
+	}
+	return "";
+}
+
+void columns_command(struct buf *b, const struct proc_info *p)
+{
+	size_t i = 0, len = p->cmdline_len;
+
+	while (len > 0 && p->cmdline[len - 1] == '\0')
+		len--;
+	if (len == 0) {
+		buf_addc(b, '[');
+		escape_text(b, p->comm, p->comm_len);
+		buf_addc(b, ']');
+		return;
+	}
+	while (i < len) {
+		const char *arg = p->cmdline + i;
+		const char *nul = memchr(arg, '\0', len - i);
+		size_t alen = nul ? (size_t)(nul - arg) : len - i;
+
+		if (i > 0)
+			buf_addc(b, ' ');
+		escape_text(b, arg, alen);
+		i += alen + 1;
+	}
+	if (p->cmdline_cut)
+		buf_adds(b, "...");
+}
 
 static void cell_proto(struct buf *b, const struct model *m,
 		       const struct row *r)
 {
-	buf_adds(b, view_proto(r));
+	buf_adds(b, columns_proto(r));
 }
 
 static int cmp_proto(const struct model *m, const struct row *a,
@@ -279,9 +332,9 @@ static void cell_command(struct buf *b, const struct model *m,
 		r->nholders ? model_proc(m, &r->holders[0]) : NULL;
 
 	if (p)
-		view_command(b, p);
+		columns_command(b, p);
 	else
-		buf_adds(b, view_status_text(r->status));
+		buf_adds(b, columns_status_text(r));
 }
 
 static int cmp_command(const struct model *m, const struct row *a,
@@ -408,4 +461,20 @@ size_t columns_width(const char *s)
 		i += n;
 	}
 	return w;
+}
+
+void columns_row_text(struct buf *b, const struct model *m,
+		      const struct row *r)
+{
+	size_t i;
+
+	for (i = 0; i < columns_ndefault; i++) {
+		if (i)
+			buf_addc(b, ' ');
+		columns[columns_default[i]].cell(b, m, r);
+	}
+	if (row_unit(r)[0]) {
+		buf_addc(b, ' ');
+		columns[COL_UNIT].cell(b, m, r);
+	}
 }

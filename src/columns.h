@@ -8,6 +8,7 @@
 #include "buf.h"
 
 struct model;
+struct proc_info;
 struct row;
 
 enum col_id {
@@ -65,5 +66,23 @@ const struct column *columns_find(const char *name, size_t len);
 
 /* Display width of escaped (printable, valid UTF-8) text in a terminal. */
 size_t columns_width(const char *s);
+
+/* The text of the cells, for every view and the live view. */
+
+/* The short protocol label of a row: tcp4, tcp6, tcp46 (dual-stack)...;
+ * static. */
+const char *columns_proto(const struct row *r);
+
+/* Translated text for why row r has no owner ("" when it has one). */
+const char *columns_status_text(const struct row *r);
+
+/* Append the escaped command line of p (args joined by spaces; "[comm]"
+ * for a process without one). */
+void columns_command(struct buf *b, const struct proc_info *p);
+
+/* Append the text a person sees in row r (every default column, and the
+ * unit when it has one), for searching. */
+void columns_row_text(struct buf *b, const struct model *m,
+		      const struct row *r);
 
 #endif

@@ -9,10 +9,10 @@
 #include <netinet/in.h>
 
 #include "buf.h"
+#include "columns.h"
 #include "model.h"
 #include "nls.h"
 #include "registry.h"
-#include "views.h"
 #include "xalloc.h"
 
 void filter_init(struct filter *f)
@@ -252,7 +252,7 @@ static bool text_match(const char *text, const struct model *m,
 	bool hit;
 
 	buf_init(&b);
-	view_row_text(&b, m, r);
+	columns_row_text(&b, m, r);
 	hit = strcasestr(b.p ? b.p : "", text) != NULL;
 	buf_release(&b);
 	return hit;

@@ -13,7 +13,6 @@
 
 #include "escape.h"
 #include "nls.h"
-#include "views.h"
 #include "xalloc.h"
 
 static unsigned row_tag(const struct row *r)
@@ -42,7 +41,7 @@ static void put_label(struct buf *b, const struct model *m,
 {
 	bool v6;
 
-	buf_printf(b, "%s ", view_proto(r));
+	buf_printf(b, "%s ", columns_proto(r));
 	v6 = r->sock->family == AF_INET6;
 	if (v6)
 		buf_addc(b, '[');
@@ -57,7 +56,7 @@ static void put_label(struct buf *b, const struct model *m,
 			escape_text(b, p->comm, p->comm_len);
 		buf_printf(b, "[%d]", r->holders[0].pid);
 	} else {
-		buf_adds(b, view_status_text(r->status));
+		buf_adds(b, columns_status_text(r));
 	}
 }
 

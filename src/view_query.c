@@ -37,7 +37,7 @@ static void put_holder(struct buf *out, struct buf *b, const struct model *m,
 	buf_printf(b, _(", user %s (%" PRIu32 ")"), user ? user : "?", p->uid);
 	line(out, "", b->p);
 	buf_reset(b);
-	view_command(b, p);
+	columns_command(b, p);
 	line(out, _("command"), b->p);
 	t = owners_start_time(m->owners, p);
 	if (t) {
@@ -88,7 +88,7 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 	buf_init(&scratch);
 
 	buf_reset(b);
-	buf_printf(b, "%s ", view_proto(r));
+	buf_printf(b, "%s ", columns_proto(r));
 	columns[COL_ADDRESS].cell(b, m, r);
 	buf_printf(b, " %s %u", _("port"), s->port);
 	buf_printf(out, "%s\n", b->p);
@@ -143,7 +143,7 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 		   s->inode);
 	line(out, _("socket"), b->p);
 	if (!r->nholders)
-		line(out, _("holder"), view_status_text(r->status));
+		line(out, _("holder"), columns_status_text(r));
 	for (i = 0; i < r->nholders; i++)
 		put_holder(out, b, m, &r->holders[i]);
 	buf_release(&scratch);

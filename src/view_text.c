@@ -2,83 +2,10 @@
 #include "config.h"
 #include "views.h"
 
-#include <stdlib.h>
-#include <string.h>
-#include <netinet/in.h>
+#include <stdio.h>
 
 #include "columns.h"
-#include "escape.h"
 #include "nls.h"
-#include "xalloc.h"
-
-const char *view_proto(const struct row *r)
-{
-	bool tcp = r->sock->proto == IPPROTO_TCP;
-
-	if (r->sock->family == AF_INET)
-		return tcp ? "tcp4" : "udp4";
-	if (r->sock->v6only == 0)
-		return tcp ? "tcp46" : "udp46";
-	return tcp ? "tcp6" : "udp6";
-}
-
-const char *view_status_text(enum owner_status st)
-{
-	switch (st) {
-	case OWNER_OK:
-		return "";
-	case OWNER_PERMISSION:
-		return _("(owner unknown: permission denied)");
-	case OWNER_HIDDEN:
-		return _("(owner unknown: hidden by hidepid)");
-	case OWNER_EXITED:
-		return _("(owner unknown: process exited)");
-	case OWNER_NONE:
-		return _("(no process holds it)");
-	}
-	return "";
-}
-
-void view_command(struct buf *b, const struct proc_info *p)
-{
-	size_t i = 0, len = p->cmdline_len;
-
-	while (len > 0 && p->cmdline[len - 1] == '\0')
-		len--;
-	if (len == 0) {
-		buf_addc(b, '[');
-		escape_text(b, p->comm, p->comm_len);
-		buf_addc(b, ']');
-		return;
-	}
-	while (i < len) {
-		const char *arg = p->cmdline + i;
-		const char *nul = memchr(arg, '\0', len - i);
-		size_t alen = nul ? (size_t)(nul - arg) : len - i;
-
-		if (i > 0)
-			buf_addc(b, ' ');
-		escape_text(b, arg, alen);
-		i += alen + 1;
-	}
-	if (p->cmdline_cut)
-		buf_adds(b, "...");
-}
-
-void view_row_text(struct buf *b, const struct model *m, const struct row *r)
-{
-	size_t i;
-
-	for (i = 0; i < columns_ndefault; i++) {
-		if (i)
-			buf_addc(b, ' ');
-		columns[columns_default[i]].cell(b, m, r);
-	}
-	if (row_unit(r)[0]) {
-		buf_addc(b, ' ');
-		columns[COL_UNIT].cell(b, m, r);
-	}
-}
 
 void view_columns(const struct options *opts, const enum col_id **ids,
 		  size_t *n)

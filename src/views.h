@@ -16,17 +16,6 @@ int view_text(const struct model *m, const struct options *opts, FILE *out);
 /* Print the model as one JSON array of listener objects. */
 int view_json(const struct model *m, const struct options *opts, FILE *out);
 
-/* Append the escaped command line of p (args joined by spaces; "[comm]"
- * for a process without one). */
-void view_command(struct buf *b, const struct proc_info *p);
-
-/* The short protocol label of a row: tcp4, tcp6, tcp46 (dual-stack)... */
-const char *view_proto(const struct row *r);
-
-/* Append the text a person sees in row r (every default column), for
- * searching. */
-void view_row_text(struct buf *b, const struct model *m, const struct row *r);
-
 /* The columns the options ask for (or the default ones). */
 void view_columns(const struct options *opts, const enum col_id **ids,
 		  size_t *n);
@@ -40,8 +29,5 @@ int view_query(const struct model *m, const struct options *opts, FILE *out);
 
 /* Append the card of row r (what view_query() prints for it) to out. */
 void view_card(struct buf *out, const struct model *m, const struct row *r);
-
-/* Translated text for why a row has no owner. */
-const char *view_status_text(enum owner_status st);
 
 #endif
