@@ -7,8 +7,11 @@
  *   /system.slice/docker-<64 hex>.scope, /docker/<64 hex>    docker
  *   /machine.slice/libpod-<64 hex>.scope             podman
  *   .../cri-containerd-<64 hex>.scope, .../crio-<64 hex>.scope   CRI
- *   /lxc.payload.NAME/...                            LXC
- *   /machine.slice/machine-NAME.scope                systemd-nspawn */
+ *   /lxc.payload.NAME/..., /lxc/NAME                 LXC
+ *   /machine.slice/machine-NAME.scope                systemd-nspawn
+ * and, with the cgroupfs driver of cgroup v1 hosts:
+ *   /docker/<64 hex>, /libpod_parent/libpod-<64 hex>, /kubepods/<qos>/
+ *   pod<uid>/<64 hex> (or crio-<64 hex>)                containers */
 #include "config.h"
 #include "context.h"
 
@@ -42,15 +45,18 @@ static void set(char *dst, size_t size, const char *s, size_t len)
 	dst[len] = '\0';
 }
 
-/* A component "PREFIX<id>.scope" with a 64-hex id. */
+/* A component "PREFIX<id>.scope" (systemd driver) or "PREFIX<id>"
+ * (cgroupfs driver) with a 64-hex id. */
 static bool scoped_id(const char *c, size_t len, const char *prefix,
 		      const char *runtime, struct context *ctx)
 {
 	size_t p = strlen(prefix);
 
-	if (len < p || memcmp(c, prefix, p) != 0 || !ends_with(c, len, ".scope"))
+	if (len < p || memcmp(c, prefix, p) != 0)
 		return false;
-	if (!is_hex_id(c + p, len - p - 6))
+	if (ends_with(c, len, ".scope"))
+		len -= 6;
+	if (!is_hex_id(c + p, len - p))
 		return false;
 	set(ctx->runtime, sizeof(ctx->runtime), runtime, strlen(runtime));
 	set(ctx->id, sizeof(ctx->id), c + p, 64);
@@ -73,6 +79,13 @@ static void component(const char *c, size_t len, const char *prev,
 			set(ctx->runtime, sizeof(ctx->runtime), "docker", 6);
 		else
 			set(ctx->runtime, sizeof(ctx->runtime), "container", 9);
+		set(ctx->id, sizeof(ctx->id), c, len);
+		return;
+	}
+	if (prev && prev_len == 3 && memcmp(prev, "lxc", 3) == 0 &&
+	    !ctx->runtime[0]) {
+		/* LXC 1-3 on cgroup v1: /lxc/NAME */
+		set(ctx->runtime, sizeof(ctx->runtime), "lxc", 3);
 		set(ctx->id, sizeof(ctx->id), c, len);
 		return;
 	}
@@ -108,6 +121,123 @@ bool context_from_cgroup(const char *path, size_t len, struct context *ctx)
 		p = ce + 1;
 	}
 	return ctx->unit[0] || ctx->runtime[0];
+}
+
+/* One line "ID:CONTROLLERS:PATH" of /proc/PID/cgroup. */
+struct cg_line {
+	unsigned long id;
+	const char *ctl, *path;
+	size_t ctl_len, path_len;
+};
+
+#define CG_LINES_MAX 128
+
+/* Split text into lines; false if one is not what the kernel writes: a
+ * cgroup name may hold a newline, which the kernel does not escape, so a
+ * line out of form, a hierarchy twice or a line after the v2 one (always
+ * the last) means a name forged lines. A last line without its newline
+ * was cut short by the reader: it is dropped. */
+static bool cg_lines(const char *text, size_t len, struct cg_line *v,
+		     size_t *n)
+{
+	const char *p = text, *end = text + len;
+	size_t i;
+
+	*n = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *c1, *c2;
+		struct cg_line *l = &v[*n];
+
+		if (!nl)
+			break;
+		c1 = memchr(p, ':', (size_t)(nl - p));
+		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(nl - c1 - 1)) : NULL;
+		if (!c2 || c1 == p || c2 + 1 == nl || c2[1] != '/' ||
+		    *n == CG_LINES_MAX)
+			return false;
+		l->id = 0;
+		for (; p < c1; p++) {
+			if (*p < '0' || *p > '9' || l->id > 1000000)
+				return false;
+			l->id = l->id * 10 + (unsigned long)(*p - '0');
+		}
+		l->ctl = c1 + 1;
+		l->ctl_len = (size_t)(c2 - c1 - 1);
+		l->path = c2 + 1;
+		l->path_len = (size_t)(nl - c2 - 1);
+		if ((l->id == 0) != (l->ctl_len == 0))
+			return false;
+		/* the kernel writes the v2 line last */
+		for (i = 0; i < *n; i++)
+			if (v[i].id == l->id || v[i].id == 0)
+				return false;
+		(*n)++;
+		p = nl + 1;
+	}
+	return true;
+}
+
+static bool cg_is(const struct cg_line *l, const char *ctl)
+{
+	return l->ctl_len == strlen(ctl) && memcmp(l->ctl, ctl, l->ctl_len) == 0;
+}
+
+/* Try line l: true if it names what want asks (a container, or else a
+ * unit); then ctx, *path and *plen describe it. */
+static bool cg_try(const struct cg_line *l, bool want_container,
+		   struct context *ctx, const char **path, size_t *plen)
+{
+	struct context c;
+
+	if (!l || !context_from_cgroup(l->path, l->path_len, &c))
+		return false;
+	if (want_container ? !c.runtime[0] : !c.unit[0])
+		return false;
+	*ctx = c;
+	*path = l->path;
+	*plen = l->path_len;
+	return true;
+}
+
+bool context_from_cgroup_file(const char *text, size_t len,
+			      struct context *ctx, const char **path,
+			      size_t *plen)
+{
+	struct cg_line v[CG_LINES_MAX];
+	const struct cg_line *v2 = NULL, *sd = NULL;
+	size_t n, i;
+
+	memset(ctx, 0, sizeof(*ctx));
+	*path = NULL;
+	*plen = 0;
+	if (!cg_lines(text, len, v, &n))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (v[i].id == 0)
+			v2 = &v[i];
+		else if (cg_is(&v[i], "name=systemd"))
+			sd = &v[i];
+	}
+	/* a container wins over a unit: on hybrid hosts the runtimes move
+	 * a container only in the v1 hierarchies, and its v2 cgroup stays
+	 * the unit that started it */
+	if (cg_try(v2, true, ctx, path, plen) ||
+	    cg_try(sd, true, ctx, path, plen))
+		return true;
+	for (i = 0; i < n; i++)
+		if (&v[i] != v2 && &v[i] != sd &&
+		    (v[i].ctl_len < 5 || memcmp(v[i].ctl, "name=", 5) != 0) &&
+		    cg_try(&v[i], true, ctx, path, plen))
+			return true;
+	if (cg_try(v2, false, ctx, path, plen) ||
+	    cg_try(sd, false, ctx, path, plen))
+		return true;
+	if (v2 || sd) {
+		*path = v2 ? v2->path : sd->path;
+		*plen = v2 ? v2->path_len : sd->path_len;
+	}
+	return false;
 }
 
 /* The argument after the one equal to flag, or NULL. */

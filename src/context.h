@@ -17,6 +17,18 @@ struct context {
  * if it named a unit or a container. Pure: no I/O. */
 bool context_from_cgroup(const char *path, size_t len, struct context *ctx);
 
+/* Read the text of /proc/PID/cgroup: every line "ID:CONTROLLERS:PATH",
+ * cgroup v2 ("0::PATH") and v1 alike. A container named by the v2 path,
+ * else by the v1 "name=systemd" path, else by a v1 controller path (cpu,
+ * memory, pids...); else a unit named by the v2 path, else by the
+ * name=systemd one. Returns true if one was found; *path and *plen are the
+ * path used, or when none names anything the v2 (else name=systemd)
+ * path, or NULL. Text that is not the kernel's own (a cgroup name with a
+ * newline forging lines) names nothing. Pure. */
+bool context_from_cgroup_file(const char *text, size_t len,
+			      struct context *ctx, const char **path,
+			      size_t *plen);
+
 /* Where a port forwarder sends its connections: docker-proxy's
  * "-container-ip A -container-port P" in its NUL-separated argv. Returns
  * true and fills addr (size bytes) and *port. Pure. */

@@ -229,14 +229,33 @@ static void count_conns(struct model *m, const struct sock_vec *conns)
 	}
 }
 
-/* The unit or container (runtime:short id) a cgroup path names. */
+const char *model_proc_cgroup(const struct proc_info *p, struct context *ctx,
+			      size_t *len)
+{
+	const char *path = NULL;
+
+	memset(ctx, 0, sizeof(*ctx));
+	*len = 0;
+	if (p->cgroup)
+		context_from_cgroup_file(p->cgroup, strlen(p->cgroup), ctx,
+					 &path, len);
+	return path;
+}
+
+/* The unit or container (runtime:short id) of a process's cgroups, or of
+ * a socket's cgroup v2 path when proc is NULL. */
 static void label_from_cgroup(struct model *m, struct row *r,
-			      const char *path)
+			      const struct proc_info *proc, const char *path)
 {
 	struct context ctx;
 	struct row_label *l;
+	size_t len;
 
-	if (!context_from_cgroup(path, strlen(path), &ctx))
+	if (proc)
+		model_proc_cgroup(proc, &ctx, &len);
+	else
+		context_from_cgroup(path, strlen(path), &ctx);
+	if (!ctx.unit[0] && !ctx.runtime[0])
 		return;
 	l = label_mut(m, r);
 	l->ctx = ctx;
@@ -285,15 +304,15 @@ static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 		if (!p)
 			continue;
 		remember_user(m, p->uid);
-		if (j == 0 && p->cgroup)
-			label_from_cgroup(m, r, p->cgroup);
+		if (j == 0)
+			label_from_cgroup(m, r, p, NULL);
 	}
 	/* no holder to ask: the socket's own cgroup still tells the unit */
 	if (!row_unit(r)[0] && s->cgroup_id && in->cgroup_path) {
 		const char *path = in->cgroup_path(s->cgroup_id, in->cgroup_data);
 
 		if (path)
-			label_from_cgroup(m, r, path);
+			label_from_cgroup(m, r, NULL, path);
 	}
 }
 

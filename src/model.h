@@ -145,6 +145,12 @@ const char *model_user(const struct model *m, uint32_t uid);
 const struct proc_info *model_proc(const struct model *m,
 				   const struct holder *h);
 
+/* Where process p runs (context_from_cgroup_file() over all its cgroup
+ * hierarchies) into ctx. Returns the cgroup path that says so (else its v2
+ * path), not NUL-ended, length in *len; or NULL. Borrowed from p. */
+const char *model_proc_cgroup(const struct proc_info *p, struct context *ctx,
+			      size_t *len);
+
 /* Text form of a row's address ("0.0.0.0", "::1"), into out. */
 void model_address(const struct row *r, char *out, size_t size);
 

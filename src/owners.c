@@ -193,7 +193,6 @@ static bool read_proc(int pdir, int pid, struct proc_info *p)
 {
 	char buf[4096];
 	struct proc_stat st;
-	size_t len;
 	ssize_t n;
 
 	memset(p, 0, sizeof(*p));
@@ -209,13 +208,10 @@ static bool read_proc(int pdir, int pid, struct proc_info *p)
 		return false;
 	read_whole_at(pdir, "cmdline", OWNERS_CMDLINE_MAX, &p->cmdline,
 		      &p->cmdline_len, &p->cmdline_cut);
+	/* every hierarchy: context_from_cgroup_file() picks the path */
 	n = owners_read_at(pdir, "cgroup", buf, sizeof(buf) - 1);
-	if (n > 0) {
-		const char *cg = procparse_cgroup_v2(buf, (size_t)n, &len);
-
-		if (cg)
-			p->cgroup = xmemdup(cg, len);
-	}
+	if (n > 0)
+		p->cgroup = xmemdup(buf, (size_t)n);
 	return true;
 }
 

@@ -19,7 +19,8 @@ struct proc_info {
 	char *cmdline;			/* argv joined by NUL; may be empty */
 	size_t cmdline_len;
 	bool cmdline_cut;		/* longer than OWNERS_CMDLINE_MAX */
-	char *cgroup;			/* cgroup v2 path, or NULL */
+	char *cgroup;			/* text of /proc/PID/cgroup (every
+					 * hierarchy, NUL-ended), or NULL */
 };
 
 /* One file descriptor that refers to a socket. */

@@ -56,6 +56,9 @@ static void add_owner(struct buf *b, const struct model *m,
 		      const struct holder *h)
 {
 	const struct proc_info *p = model_proc(m, h);
+	struct context ctx;
+	const char *cg;
+	size_t cg_len;
 
 	buf_printf(b, "{\"pid\":%d,\"tid\":%d,\"fd\":%d,", h->pid, h->tid,
 		   h->fd);
@@ -71,8 +74,9 @@ static void add_owner(struct buf *b, const struct model *m,
 		   p->cmdline_cut ? "true" : "false", p->uid);
 	add_user(b, m, p->uid);
 	buf_printf(b, ",\"start_time\":%llu,", p->start_time);
-	if (p->cgroup)
-		add_str(b, "cgroup", p->cgroup, strlen(p->cgroup));
+	cg = model_proc_cgroup(p, &ctx, &cg_len);
+	if (cg)
+		add_str(b, "cgroup", cg, cg_len);
 	else
 		buf_adds(b, "\"cgroup\":null");
 	buf_addc(b, '}');

@@ -22,6 +22,7 @@ static void put_holder(struct buf *out, struct buf *b, const struct model *m,
 	const struct proc_info *p = model_proc(m, h);
 	const char *user;
 	struct context ctx;
+	size_t cg_len;
 	time_t t;
 
 	buf_reset(b);
@@ -48,18 +49,17 @@ static void put_holder(struct buf *out, struct buf *b, const struct model *m,
 			 localtime_r(&t, &tm));
 		line(out, _("started"), when);
 	}
-	if (p->cgroup && context_from_cgroup(p->cgroup, strlen(p->cgroup), &ctx)) {
-		if (ctx.unit[0]) {
-			buf_reset(b);
-			escape_text(b, ctx.unit, strlen(ctx.unit));
-			line(out, _("unit"), b->p);
-		}
-		if (ctx.runtime[0]) {
-			buf_reset(b);
-			buf_printf(b, "%s ", ctx.runtime);
-			escape_text(b, ctx.id, strlen(ctx.id));
-			line(out, _("container"), b->p);
-		}
+	model_proc_cgroup(p, &ctx, &cg_len);
+	if (ctx.unit[0]) {
+		buf_reset(b);
+		escape_text(b, ctx.unit, strlen(ctx.unit));
+		line(out, _("unit"), b->p);
+	}
+	if (ctx.runtime[0]) {
+		buf_reset(b);
+		buf_printf(b, "%s ", ctx.runtime);
+		escape_text(b, ctx.id, strlen(ctx.id));
+		line(out, _("container"), b->p);
 	}
 }
 

@@ -141,7 +141,7 @@ Test(owners, joins_fixture_tree)
 	cr_expect_eq(p->uid, 33);
 	cr_expect_eq(p->start_time, 1010);
 	cr_expect_eq(p->cmdline_len, 14);
-	cr_expect_str_eq(p->cgroup, "/system.slice/web.service");
+	cr_expect_str_eq(p->cgroup, "0::/system.slice/web.service\n");
 
 	cr_assert_eq(owners_lookup(o, 2002, &h), 1);
 	cr_expect_eq(h[0].fd, 12);
@@ -389,7 +389,7 @@ Test(owners, a_detached_model_outlives_the_scan)
 	cr_expect_str_eq(p->comm, "master");
 	cr_expect_eq(p->cmdline_len, 14);
 	cr_expect_eq(memcmp(p->cmdline, "nginx: master", 14), 0);
-	cr_expect_str_eq(p->cgroup, "/system.slice/web.service");
+	cr_expect_str_eq(p->cgroup, "0::/system.slice/web.service\n");
 	p = model_proc(&m, &r->holders[1]);
 	cr_assert_not_null(p);
 	cr_expect_str_eq(p->comm, "worker");
