@@ -146,31 +146,10 @@ void track_update(struct track *t, const struct track_item *items, size_t n,
 	for (i = 0; i < n; i++) {
 		struct track_entry *e = find(t, old, items[i].key);
 
-		if (!e) {
-			grow(t, t->n + 1);
-			e = &t->v[t->n++];
-			memset(e, 0, sizeof(*e));
-			e->key = items[i].key;
-			e->appeared = t->primed;
-			e->since = now;
-			if (t->primed)
-				log_event(t, TRACK_APPEARED, wall,
-					  items[i].label);
-		} else {
-			if (e->misses >= TRACK_MISSES_GONE) {
-				/* back after it was declared gone */
-				e->appeared = true;
-				e->since = now;
-				log_event(t, TRACK_APPEARED, wall,
-					  items[i].label);
-			}
+		if (e)
 			t->seen[e - t->v] = true;
-		}
-		e->misses = 0;
-		e->tag = items[i].tag;
-		set_str(&e->snap, items[i].snap);
-		set_str(&e->label, items[i].label);
 	}
+	/* what went is logged before what came: a restart reads in order */
 	for (i = 0; i < old; i++) {
 		struct track_entry *e = &t->v[i];
 
@@ -181,6 +160,30 @@ void track_update(struct track *t, const struct track_item *items, size_t n,
 			e->gone_at = now;
 			log_event(t, TRACK_GONE, wall, e->label);
 		}
+	}
+	for (i = 0; i < n; i++) {
+		struct track_entry *e = find(t, old, items[i].key);
+
+		if (!e) {
+			grow(t, t->n + 1);
+			e = &t->v[t->n++];
+			memset(e, 0, sizeof(*e));
+			e->key = items[i].key;
+			e->appeared = t->primed;
+			e->since = now;
+			if (t->primed)
+				log_event(t, TRACK_APPEARED, wall,
+					  items[i].label);
+		} else if (e->misses >= TRACK_MISSES_GONE) {
+			/* back after it was declared gone */
+			e->appeared = true;
+			e->since = now;
+			log_event(t, TRACK_APPEARED, wall, items[i].label);
+		}
+		e->misses = 0;
+		e->tag = items[i].tag;
+		set_str(&e->snap, items[i].snap);
+		set_str(&e->label, items[i].label);
 	}
 	if (t->n > old) {
 		qsort(t->v, t->n, sizeof(*t->v), entry_cmp);

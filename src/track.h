@@ -56,17 +56,19 @@ struct track {
 	size_t cap_seen;
 };
 
-/* A listener absent from this many consecutive dumps is gone: netlink
- * dumps are not snapshots, one miss proves nothing. */
-#define TRACK_MISSES_GONE 2
+/* A listener absent from a refresh is gone, at the time of that refresh:
+ * every refresh dumps each table until a dump brings nothing new (the
+ * one-shot rule), so a miss is no longer netlink's gap. */
+#define TRACK_MISSES_GONE 1
 
 void track_init(struct track *t, double hold);
 void track_release(struct track *t);
 
-/* Record the listeners of one dump taken at now (seconds, monotonic) and
- * wall: new keys appear (not on the first dump), keys absent from
- * TRACK_MISSES_GONE dumps in a row go, and gone ones older than the hold
- * time are dropped. Pointers to entries are invalid afterwards. */
+/* Record the listeners of one refresh taken at now (seconds, monotonic)
+ * and wall: keys absent from TRACK_MISSES_GONE refreshes in a row go (and
+ * are logged first), new keys appear (not on the first refresh), and gone
+ * ones older than the hold time are dropped. Pointers to entries are
+ * invalid afterwards. */
 void track_update(struct track *t, const struct track_item *items, size_t n,
 		  double now, time_t wall);
 

@@ -71,33 +71,7 @@ Test(track, appearance_is_marked_for_the_hold_time)
 	track_release(&t);
 }
 
-Test(track, one_absence_is_not_gone)
-{
-	struct track t;
-	struct track_item a[] = { item(10, "a"), item(20, "b") };
-
-	track_init(&t, HOLD);
-	track_update(&t, a, 2, 100.0, 1000);
-	/* a dump that missed b (dumps are not snapshots) */
-	track_update(&t, a, 1, 101.0, 1001);
-	cr_assert_eq(get(&t, 20)->misses, 1);
-	cr_assert_not(track_is_gone(get(&t, 20)));
-	cr_assert_eq(track_nevents(&t), 0);
-	/* back: nothing happened at all */
-	track_update(&t, a, 2, 102.0, 1002);
-	cr_assert_eq(get(&t, 20)->misses, 0);
-	cr_assert_not(track_is_new(&t, get(&t, 20), 102.0));
-	cr_assert_eq(track_nevents(&t), 0);
-	/* absent once, present, absent once: still not gone */
-	track_update(&t, a, 1, 103.0, 1003);
-	track_update(&t, a, 2, 104.0, 1004);
-	track_update(&t, a, 1, 105.0, 1005);
-	cr_assert_not(track_is_gone(get(&t, 20)));
-	cr_assert_eq(track_nevents(&t), 0);
-	track_release(&t);
-}
-
-Test(track, two_absences_in_a_row_are_gone_then_expire)
+Test(track, one_absence_is_gone_at_that_refresh_then_expires)
 {
 	struct track t;
 	struct track_item a[] = { item(10, "a"), item(20, "b") };
@@ -105,25 +79,47 @@ Test(track, two_absences_in_a_row_are_gone_then_expire)
 
 	track_init(&t, HOLD);
 	track_update(&t, a, 2, 100.0, 1000);
+	/* every refresh is a union of dumps: one miss is a closed socket,
+	 * and it went at the refresh that first missed it */
 	track_update(&t, a, 1, 101.0, 1001);
-	track_update(&t, a, 1, 102.0, 1002);
 	cr_assert(track_is_gone(get(&t, 20)));
-	cr_assert_eq(get(&t, 20)->gone_at, 102.0);
+	cr_assert_eq(get(&t, 20)->gone_at, 101.0);
 	cr_assert_str_eq(get(&t, 20)->snap, "b", "a gone entry keeps its snapshot");
 	cr_assert_eq(track_nevents(&t), 1);
 	ev = track_event(&t, 0);
 	cr_assert_eq(ev->kind, TRACK_GONE);
-	cr_assert_eq(ev->when, 1002);
-	/* a third absence logs nothing more */
-	track_update(&t, a, 1, 103.0, 1003);
+	cr_assert_eq(ev->when, 1001);
+	/* a second absence logs nothing more */
+	track_update(&t, a, 1, 102.0, 1002);
 	cr_assert_eq(track_nevents(&t), 1);
+	cr_assert_eq(get(&t, 20)->gone_at, 101.0);
+	cr_assert_not(track_expire(&t, 105.9));
 	cr_assert_not_null(get(&t, 20));
-	cr_assert_not(track_expire(&t, 106.9));
-	cr_assert_not_null(get(&t, 20));
-	cr_assert(track_expire(&t, 107.0));
+	cr_assert(track_expire(&t, 106.0));
 	cr_assert_null(get(&t, 20));
 	cr_assert_not_null(get(&t, 10));
 	cr_assert_eq(t.n, 1);
+	track_release(&t);
+}
+
+Test(track, a_restart_logs_gone_before_new)
+{
+	struct track t;
+	struct track_item before[] = { item(10, "a"), item(20, "svc") };
+	struct track_item after[] = { item(10, "a"), item(30, "svc") };
+
+	track_init(&t, HOLD);
+	track_update(&t, before, 2, 100.0, 1000);
+	/* the service closed its socket and opened a new one between two
+	 * refreshes: the old one went first, at the same refresh */
+	track_update(&t, after, 2, 101.0, 1001);
+	cr_assert_eq(track_nevents(&t), 2);
+	cr_assert_eq(track_event(&t, 1)->kind, TRACK_GONE);
+	cr_assert_eq(track_event(&t, 1)->when, 1001);
+	cr_assert_eq(track_event(&t, 0)->kind, TRACK_APPEARED);
+	cr_assert_eq(track_event(&t, 0)->when, 1001);
+	cr_assert(track_is_gone(get(&t, 20)));
+	cr_assert(track_is_new(&t, get(&t, 30), 101.0));
 	track_release(&t);
 }
 
@@ -135,10 +131,9 @@ Test(track, gone_then_back_is_new_again)
 	track_init(&t, HOLD);
 	track_update(&t, a, 2, 100.0, 1000);
 	track_update(&t, a, 1, 101.0, 1001);
-	track_update(&t, a, 1, 102.0, 1002);
-	track_update(&t, a, 2, 103.0, 1003);
+	track_update(&t, a, 2, 102.0, 1002);
 	cr_assert_not(track_is_gone(get(&t, 20)));
-	cr_assert(track_is_new(&t, get(&t, 20), 103.0));
+	cr_assert(track_is_new(&t, get(&t, 20), 102.0));
 	cr_assert_eq(track_nevents(&t), 2);
 	cr_assert_eq(track_event(&t, 0)->kind, TRACK_APPEARED);
 	cr_assert_eq(track_event(&t, 1)->kind, TRACK_GONE);
@@ -190,13 +185,13 @@ Test(track, event_ring_is_bounded)
 		track_update(&t, &it, 1, (double)i, (time_t)i);
 	}
 	cr_assert_eq(track_nevents(&t), TRACK_EVENTS_MAX);
-	/* the newest first: the last dump's news are l(N) and the end of
-	 * l(N-2), absent twice */
-	snprintf(label, sizeof(label), "l%u", TRACK_EVENTS_MAX + 48);
-	cr_assert_eq(track_event(&t, 0)->kind, TRACK_GONE);
-	cr_assert_str_eq(track_event(&t, 0)->label, label);
+	/* the newest first: the last refresh's news are the end of l(N-1),
+	 * logged first, then l(N) */
 	snprintf(label, sizeof(label), "l%u", TRACK_EVENTS_MAX + 50);
-	cr_assert_eq(track_event(&t, 1)->kind, TRACK_APPEARED);
+	cr_assert_eq(track_event(&t, 0)->kind, TRACK_APPEARED);
+	cr_assert_str_eq(track_event(&t, 0)->label, label);
+	snprintf(label, sizeof(label), "l%u", TRACK_EVENTS_MAX + 49);
+	cr_assert_eq(track_event(&t, 1)->kind, TRACK_GONE);
 	cr_assert_str_eq(track_event(&t, 1)->label, label);
 	cr_assert_null(track_event(&t, TRACK_EVENTS_MAX));
 	/* gone ones expired: the table stays small */
