@@ -4,8 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,8 +15,6 @@
 #include <sys/time.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdio.h>
-#include <net/if.h>
 #include <linux/inet_diag.h>
 #include <linux/rtnetlink.h>
 #include <linux/netlink.h>
@@ -24,12 +22,25 @@
 #include <libmnl/libmnl.h>
 
 #include "diag.h"
+#include "inoset.h"
+#include "nsrun.h"
 #include "xalloc.h"
 
 /* libmnl 1.0.4 lacks MNL_SOCKET_DUMP_SIZE; the kernel fills up to 32 KiB */
 #define DUMP_BUF_SIZE 32768
-#define DUMP_RETRIES 5
+#define DUMP_RETRIES 5		/* tries of one dump that keeps failing */
+#define UNION_DUMPS_MAX 5	/* dumps of one table until nothing is new */
+#define EINTR_MAX 100		/* reads in a row cut by a signal */
 #define DUMP_TIMEOUT_S 10
+
+/* The test hook: PORTTOP_FAULT=recv:N[-M|+]:WHAT[,tcp|udp:ENOENT] */
+enum { FAULT_DUMP_INTR = -1, FAULT_SEQ = -2 };
+
+struct fault {
+	unsigned long from, to;	/* reads from..to (from 1) are hit; 0: none */
+	int what;		/* an errno, or FAULT_DUMP_INTR / FAULT_SEQ */
+	unsigned noproto;	/* COLLECT_TCP/UDP: answered as if no module */
+};
 
 struct collector {
 	struct mnl_socket *nl;
@@ -39,75 +50,198 @@ struct collector {
 	int record_fd;
 	int netns_fd;		/* our copy, or -1 for the caller's namespace */
 	int failed_proto;
+	unsigned missing;	/* COLLECT_TCP/UDP without diag support */
+	int missing_err;
+	struct fault fault;
+	unsigned long nrecv;	/* reads so far, for the fault hook */
 	uint8_t *buf;		/* DUMP_BUF_SIZE bytes, aligned by malloc */
 };
 
+static const struct {
+	const char *name;
+	int what;
+} fault_names[] = {
+	{ "ENOBUFS", ENOBUFS }, { "EINTR", EINTR }, { "EAGAIN", EAGAIN },
+	{ "EIO", EIO }, { "ENOMEM", ENOMEM }, { "DUMP_INTR", FAULT_DUMP_INTR },
+	{ "SEQ", FAULT_SEQ },
+};
+
+static int fault_what(const char *s, size_t len, int *what)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]); i++)
+		if (strlen(fault_names[i].name) == len &&
+		    memcmp(fault_names[i].name, s, len) == 0) {
+			*what = fault_names[i].what;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* One rule of PORTTOP_FAULT, len bytes at s. */
+static int fault_rule(struct fault *f, const char *s, size_t len)
+{
+	char rule[64], *p, *end;
+
+	if (len >= sizeof(rule))
+		return -EINVAL;
+	memcpy(rule, s, len);
+	rule[len] = '\0';
+	if (strcmp(rule, "tcp:ENOENT") == 0 || strcmp(rule, "udp:ENOENT") == 0) {
+		f->noproto |= rule[0] == 't' ? COLLECT_TCP : COLLECT_UDP;
+		return 0;
+	}
+	if (strncmp(rule, "recv:", 5) != 0)
+		return -EINVAL;
+	p = rule + 5;
+	f->from = strtoul(p, &end, 10);
+	if (end == p || f->from == 0)
+		return -EINVAL;
+	f->to = f->from;
+	if (*end == '+') {
+		f->to = (unsigned long)-1;
+		end++;
+	} else if (*end == '-') {
+		p = end + 1;
+		f->to = strtoul(p, &end, 10);
+		if (end == p || f->to < f->from)
+			return -EINVAL;
+	}
+	if (*end != ':')
+		return -EINVAL;
+	return fault_what(end + 1, strlen(end + 1), &f->what);
+}
+
+static int fault_parse(struct fault *f, const char *spec)
+{
+	memset(f, 0, sizeof(*f));
+	while (spec && *spec) {
+		size_t len = strcspn(spec, ",");
+		int rc = fault_rule(f, spec, len);
+
+		if (rc < 0)
+			return rc;
+		spec += len;
+		if (*spec == ',')
+			spec++;
+	}
+	return 0;
+}
+
+/* recv(), or what the fault hook makes of this read. */
+static ssize_t fault_recv(struct collector *c, int fd)
+{
+	const struct fault *f = &c->fault;
+	bool hit = ++c->nrecv >= f->from && c->nrecv <= f->to && f->from;
+	ssize_t n;
+	size_t off;
+
+	if (hit && f->what > 0) {
+		errno = f->what;
+		return -1;
+	}
+	n = recv(fd, c->buf, DUMP_BUF_SIZE, 0);
+	if (!hit || n < (ssize_t)sizeof(struct nlmsghdr))
+		return n;
+	for (off = 0; off + sizeof(struct nlmsghdr) <= (size_t)n;) {
+		struct nlmsghdr *nlh = (void *)(c->buf + off);
+
+		if (f->what == FAULT_SEQ)
+			nlh->nlmsg_seq--;
+		else
+			nlh->nlmsg_flags |= NLM_F_DUMP_INTR;
+		if (nlh->nlmsg_len < sizeof(*nlh))
+			break;
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	return n;
+}
+
+struct open_call {
+	int bus;
+	struct mnl_socket *nl;
+};
+
+static int open_cb(void *arg)
+{
+	struct open_call *call = arg;
+
+	/* the socket belongs to the namespace it was created in */
+	call->nl = mnl_socket_open2(call->bus, SOCK_CLOEXEC);
+	return call->nl ? 0 : -errno;
+}
+
 static int open_in_netns(int netns_fd, int bus, struct mnl_socket **out)
 {
-	int self = -1, err = 0;
-	struct mnl_socket *nl;
+	struct open_call call = { bus, NULL };
+	int rc = nsrun(netns_fd, open_cb, &call);
 
-	if (netns_fd >= 0) {
-		self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (self < 0)
-			return -errno;
-		if (setns(netns_fd, CLONE_NEWNET) < 0) {
-			err = -errno;
-			close(self);
-			return err;
-		}
-	}
-	/* the socket belongs to the namespace it was created in */
-	nl = mnl_socket_open2(bus, SOCK_CLOEXEC);
-	if (!nl)
-		err = -errno;
-	if (self >= 0) {
-		if (setns(self, CLONE_NEWNET) < 0)
-			abort();	/* cannot go on in the wrong namespace */
-		close(self);
-	}
-	*out = nl;
-	return err;
+	*out = call.nl;
+	return rc;
+}
+
+/* Open, bind and connect the sock_diag socket. */
+static int collector_open(struct collector *c)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct timeval timeout = { .tv_sec = DUMP_TIMEOUT_S };
+	int rc, fd;
+
+	rc = open_in_netns(c->netns_fd, NETLINK_SOCK_DIAG, &c->nl);
+	if (rc < 0)
+		return rc;
+	fd = mnl_socket_get_fd(c->nl);
+	if (mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto out_close;
+	/* connected to the kernel: nobody else can unicast us fake replies */
+	if (connect(fd, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		goto out_close;
+	/* a reply never lost so far; if one is, fail instead of hanging */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout,
+		       sizeof(timeout)) < 0)
+		goto out_close;
+	c->portid = mnl_socket_get_portid(c->nl);
+	return 0;
+
+out_close:
+	rc = -errno;
+	mnl_socket_close(c->nl);
+	c->nl = NULL;
+	return rc;
+}
+
+/* After a failed dump the socket may still hold the rest of it, or the
+ * kernel may still be producing it: start over on a new socket. */
+static int collector_resync(struct collector *c)
+{
+	mnl_socket_close(c->nl);
+	c->nl = NULL;
+	return collector_open(c);
 }
 
 struct collector *collector_new(int netns_fd)
 {
 	struct collector *c;
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct timeval timeout = { .tv_sec = DUMP_TIMEOUT_S };
 	struct stat st;
 	int err;
 
 	c = xcalloc(1, sizeof(*c));
 	c->record_fd = -1;
 	c->netns_fd = -1;
-	err = open_in_netns(netns_fd, NETLINK_SOCK_DIAG, &c->nl);
+	err = fault_parse(&c->fault, getenv("PORTTOP_FAULT"));
 	if (err < 0)
 		goto out_free;
 	if (netns_fd >= 0) {
 		c->netns_fd = fcntl(netns_fd, F_DUPFD_CLOEXEC, 3);
 		if (c->netns_fd < 0) {
 			err = -errno;
-			goto out_close;
+			goto out_free;
 		}
 	}
-	if (mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		goto out_close;
-	}
-	/* connected to the kernel: nobody else can unicast us fake replies */
-	if (connect(mnl_socket_get_fd(c->nl), (struct sockaddr *)&kernel,
-		    sizeof(kernel)) < 0) {
-		err = -errno;
-		goto out_close;
-	}
-	/* a reply never lost so far; if one is, fail instead of hanging */
-	if (setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVTIMEO,
-		       &timeout, sizeof(timeout)) < 0) {
-		err = -errno;
-		goto out_close;
-	}
-	c->portid = mnl_socket_get_portid(c->nl);
+	err = collector_open(c);
+	if (err < 0)
+		goto out_close_ns;
 	c->seq = (uint32_t)time(NULL);
 	if (netns_fd >= 0 && fstat(netns_fd, &st) == 0)
 		c->netns = st.st_ino;
@@ -116,8 +250,9 @@ struct collector *collector_new(int netns_fd)
 	c->buf = xmalloc(DUMP_BUF_SIZE);
 	return c;
 
-out_close:
-	mnl_socket_close(c->nl);
+out_close_ns:
+	if (c->netns_fd >= 0)
+		close(c->netns_fd);
 out_free:
 	free(c);
 	errno = -err;
@@ -128,7 +263,8 @@ void collector_free(struct collector *c)
 {
 	if (!c)
 		return;
-	mnl_socket_close(c->nl);
+	if (c->nl)
+		mnl_socket_close(c->nl);
 	if (c->netns_fd >= 0)
 		close(c->netns_fd);
 	free(c->buf);
@@ -154,10 +290,18 @@ static int write_all(int fd, const void *p, size_t len)
 
 int collector_record(struct collector *c, int fd)
 {
+	struct diag_record_hdr h = {
+		.len = sizeof(c->netns), .proto = DIAG_RECORD_NETNS,
+	};
+	int rc;
+
 	c->record_fd = fd;
 	if (fd < 0)
 		return 0;
-	return write_all(fd, DIAG_RECORD_MAGIC, sizeof(DIAG_RECORD_MAGIC) - 1);
+	rc = write_all(fd, &h, sizeof(h));
+	if (rc == 0)
+		rc = write_all(fd, &c->netns, sizeof(c->netns));
+	return rc;
 }
 
 static int record(struct collector *c, uint8_t family, uint8_t proto,
@@ -183,7 +327,7 @@ static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 	struct inet_diag_req_v2 *req;
 	struct diag_walk w;
 	size_t start = out->n;
-	int rc;
+	int rc, eintr = 0;
 
 	nlh = mnl_nlmsg_put_header(c->buf);
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
@@ -206,15 +350,15 @@ static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 	w.out = out;
 	rc = 1;	/* "more to come": an EINTR before any datagram retries */
 	do {
-		ssize_t n = recv(mnl_socket_get_fd(c->nl), c->buf,
-				 DUMP_BUF_SIZE, 0);
+		ssize_t n = fault_recv(c, mnl_socket_get_fd(c->nl));
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR && ++eintr < EINTR_MAX)
 			continue;
 		if (n < 0) {
 			rc = -errno;
 			break;
 		}
+		eintr = 0;
 		if (record(c, family, proto, (size_t)n) < 0) {
 			rc = -EIO;
 			break;
@@ -228,6 +372,15 @@ static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 	return rc;
 }
 
+/* Failures that another try may not meet: the receive buffer overflowed,
+ * signals, or a reply that belongs to an earlier, abandoned dump. */
+static bool transient(int rc)
+{
+	return rc == -ENOBUFS || rc == -EINTR || rc == -EPROTO ||
+	       rc == -EBUSY;
+}
+
+/* One table, redone while it fails transiently or is interrupted. */
 static int dump_retry(struct collector *c, uint8_t family, uint8_t proto,
 		      uint32_t states, struct sock_vec *out)
 {
@@ -238,15 +391,59 @@ static int dump_retry(struct collector *c, uint8_t family, uint8_t proto,
 		bool interrupted = false;
 
 		rc = dump_once(c, family, proto, states, out, &interrupted);
-		if (rc < 0)
-			break;
+		if (rc < 0) {
+			int err = collector_resync(c);
+
+			if (err < 0)
+				return err;
+			if (!transient(rc) || tries >= DUMP_RETRIES)
+				return rc;
+			continue;
+		}
 		/* NLM_F_DUMP_INTR: the table changed under the dump; redo it,
 		 * but keep the last one rather than fail on a busy host */
-		if (!interrupted || tries == DUMP_RETRIES)
+		if (!interrupted || tries >= DUMP_RETRIES)
 			return 0;
 		out->n = start;
 	}
-	c->failed_proto = proto;
+}
+
+/* One table, dumped until a dump brings no inode the earlier ones missed:
+ * under churn a dump can skip a socket that stays open. */
+static int dump_table(struct collector *c, uint8_t family, uint8_t proto,
+		      uint32_t states, struct sock_vec *out)
+{
+	size_t start = out->n, i;
+	struct inoset have;
+	int rc, round;
+
+	rc = dump_retry(c, family, proto, states, out);
+	if (rc < 0)
+		return rc;
+	inoset_init(&have);
+	for (i = start; i < out->n; i++)
+		inoset_add(&have, out->v[i].inode);
+	inoset_seal(&have);
+	for (round = 1; round < UNION_DUMPS_MAX; round++) {
+		struct sock_vec more = { 0 };
+		size_t added = 0;
+
+		rc = dump_retry(c, family, proto, states, &more);
+		for (i = 0; rc == 0 && i < more.n; i++) {
+			if (inoset_has(&have, more.v[i].inode))
+				continue;
+			sock_vec_push(out, &more.v[i]);
+			inoset_add(&have, more.v[i].inode);
+			added++;
+		}
+		sock_vec_release(&more);
+		if (rc < 0 || !added)
+			break;
+		inoset_seal(&have);
+	}
+	inoset_release(&have);
+	if (rc < 0)
+		out->n = start;
 	return rc;
 }
 
@@ -254,10 +451,13 @@ int collector_dump(struct collector *c, unsigned what, struct sock_vec *out)
 {
 	static const uint8_t families[] = { AF_INET, AF_INET6 };
 	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+	static const unsigned proto_bits[] = { COLLECT_TCP, COLLECT_UDP };
 	size_t i, j;
 
+	c->missing = 0;
+	c->missing_err = 0;
 	for (i = 0; i < 2; i++) {
-		if (!(what & (i == 0 ? COLLECT_TCP : COLLECT_UDP)))
+		if (!(what & proto_bits[i]))
 			continue;
 		for (j = 0; j < 2; j++) {
 			uint32_t states;
@@ -271,9 +471,23 @@ int collector_dump(struct collector *c, unsigned what, struct sock_vec *out)
 				states = 1u << TCP_ESTABLISHED;
 			else
 				states = 1u << TCP_LISTEN;
-			rc = dump_retry(c, families[j], protos[i], states, out);
-			if (rc < 0)
+			if (c->fault.noproto & proto_bits[i])
+				rc = -ENOENT;
+			else
+				rc = dump_table(c, families[j], protos[i],
+						states, out);
+			if (rc == -ENOENT) {
+				/* no diag module for it: the others still
+				 * count; the caller says what is missing */
+				if (!c->missing)
+					c->missing_err = rc;
+				c->missing |= proto_bits[i];
+				break;
+			}
+			if (rc < 0) {
+				c->failed_proto = protos[i];
 				return rc;
+			}
 		}
 	}
 	return 0;
@@ -284,18 +498,25 @@ int collector_failed_proto(const struct collector *c)
 	return c->failed_proto;
 }
 
+unsigned collector_missing(const struct collector *c, int *err)
+{
+	if (err)
+		*err = c->missing_err;
+	return c->missing;
+}
+
 uint64_t collector_netns(const struct collector *c)
 {
 	return c->netns;
 }
 
-static int link_name_cb(const struct nlattr *a, void *data)
+static int link_attr_cb(const struct nlattr *a, void *data)
 {
-	char *name = data;
+	struct link_name *l = data;
 
 	if (mnl_attr_get_type(a) == IFLA_IFNAME &&
 	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0) {
-		snprintf(name, IF_NAMESIZE, "%s", mnl_attr_get_str(a));
+		snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a));
 		return MNL_CB_STOP;
 	}
 	return MNL_CB_OK;
@@ -303,22 +524,32 @@ static int link_name_cb(const struct nlattr *a, void *data)
 
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
-	if (nlh->nlmsg_type != RTM_NEWLINK)
+	struct link_vec *out = data;
+	const struct ifinfomsg *ifm;
+	struct link_name l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*ifm))
 		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_name_cb, data);
+	ifm = mnl_nlmsg_get_payload(nlh);
+	memset(&l, 0, sizeof(l));
+	l.ifindex = (uint32_t)ifm->ifi_index;
+	if (mnl_attr_parse(nlh, sizeof(*ifm), link_attr_cb, &l) < 0 ||
+	    !l.name[0])
+		return MNL_CB_OK;
+	out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof(*out->v));
+	out->v[out->n++] = l;
 	return MNL_CB_OK;
 }
 
-int collector_ifname(struct collector *c, uint32_t ifindex, char *name)
+int collector_links(struct collector *c, struct link_vec *out)
 {
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 	uint32_t seq = ++c->seq, portid;
-	ssize_t n;
 	int rc;
 
-	name[0] = '\0';
 	rc = open_in_netns(c->netns_fd, NETLINK_ROUTE, &nl);
 	if (rc < 0)
 		return rc;
@@ -329,31 +560,45 @@ int collector_ifname(struct collector *c, uint32_t ifindex, char *name)
 	portid = mnl_socket_get_portid(nl);
 	nlh = mnl_nlmsg_put_header(c->buf);
 	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = (int)ifindex;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		rc = -errno;
 		goto out_close;
 	}
-	n = mnl_socket_recvfrom(nl, c->buf, DUMP_BUF_SIZE);
-	if (n < 0) {
-		rc = -errno;
-		goto out_close;
-	}
-	/* a single small reply from the kernel: check its length first */
-	if ((size_t)n < sizeof(struct nlmsghdr) ||
-	    ((const struct nlmsghdr *)(const void *)c->buf)->nlmsg_len > (size_t)n) {
-		rc = -EBADMSG;
-		goto out_close;
-	}
-	if (mnl_cb_run(c->buf, (size_t)n, seq, portid, link_cb, name) < 0)
-		rc = -errno;
-	else
-		rc = name[0] ? 0 : -ENODEV;
+	do {
+		ssize_t n = mnl_socket_recvfrom(nl, c->buf, DUMP_BUF_SIZE);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		/* mnl_cb_run checks every length against the datagram */
+		rc = mnl_cb_run(c->buf, (size_t)n, seq, portid, link_cb, out);
+		if (rc < 0)
+			rc = -errno;
+	} while (rc > 0);
 out_close:
 	mnl_socket_close(nl);
-	return rc;
+	return rc < 0 ? rc : 0;
+}
+
+void link_vec_release(struct link_vec *v)
+{
+	free(v->v);
+	memset(v, 0, sizeof(*v));
+}
+
+const char *link_vec_name(const struct link_vec *v, uint32_t ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		if (v->v[i].ifindex == ifindex)
+			return v->v[i].name;
+	return NULL;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -145,8 +147,10 @@ int diag_walk(struct diag_walk *w, const void *buf, size_t len)
 		size_t left = len - off;
 
 		if (left < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) ||
-		    nlh->nlmsg_len > left)
+		    nlh->nlmsg_len > left) {
+			w->bad_off = off;
 			return -EBADMSG;
+		}
 		if (w->check_seq && nlh->nlmsg_seq != w->seq)
 			return -EPROTO;
 		if (w->check_seq && w->portid && nlh->nlmsg_pid &&
@@ -166,7 +170,8 @@ int diag_walk(struct diag_walk *w, const void *buf, size_t len)
 			return -ENOBUFS;
 		case SOCK_DIAG_BY_FAMILY:
 			if (diag_decode(nlh, w->proto, &rec) < 0) {
-				w->malformed++;
+				if (!w->malformed++)
+					w->bad_off = off;
 				break;
 			}
 			rec.netns = w->netns;
@@ -180,24 +185,64 @@ int diag_walk(struct diag_walk *w, const void *buf, size_t len)
 	return 1;
 }
 
-int diag_replay(const void *buf, size_t len, struct sock_vec *out)
+/* A socket a listener dump may hold: TCP in LISTEN, unconnected UDP. */
+static bool listening(const struct sock_rec *r)
+{
+	return r->proto == IPPROTO_TCP ? r->state == TCP_LISTEN
+				       : r->state == TCP_CLOSE;
+}
+
+/* Check the sockets one datagram added from index from on: keep the
+ * listeners, count the others. */
+static int replay_check(struct sock_vec *out, size_t from,
+			struct diag_replay_info *info)
+{
+	size_t i, j = from;
+
+	for (i = from; i < out->n; i++) {
+		const struct sock_rec *r = &out->v[i];
+
+		if (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
+			return -EPROTONOSUPPORT;
+		if (!listening(r)) {
+			info->skipped++;
+			continue;
+		}
+		out->v[j++] = *r;
+	}
+	out->n = j;
+	return 0;
+}
+
+static bool replay_magic(const uint8_t *p, size_t len)
+{
+	size_t magic = sizeof(DIAG_RECORD_MAGIC) - 1;
+
+	return len >= magic && (memcmp(p, DIAG_RECORD_MAGIC, magic) == 0 ||
+				memcmp(p, DIAG_RECORD_MAGIC_1, magic) == 0);
+}
+
+int diag_replay(const void *buf, size_t len, struct sock_vec *out,
+		struct diag_replay_info *info)
 {
 	const uint8_t *p = buf;
-	size_t magic = sizeof(DIAG_RECORD_MAGIC) - 1;
-	size_t off = magic;
+	size_t off = sizeof(DIAG_RECORD_MAGIC) - 1;
 	struct diag_walk w;
 	bool in_dump = false;
 	void *scratch = NULL;
 	size_t scratch_cap = 0;
 	int rc = 0;
 
-	if (len < magic || memcmp(p, DIAG_RECORD_MAGIC, magic) != 0)
+	memset(info, 0, sizeof(*info));
+	if (!replay_magic(p, len))
 		return -EBADMSG;
 	memset(&w, 0, sizeof(w));
 	w.out = out;
 	while (off < len) {
 		struct diag_record_hdr h;
+		size_t at = off, from = out->n;
 
+		info->offset = off;
 		rc = -EBADMSG;
 		if (len - off < sizeof(h))
 			break;
@@ -206,19 +251,44 @@ int diag_replay(const void *buf, size_t len, struct sock_vec *out)
 		/* an empty datagram is damage too (and would memcpy to NULL) */
 		if (h.len == 0 || h.len > len - off)
 			break;
+		if (h.family == 0 && h.proto == DIAG_RECORD_NETNS) {
+			if (h.len != sizeof(w.netns))
+				break;
+			memcpy(&w.netns, p + off, sizeof(w.netns));
+			off += h.len;
+			rc = 0;
+			continue;
+		}
+		info->offset = off;
+		if (h.proto != IPPROTO_TCP && h.proto != IPPROTO_UDP) {
+			rc = -EPROTONOSUPPORT;
+			break;
+		}
 		/* the file packs datagrams unaligned; netlink wants alignment */
 		scratch = xgrow(scratch, &scratch_cap, h.len, 1);
 		memcpy(scratch, p + off, h.len);
 		w.proto = h.proto;
+		w.malformed = 0;
 		rc = diag_walk(&w, scratch, h.len);
-		off += h.len;
+		if (rc == -EBADMSG || w.malformed) {
+			info->offset = off + w.bad_off;
+			rc = -EBADMSG;
+			break;
+		}
+		if (rc < 0) {
+			info->offset = at;
+			break;
+		}
+		in_dump = rc == 1;
+		rc = replay_check(out, from, info);
 		if (rc < 0)
 			break;
-		in_dump = rc == 1;
-		rc = 0;
+		off += h.len;
 	}
 	free(scratch);
-	if (rc == 0 && in_dump)
+	if (rc == 0 && in_dump) {
+		info->offset = len;
 		rc = -EBADMSG;
+	}
 	return rc;
 }

@@ -19,6 +19,8 @@ struct diag_walk {
 	uint64_t netns;		/* copied into every record */
 	bool interrupted;	/* NLM_F_DUMP_INTR was seen */
 	size_t malformed;	/* messages skipped as malformed */
+	size_t bad_off;		/* offset in the datagram of the first
+				 * malformed message, or of the damage */
 	struct sock_vec *out;	/* where decoded records go */
 };
 
@@ -33,8 +35,14 @@ int diag_decode(const struct nlmsghdr *nlh, uint8_t proto, struct sock_rec *rec)
  * whose length does not fit the datagram. */
 int diag_walk(struct diag_walk *w, const void *buf, size_t len);
 
-/* The magic line that starts a --record file. */
-#define DIAG_RECORD_MAGIC "porttop-netlink-record 1\n"
+/* The magic line that starts a --record file: format 2 adds namespace
+ * records; format 1 (no namespace records) is still read. */
+#define DIAG_RECORD_MAGIC "porttop-netlink-record 2\n"
+#define DIAG_RECORD_MAGIC_1 "porttop-netlink-record 1\n"
+
+/* A record with family 0 and this proto is no datagram: its 8 bytes (host
+ * order) are the inode of the network namespace whose dumps follow. */
+#define DIAG_RECORD_NETNS 0xff
 
 /* Header written before every datagram in a --record file. */
 struct diag_record_hdr {
@@ -44,9 +52,19 @@ struct diag_record_hdr {
 	uint16_t pad;
 };
 
-/* Replay a --record file held in buf: decode every dump it holds into out.
- * Returns 0, or -EBADMSG if the file is not a recording or is damaged,
- * or the first error a recorded dump carried. */
-int diag_replay(const void *buf, size_t len, struct sock_vec *out);
+/* What diag_replay() found besides the sockets. */
+struct diag_replay_info {
+	size_t offset;		/* byte offset of the damage, on an error */
+	size_t skipped;		/* sockets skipped: not listening (a TCP
+				 * socket not in LISTEN, a connected UDP one) */
+};
+
+/* Replay a --record file held in buf: decode every listener it holds into
+ * out. Returns 0; -EBADMSG if the file is not a recording or is damaged (a
+ * malformed message included), -EPROTONOSUPPORT for a socket of another
+ * protocol than TCP or UDP, both with info->offset; or the first error a
+ * recorded dump carried. */
+int diag_replay(const void *buf, size_t len, struct sock_vec *out,
+		struct diag_replay_info *info);
 
 #endif

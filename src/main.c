@@ -27,6 +27,7 @@ enum {
 	EXIT_FOUND = 0,
 	EXIT_NOMATCH = 1,
 	EXIT_TROUBLE = 2,
+	EXIT_PARTIAL = 3,	/* what is shown is true, but some is missing */
 };
 
 static void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -40,6 +41,21 @@ static void warnx_(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/* The notices of the last refresh, one line each. */
+static void warn_notices(const struct source *src)
+{
+	const char *p = source_notice(src);
+
+	while (p && *p) {
+		size_t len = strcspn(p, "\n");
+
+		warnx_("%.*s", (int)len, p);
+		p += len;
+		if (*p)
+			p++;
+	}
 }
 
 /* Turn port specs and user names into filter criteria. */
@@ -100,8 +116,13 @@ static int wait_for(struct source *src, const struct options *opts)
 		}
 		if (rc > 0)
 			return EXIT_FOUND;
-		if (opts->wait_seconds > 0 && now() >= deadline)
-			return EXIT_NOMATCH;
+		if (opts->wait_seconds > 0 && now() >= deadline) {
+			/* "nothing listens" is not known where we could
+			 * not look */
+			warn_notices(src);
+			return source_partial(src) ? EXIT_PARTIAL
+						   : EXIT_NOMATCH;
+		}
 		nanosleep(&ts, NULL);
 	}
 }
@@ -177,8 +198,7 @@ static int run_once(struct source *src, struct options *opts,
 		view_query(&m, opts, stdout);
 	else
 		view_text(&m, opts, stdout);
-	if (source_notice(src))
-		warnx_("%s", source_notice(src));
+	warn_notices(src);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		/* a reader that went away is not an error to report */
 		if (errno != EPIPE)
@@ -198,8 +218,12 @@ static int run_once(struct source *src, struct options *opts,
 		if (m.nrows == 0 &&
 		    (filter_active(&opts->filter) || opts->proto_filter)) {
 			status = EXIT_NOMATCH;
-			say_nothing(opts);
+			/* not where some could not be looked at */
+			if (!source_partial(src))
+				say_nothing(opts);
 		}
+		if (source_partial(src))
+			status = EXIT_PARTIAL;
 	}
 	model_release(&m);
 	return status;
@@ -279,6 +303,7 @@ int main(int argc, char **argv)
 	if (opts.iterations > 0) {
 		/* like top -b -n: refresh incrementally, print every time */
 		long i;
+		int rc;
 
 		for (i = 0; i < opts.iterations; i++) {
 			struct timespec ts = {
@@ -291,9 +316,12 @@ int main(int argc, char **argv)
 				if (view != VIEW_JSON)
 					putchar('\n');
 			}
-			status = run_once(src, &opts, view);
-			if (status == EXIT_TROUBLE)
-				break;
+			rc = run_once(src, &opts, view);
+			/* a failed refresh is reported; the next may work */
+			if (status != EXIT_TROUBLE)
+				status = rc;
+			if (ferror(stdout))
+				break;	/* the reader went away */
 		}
 		goto out;
 	}

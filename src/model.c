@@ -285,7 +285,8 @@ static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 						    s->proto) : NULL;
 	r->cls = registry_class(s->port);
 	if (s->ifindex && (!in->ifname ||
-			   in->ifname(s->ifindex, r->device, in->ifname_data) < 0))
+			   in->ifname(s->netns, s->ifindex, r->device,
+				      in->ifname_data) < 0))
 		snprintf(r->device, sizeof(r->device), "if%u", s->ifindex);
 	r->exposure = exposure_of(r);
 	if (in->netns_name) {

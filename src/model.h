@@ -98,8 +98,10 @@ static inline const struct context *row_ctx(const struct row *r)
 	return r->label ? &r->label->ctx : &none;
 }
 
-/* Callback that names an interface: fill name (IF_NAMESIZE), 0 or -errno. */
-typedef int (*model_ifname_fn)(uint32_t ifindex, char *name, void *data);
+/* Callback that names interface ifindex of namespace netns: fill name
+ * (IF_NAMESIZE), 0 or -errno. */
+typedef int (*model_ifname_fn)(uint64_t netns, uint32_t ifindex, char *name,
+			       void *data);
 
 /* What model_build() joins. */
 struct model_input {

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,7 @@ static int open_ns(int dirfd, const char *name, int *fd, uint64_t *inode)
 	return 0;
 }
 
-static void add_named(struct netns_list *l, const char *dir)
+static void add_named(struct netns_list *l, const char *dir, bool keep_fd)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -80,7 +81,7 @@ static void add_named(struct netns_list *l, const char *dir)
 		e = find_mut(l, inode);
 		if (!e)
 			e = add(l, inode);
-		if (e->fd < 0) {
+		if (e->fd < 0 && keep_fd) {
 			e->fd = fd;
 			e->err = 0;
 		} else {
@@ -148,8 +149,14 @@ int netns_list_all(struct netns_list *l, const char *proc_root,
 		closedir(d);
 	close(proc_fd);
 	if (run_netns_dir)
-		add_named(l, run_netns_dir);
+		add_named(l, run_netns_dir, true);
 	return 0;
+}
+
+void netns_list_named(struct netns_list *l, const char *run_netns_dir)
+{
+	memset(l, 0, sizeof(*l));
+	add_named(l, run_netns_dir, false);
 }
 
 void netns_list_release(struct netns_list *l)

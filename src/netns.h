@@ -30,6 +30,10 @@ int netns_list_all(struct netns_list *l, const char *proc_root,
 		   const char *run_netns_dir);
 void netns_list_release(struct netns_list *l);
 
+/* Only the named namespaces of run_netns_dir, with their names; no fd is
+ * kept open (fd is -1). Cheap enough for every refresh. */
+void netns_list_named(struct netns_list *l, const char *run_netns_dir);
+
 /* The entry for inode, or NULL. */
 const struct netns_entry *netns_find(const struct netns_list *l,
 				     uint64_t inode);

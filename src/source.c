@@ -31,14 +31,26 @@ struct source {
 	bool need_conns;
 	bool oneshot;			/* make one dump as complete as can be */
 	struct cgroup_map *cgroups;	/* NULL without a cgroup2 mount */
-	struct netns_list netns;	/* with --all-netns: the last list */
+	struct netns_list netns;	/* the last list: every namespace with
+					 * --all-netns, else the named ones */
+	struct ns_links *links;		/* device names, per namespace */
+	size_t nlinks, cap_links;
+	int record_fd;			/* during a --record refresh, or -1 */
+	unsigned missing;		/* COLLECT_TCP/UDP the kernel lacks */
+	int missing_err;
+	bool partial;			/* the last refresh lacks something */
+	bool listed;			/* netns listed during this refresh */
 	char warning[512];
 	char notice[1024];
 	char error[512];
 };
 
-#define UNION_DUMPS_MAX 5
-
+/* The interfaces of one namespace, dumped when a socket there is bound
+ * to a device. */
+struct ns_links {
+	uint64_t netns;
+	struct link_vec links;
+};
 
 static void load_registry(struct source *src)
 {
@@ -80,6 +92,7 @@ struct source *source_new(const struct options *opts, char *err,
 	int rc;
 
 	src->opts = opts;
+	src->record_fd = -1;
 	for (i = 0; i < opts->ncolumns; i++)
 		if (columns[opts->columns[i]].needs & COL_NEEDS_CONNS)
 			src->need_conns = true;
@@ -122,6 +135,15 @@ out_fail:
 	return NULL;
 }
 
+static void links_clear(struct source *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nlinks; i++)
+		link_vec_release(&src->links[i].links);
+	src->nlinks = 0;
+}
+
 void source_free(struct source *src)
 {
 	if (!src)
@@ -131,6 +153,8 @@ void source_free(struct source *src)
 	registry_free(src->registry);
 	cgroup_map_free(src->cgroups);
 	netns_list_release(&src->netns);
+	links_clear(src);
+	free(src->links);
 	free(src->replay);
 	free(src);
 }
@@ -155,6 +179,20 @@ const char *source_notice(const struct source *src)
 	return src->notice[0] ? src->notice : NULL;
 }
 
+bool source_partial(const struct source *src)
+{
+	return src->partial;
+}
+
+/* Add one line to the notice of this refresh. */
+static void notice_add(struct source *src, const char *line)
+{
+	size_t len = strlen(src->notice);
+
+	snprintf(src->notice + len, sizeof(src->notice) - len, "%s%s",
+		 len ? "\n" : "", line);
+}
+
 void source_set_oneshot(struct source *src, bool oneshot)
 {
 	src->oneshot = oneshot;
@@ -165,79 +203,192 @@ static const char *proto_name(int proto)
 	return proto == IPPROTO_UDP ? "udp" : "tcp";
 }
 
-static int dump(struct source *src, unsigned what, struct sock_vec *out)
+static int replay(struct source *src, struct sock_vec *out)
 {
-	int rc;
+	struct diag_replay_info info;
+	char line[256];
+	int rc = diag_replay(src->replay, src->replay_len, out, &info);
 
-	if (src->replay) {
-		rc = diag_replay(src->replay, src->replay_len, out);
-		if (rc < 0)
-			snprintf(src->error, sizeof(src->error),
-				 _("cannot replay %s: %s"), src->opts->replay,
-				 strerror(-rc));
-		return rc;
-	}
-	rc = collector_dump(src->collector, what, out);
-	if (rc == -ENOENT) {
-		const char *p = proto_name(collector_failed_proto(src->collector));
-
+	if (rc == -EBADMSG || rc == -EPROTONOSUPPORT)
 		snprintf(src->error, sizeof(src->error),
-			 _("the kernel cannot list %s sockets: sock_diag support for %s is missing (module %s_diag)"),
-			 p, p, p);
-	} else if (rc < 0) {
+			 _("cannot replay %s: %s at byte offset %zu"),
+			 src->opts->replay,
+			 rc == -EBADMSG ? _("malformed recording")
+					: _("a socket of an unknown protocol"),
+			 info.offset);
+	else if (rc < 0)
 		snprintf(src->error, sizeof(src->error),
-			 _("cannot list %s sockets: %s"),
-			 proto_name(collector_failed_proto(src->collector)),
+			 _("cannot replay %s: %s"), src->opts->replay,
 			 strerror(-rc));
+	if (rc == 0 && info.skipped) {
+		snprintf(line, sizeof(line),
+			 ngettext("%s: skipped %zu recorded socket that is not listening",
+				  "%s: skipped %zu recorded sockets that are not listening",
+				  info.skipped),
+			 src->opts->replay, info.skipped);
+		notice_add(src, line);
 	}
 	return rc;
 }
 
-/* --all-netns: dump every namespace we can enter; name the others. */
+/* Dump what the collector c can list; remember the protocols it cannot. */
+static int dump_with(struct source *src, struct collector *c, unsigned what,
+		     struct sock_vec *out)
+{
+	int rc = collector_dump(c, what, out), err;
+	unsigned missing = collector_missing(c, &err);
+
+	if (rc < 0) {
+		snprintf(src->error, sizeof(src->error),
+			 _("cannot list %s sockets: %s"),
+			 proto_name(collector_failed_proto(c)), strerror(-rc));
+		return rc;
+	}
+	if (missing && !src->missing)
+		src->missing_err = err;
+	src->missing |= missing;
+	return 0;
+}
+
+/* The interfaces of namespace netns through c, once per refresh, if one of
+ * the sockets from index from on is bound to a device. */
+static void links_learn(struct source *src, struct collector *c,
+			const struct sock_vec *socks, size_t from)
+{
+	struct ns_links *l;
+	size_t i;
+
+	for (i = from; i < socks->n; i++)
+		if (socks->v[i].ifindex)
+			break;
+	if (i == socks->n)
+		return;
+	for (i = 0; i < src->nlinks; i++)
+		if (src->links[i].netns == collector_netns(c))
+			return;
+	src->links = xgrow(src->links, &src->cap_links, src->nlinks + 1,
+			   sizeof(*src->links));
+	l = &src->links[src->nlinks++];
+	memset(l, 0, sizeof(*l));
+	l->netns = collector_netns(c);
+	/* a failure leaves the list empty: the rows say "ifN" */
+	collector_links(c, &l->links);
+}
+
+static int dump(struct source *src, unsigned what, struct sock_vec *out)
+{
+	size_t from = out->n;
+	int rc;
+
+	if (src->replay)
+		return replay(src, out);
+	rc = dump_with(src, src->collector, what, out);
+	if (rc == 0)
+		links_learn(src, src->collector, out, from);
+	return rc;
+}
+
+/* Name one namespace we could not inspect, with the reason, into b. */
+static void name_failed(struct buf *b, const struct netns_entry *e, int err)
+{
+	if (b->len)
+		buf_printf(b, "; ");
+	if (e->name[0])
+		buf_printf(b, "%llu (%s): %s", (unsigned long long)e->inode,
+			   e->name, strerror(-err));
+	else
+		buf_printf(b, _("%llu (pid %d): %s"),
+			   (unsigned long long)e->inode, e->pid,
+			   strerror(-err));
+}
+
+/* Dump one namespace other than ours through a collector of its own. */
+static int dump_other(struct source *src, const struct netns_entry *e,
+		      unsigned what, struct sock_vec *out)
+{
+	struct collector *c;
+	size_t from = out->n;
+	int rc;
+
+	if (e->fd < 0)
+		return e->err;
+	c = collector_new(e->fd);
+	if (!c)
+		return -errno;
+	rc = src->record_fd >= 0 ? collector_record(c, src->record_fd) : 0;
+	if (rc == 0)
+		rc = dump_with(src, c, what, out);
+	if (rc == 0)
+		links_learn(src, c, out, from);
+	collector_free(c);
+	return rc;
+}
+
+/* --all-netns: dump every namespace we can enter; name the others. Ours
+ * needs no setns (and no privilege): the source's own collector dumps it. */
 static int dump_namespaces(struct source *src, unsigned what,
 			   struct sock_vec *out)
 {
+	uint64_t self = collector_netns(src->collector);
+	bool first = !src->listed;
 	struct buf b;
-	size_t i, failed = 0;
-	int rc, first_err = 0;
+	size_t i, from, failed = 0;
+	char line[sizeof(src->notice)];
+	int rc;
 
-	netns_list_release(&src->netns);
-	rc = netns_list_all(&src->netns, src->opts->proc_root, "/run/netns");
-	if (rc < 0) {
-		snprintf(src->error, sizeof(src->error), _("cannot read %s: %s"),
-			 src->opts->proc_root, strerror(-rc));
-		return rc;
+	if (first) {
+		netns_list_release(&src->netns);
+		rc = netns_list_all(&src->netns, src->opts->proc_root,
+				    "/run/netns");
+		if (rc < 0) {
+			snprintf(src->error, sizeof(src->error),
+				 _("cannot read %s: %s"), src->opts->proc_root,
+				 strerror(-rc));
+			return rc;
+		}
+		src->listed = true;
 	}
+	from = out->n;
+	rc = dump_with(src, src->collector, what, out);
+	if (rc < 0)
+		return rc;	/* our own namespace: a real failure */
+	links_learn(src, src->collector, out, from);
 	buf_init(&b);
 	for (i = 0; i < src->netns.n; i++) {
 		const struct netns_entry *e = &src->netns.v[i];
-		struct collector *c = e->fd >= 0 ? collector_new(e->fd) : NULL;
-		int err = e->fd >= 0 ? -errno : e->err;
+		int err;
 
-		if (c) {
-			err = collector_dump(c, what, out);
-			collector_free(c);
-		}
-		if (c && err == 0)
+		if (e->inode == self)
 			continue;
-		if (!first_err)
-			first_err = err;
+		from = out->n;
+		err = dump_other(src, e, what, out);
+		if (err == 0)
+			continue;
+		out->n = from;
 		if (failed++ < 8)
-			buf_printf(&b, "%s%llu", failed > 1 ? ", " : "",
-				   (unsigned long long)e->inode);
+			name_failed(&b, e, err);
 	}
-	if (failed)
-		snprintf(src->notice, sizeof(src->notice),
-			 ngettext("cannot inspect %zu network namespace (%s): %s",
-				  "cannot inspect %zu network namespaces (%s): %s",
+	src->error[0] = '\0';	/* a namespace's error is in the notice */
+	if (!first)
+		failed = 0;	/* named by the first dump of this refresh */
+	if (failed) {
+		snprintf(line, sizeof(line),
+			 ngettext("cannot inspect %zu network namespace: %s%s",
+				  "cannot inspect %zu network namespaces: %s%s",
 				  failed),
-			 failed, b.p, strerror(-first_err));
-	else if (src->netns.unreadable && geteuid() != 0)
-		snprintf(src->notice, sizeof(src->notice),
+			 failed, b.p, failed > 8 ? "; ..." : "");
+		notice_add(src, line);
+		src->partial = true;
+	}
+	if (first && src->netns.unreadable && geteuid() != 0) {
+		snprintf(line, sizeof(line),
 			 ngettext("the network namespace of %zu process is not visible: run as root",
 				  "the network namespaces of %zu processes are not visible: run as root",
 				  src->netns.unreadable),
 			 src->netns.unreadable);
+		notice_add(src, line);
+		src->partial = true;
+	}
 	buf_release(&b);
 	return 0;
 }
@@ -258,38 +409,6 @@ static int dump_any(struct source *src, unsigned what, struct sock_vec *out)
 	if (src->opts->all_netns && !src->replay)
 		return dump_namespaces(src, what, out);
 	return dump(src, what, out);
-}
-
-/* A dump is not a snapshot: under churn a stable socket can be skipped.
- * Dump again and keep the union until a dump brings nothing new. */
-static int dump_union(struct source *src, unsigned what, struct sock_vec *out)
-{
-	int rc = dump_any(src, what, out), round;
-
-	struct inoset have;
-
-	inoset_init(&have);
-	for (round = 1; rc == 0 && round < UNION_DUMPS_MAX && !src->replay;
-	     round++) {
-		struct sock_vec more = { 0 };
-		size_t i, added = 0;
-
-		rc = dump_any(src, what, &more);
-		if (rc < 0)
-			break;
-		inoset_of(&have, out);
-		for (i = 0; i < more.n; i++) {
-			if (inoset_has(&have, more.v[i].inode))
-				continue;
-			sock_vec_push(out, &more.v[i]);
-			added++;
-		}
-		sock_vec_release(&more);
-		if (!added)
-			break;
-	}
-	inoset_release(&have);
-	return rc;
 }
 
 /* Sockets without a holder whose holder may have exited during the scan:
@@ -337,30 +456,40 @@ static const char *netns_name_cb(uint64_t inode, void *data)
 	return e && e->name[0] ? e->name : NULL;
 }
 
-static int record_start(struct source *src, int *fd)
+static int record_start(struct source *src)
 {
-	*fd = -1;
+	static const char magic[] = DIAG_RECORD_MAGIC;
+	int fd, rc = 0;
+
+	src->record_fd = -1;
 	if (!src->opts->record || !src->collector)
 		return 0;
-	*fd = open(src->opts->record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		   0644);
-	if (*fd < 0 || collector_record(src->collector, *fd) < 0) {
-		int rc = -errno;
-
+	fd = open(src->opts->record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		  0644);
+	if (fd < 0)
+		rc = -errno;
+	else if (write(fd, magic, sizeof(magic) - 1) != sizeof(magic) - 1)
+		rc = errno ? -errno : -EIO;
+	else
+		rc = collector_record(src->collector, fd);
+	if (rc < 0) {
 		snprintf(src->error, sizeof(src->error), _("cannot write %s: %s"),
-			 src->opts->record, strerror(errno));
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
+			 src->opts->record, strerror(-rc));
+		if (fd >= 0)
+			close(fd);
 		return rc;
 	}
+	src->record_fd = fd;
 	return 0;
 }
 
-static int record_stop(struct source *src, int fd)
+static int record_stop(struct source *src)
 {
+	int fd = src->record_fd;
+
 	if (fd < 0)
 		return 0;
+	src->record_fd = -1;
 	collector_record(src->collector, -1);
 	if (close(fd) < 0) {
 		snprintf(src->error, sizeof(src->error), _("cannot write %s: %s"),
@@ -370,9 +499,80 @@ static int record_stop(struct source *src, int fd)
 	return 0;
 }
 
-static int ifname_cb(uint32_t ifindex, char *name, void *data)
+static int ifname_cb(uint64_t netns, uint32_t ifindex, char *name,
+		     void *data)
 {
-	return data ? collector_ifname(data, ifindex, name) : -ENODEV;
+	const struct source *src = data;
+	const char *found = NULL;
+	size_t i;
+
+	for (i = 0; i < src->nlinks && !found; i++)
+		if (src->links[i].netns == netns)
+			found = link_vec_name(&src->links[i].links, ifindex);
+	if (!found)
+		return -ENODEV;
+	snprintf(name, IF_NAMESIZE, "%s", found);
+	return 0;
+}
+
+/* Start a refresh: no notice, no namespace listed, nothing missing. */
+static void refresh_begin(struct source *src)
+{
+	src->notice[0] = '\0';
+	src->error[0] = '\0';
+	src->partial = false;
+	src->listed = false;
+	src->missing = 0;
+	src->missing_err = 0;
+	links_clear(src);
+}
+
+/* Say which protocols the kernel could not list; an error when that is
+ * every protocol asked for. */
+static int refresh_missing(struct source *src, unsigned asked)
+{
+	static const struct {
+		unsigned bit;
+		const char *name, *module;
+	} protos[] = {
+		{ COLLECT_TCP, "TCP", "tcp_diag" },
+		{ COLLECT_UDP, "UDP", "udp_diag" },
+	};
+	char line[256];
+	size_t i;
+
+	if (!src->missing)
+		return 0;
+	if ((asked & (COLLECT_TCP | COLLECT_UDP)) == src->missing) {
+		snprintf(src->error, sizeof(src->error),
+			 _("the kernel cannot list sockets: sock_diag support is missing (%s)"),
+			 strerror(-src->missing_err));
+		return src->missing_err;
+	}
+	for (i = 0; i < 2; i++) {
+		if (!(src->missing & protos[i].bit))
+			continue;
+		snprintf(line, sizeof(line),
+			 _("%s sockets unavailable: %s: %s (the kernel has no sock_diag support for them; load the module)"),
+			 protos[i].name, protos[i].module,
+			 strerror(-src->missing_err));
+		notice_add(src, line);
+	}
+	src->partial = true;
+	return 0;
+}
+
+/* The names of the named namespaces (/run/netns), looked up always: a
+ * namespace entered with "ip netns exec" has its name. */
+static void *netns_names(struct source *src)
+{
+	if (src->replay)
+		return NULL;
+	if (!src->opts->all_netns) {
+		netns_list_release(&src->netns);
+		netns_list_named(&src->netns, "/run/netns");
+	}
+	return &src->netns;
 }
 
 int source_refresh(struct source *src, const struct filter *f,
@@ -383,24 +583,24 @@ int source_refresh(struct source *src, const struct filter *f,
 	struct inoset gone;
 	uint32_t *inodes;
 	size_t i, n = 0;
-	int rc, fd;
+	int rc;
 
-	src->notice[0] = '\0';
-	rc = record_start(src, &fd);
+	refresh_begin(src);
+	rc = record_start(src);
 	if (rc < 0)
 		return rc;
-	if (src->oneshot)
-		rc = dump_union(src, src->opts->collect, &socks);
-	else
-		rc = dump_any(src, src->opts->collect, &socks);
+	rc = dump_any(src, src->opts->collect, &socks);
 	if (rc == 0)
-		rc = record_stop(src, fd);
+		rc = record_stop(src);
 	else
-		record_stop(src, fd);
+		record_stop(src);
+	if (rc == 0)
+		rc = refresh_missing(src, src->opts->collect);
 	if (rc < 0)
 		goto out;
 	if (src->need_conns && src->collector &&
-	    (src->opts->collect & COLLECT_TCP)) {
+	    (src->opts->collect & COLLECT_TCP) &&
+	    !(src->missing & COLLECT_TCP)) {
 		rc = dump_any(src, (src->opts->collect & ~COLLECT_UDP) |
 					   COLLECT_ESTABLISHED,
 			      &conns);
@@ -438,17 +638,16 @@ int source_refresh(struct source *src, const struct filter *f,
 		in.cgroup_path = cgroup_cb;
 		in.cgroup_data = src->cgroups;
 	}
-	if (src->opts->all_netns) {
+	in.netns_data = netns_names(src);
+	if (in.netns_data)
 		in.netns_name = netns_name_cb;
-		in.netns_data = &src->netns;
-	}
 	in.socks = &socks;
 	in.conns = src->need_conns ? &conns : NULL;
 	in.owners = src->owners;
 	in.registry = src->registry;
 	in.filter = f;
 	in.ifname = ifname_cb;
-	in.ifname_data = src->collector;
+	in.ifname_data = src;
 	model_build(m, &in);
 	inoset_release(&gone);
 out:
@@ -461,10 +660,16 @@ int source_any_listener(struct source *src, const struct filter *f)
 {
 	struct sock_vec socks = { 0 };
 	size_t i;
-	int rc = dump(src, src->opts->collect, &socks);
+	int rc;
 
-	if (rc < 0)
+	refresh_begin(src);
+	rc = dump_any(src, src->opts->collect, &socks);
+	if (rc == 0)
+		rc = refresh_missing(src, src->opts->collect);
+	if (rc < 0) {
+		sock_vec_release(&socks);
 		return rc;
+	}
 	rc = 0;
 	for (i = 0; i < socks.n && !rc; i++)
 		if (filter_port_match(f, socks.v[i].port, socks.v[i].proto))

@@ -32,13 +32,19 @@ int source_refresh(struct source *src, const struct filter *f,
  * criteria of f. For --wait. Returns 1, 0, or -errno. */
 int source_any_listener(struct source *src, const struct filter *f);
 
-/* A warning of the last refresh that did not stop it (namespaces that
- * could not be entered), or NULL; borrowed. */
+/* What the last refresh could not do without stopping (namespaces that
+ * could not be entered, protocols the kernel cannot list, records of a
+ * replay that were skipped), one line each separated by '\n', or NULL;
+ * borrowed. */
 const char *source_notice(const struct source *src);
 
-/* One-shot mode: repeat the dump until it brings nothing new (a dump is
- * not a snapshot) and tell holders that exited during the scan. The live
- * view leaves it off and relies on two consecutive absences instead. */
+/* True if the last refresh is partial: some namespaces or protocols could
+ * not be listed (source_notice() says which and why). */
+bool source_partial(const struct source *src);
+
+/* One-shot mode: scan every process afresh and tell holders that exited
+ * during the scan. Every refresh, one-shot or not, dumps each table until
+ * a dump brings nothing new (a dump is not a snapshot). */
 void source_set_oneshot(struct source *src, bool oneshot);
 
 /* The message of the last failed refresh (formatted, borrowed). */

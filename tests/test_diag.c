@@ -52,6 +52,7 @@ static const struct sock_rec *by_port(const struct sock_vec *v, uint16_t port)
 
 Test(diag, replays_a_recorded_dump)
 {
+	struct diag_replay_info info;
 	struct sock_vec v = { 0 };
 	const struct sock_rec *r;
 	size_t len;
@@ -60,7 +61,7 @@ Test(diag, replays_a_recorded_dump)
 	uint8_t lo6[16] = { [15] = 1 };
 	uint8_t any6[16] = { 0 };
 
-	cr_assert_eq(diag_replay(buf, len, &v), 0);
+	cr_assert_eq(diag_replay(buf, len, &v, &info), 0);
 	cr_expect_eq(v.n, 6);
 
 	r = by_port(&v, 7001);
@@ -108,15 +109,16 @@ Test(diag, replays_a_recorded_dump)
 
 Test(diag, replay_rejects_damage)
 {
+	struct diag_replay_info info;
 	struct sock_vec v = { 0 };
 	size_t len;
 	char *buf = load("listeners.rec", &len);
 
-	cr_expect_eq(diag_replay("nonsense", 8, &v), -EBADMSG);
+	cr_expect_eq(diag_replay("nonsense", 8, &v, &info), -EBADMSG);
 	/* cut anywhere inside: never a crash, always an error */
 	for (size_t cut = 1; cut < len; cut += 7) {
 		v.n = 0;
-		cr_expect_lt(diag_replay(buf, cut, &v), 0, "cut at %zu", cut);
+		cr_expect_lt(diag_replay(buf, cut, &v, &info), 0, "cut at %zu", cut);
 	}
 	sock_vec_release(&v);
 	free(buf);
@@ -306,4 +308,140 @@ Test(diag, unknown_family_is_malformed)
 	cr_expect_eq(diag_walk(&w, d.u.b, d.len), 1);
 	cr_expect_eq(w.malformed, 1);
 	cr_expect_eq(v.n, 0);
+}
+
+/* A --record file built by hand: the magic line, then records. */
+struct recording {
+	uint8_t b[16384];
+	size_t len;
+};
+
+static void rec_bytes(struct recording *r, const void *p, size_t len)
+{
+	cr_assert_leq(r->len + len, sizeof(r->b));
+	memcpy(r->b + r->len, p, len);
+	r->len += len;
+}
+
+static struct recording *rec_new(const char *magic)
+{
+	struct recording *r = calloc(1, sizeof(*r));
+
+	rec_bytes(r, magic, strlen(magic));
+	return r;
+}
+
+static void rec_netns(struct recording *r, uint64_t inode)
+{
+	struct diag_record_hdr h = { .len = 8, .family = 0,
+				     .proto = DIAG_RECORD_NETNS };
+
+	rec_bytes(r, &h, sizeof(h));
+	rec_bytes(r, &inode, sizeof(inode));
+}
+
+/* Add datagram d as a record of proto; returns the offset of its bytes. */
+static size_t rec_dgram(struct recording *r, uint8_t proto,
+			const struct dgram *d)
+{
+	struct diag_record_hdr h = { .len = (uint32_t)d->len,
+				     .family = AF_INET, .proto = proto };
+	size_t at;
+
+	rec_bytes(r, &h, sizeof(h));
+	at = r->len;
+	rec_bytes(r, d->u.b, d->len);
+	return at;
+}
+
+Test(diag, replay_format_2_gives_each_namespace_its_sockets)
+{
+	struct recording *r = rec_new(DIAG_RECORD_MAGIC);
+	struct diag_replay_info info;
+	struct sock_vec v = { 0 };
+	struct dgram d = { .len = 0 };
+
+	rec_netns(r, 4026531840u);
+	add_sock(&d, 1, 80, 1000);
+	add_done(&d, 1, 0);
+	rec_dgram(r, IPPROTO_TCP, &d);
+	rec_netns(r, 4026532999u);
+	d.len = 0;
+	add_sock(&d, 2, 8080, 2000);
+	add_done(&d, 2, 0);
+	rec_dgram(r, IPPROTO_TCP, &d);
+	cr_assert_eq(diag_replay(r->b, r->len, &v, &info), 0);
+	cr_assert_eq(v.n, 2);
+	cr_expect_eq(v.v[0].netns, 4026531840u);
+	cr_expect_eq(v.v[1].netns, 4026532999u);
+	cr_expect_eq(v.v[1].port, 8080);
+	sock_vec_release(&v);
+	free(r);
+}
+
+Test(diag, replay_names_the_offset_of_a_malformed_message)
+{
+	struct recording *r = rec_new(DIAG_RECORD_MAGIC_1);
+	struct diag_replay_info info;
+	struct sock_vec v = { 0 };
+	struct dgram d = { .len = 0 };
+	size_t at, bad;
+
+	add_sock(&d, 1, 80, 1000);
+	bad = d.len;
+	/* a SOCK_DIAG_BY_FAMILY message too short for its inet_diag_msg */
+	add_msg(&d, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 1, 8);
+	add_done(&d, 1, 0);
+	at = rec_dgram(r, IPPROTO_TCP, &d);
+	cr_assert_eq(diag_replay(r->b, r->len, &v, &info), -EBADMSG,
+		     "a malformed message is an error, not a silent skip");
+	cr_expect_eq(info.offset, at + bad, "offset %zu, want %zu",
+		     info.offset, at + bad);
+	sock_vec_release(&v);
+	free(r);
+}
+
+Test(diag, replay_refuses_an_unknown_protocol)
+{
+	struct recording *r = rec_new(DIAG_RECORD_MAGIC);
+	struct diag_replay_info info;
+	struct sock_vec v = { 0 };
+	struct dgram d = { .len = 0 };
+	size_t at;
+
+	add_sock(&d, 1, 80, 1000);
+	add_done(&d, 1, 0);
+	at = rec_dgram(r, IPPROTO_SCTP, &d);
+	cr_assert_eq(diag_replay(r->b, r->len, &v, &info), -EPROTONOSUPPORT,
+		     "an SCTP dump is not shown as udp4");
+	cr_expect_eq(info.offset, at);
+	cr_expect_eq(v.n, 0);
+	sock_vec_release(&v);
+	free(r);
+}
+
+Test(diag, replay_skips_and_counts_sockets_that_do_not_listen)
+{
+	struct recording *r = rec_new(DIAG_RECORD_MAGIC);
+	struct diag_replay_info info;
+	struct sock_vec v = { 0 };
+	struct dgram d = { .len = 0 };
+
+	add_sock(&d, 1, 80, 1000);
+	add_sock(&d, 1, 81, 1001)->idiag_state = TCP_ESTABLISHED;
+	add_sock(&d, 1, 82, 1002)->idiag_state = TCP_SYN_RECV;
+	add_done(&d, 1, 0);
+	rec_dgram(r, IPPROTO_TCP, &d);
+	d.len = 0;
+	add_sock(&d, 2, 53, 1003)->idiag_state = TCP_CLOSE;
+	add_sock(&d, 2, 54, 1004)->idiag_state = TCP_ESTABLISHED;
+	add_done(&d, 2, 0);
+	rec_dgram(r, IPPROTO_UDP, &d);
+	cr_assert_eq(diag_replay(r->b, r->len, &v, &info), 0);
+	cr_assert_eq(v.n, 2, "only the listener and the unconnected UDP socket");
+	cr_expect_eq(v.v[0].port, 80);
+	cr_expect_eq(v.v[1].port, 53);
+	cr_expect_eq(info.skipped, 3);
+	sock_vec_release(&v);
+	free(r);
 }

@@ -222,8 +222,9 @@ Test(integration, bound_device_is_reported_and_named)
 {
 	struct collector *c;
 	struct sock_vec v = { 0 };
+	struct link_vec links = { 0 };
 	struct opened l;
-	char name[IF_NAMESIZE];
+	const char *name;
 	int fd;
 
 	NETNS_OR_SKIP();
@@ -236,8 +237,11 @@ Test(integration, bound_device_is_reported_and_named)
 	cr_assert_eq(collector_dump(c, COLLECT_ALL, &v), 0);
 	cr_assert_not_null(find(&v, l.inode));
 	cr_expect_eq(find(&v, l.inode)->ifindex, if_nametoindex("lo"));
-	cr_assert_eq(collector_ifname(c, find(&v, l.inode)->ifindex, name), 0);
+	cr_assert_eq(collector_links(c, &links), 0);
+	name = link_vec_name(&links, find(&v, l.inode)->ifindex);
+	cr_assert_not_null(name);
 	cr_expect_str_eq(name, "lo");
+	link_vec_release(&links);
 	sock_vec_release(&v);
 	collector_free(c);
 }

@@ -52,6 +52,7 @@ static void walk(const uint8_t *data, size_t size, bool check_seq)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char magic[] = DIAG_RECORD_MAGIC;
+	struct diag_replay_info info;
 	struct sock_vec out = { NULL, 0, 0 };
 	size_t mlen = sizeof(magic) - 1;
 	uint8_t *rec;
@@ -61,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* as a --record file, once as given and once behind the magic line
 	 * so that the fuzzer need not find it */
-	diag_replay(data, size, &out);
+	diag_replay(data, size, &out, &info);
 	check_records(&out);
 	sock_vec_release(&out);
 	if (size >= mlen && memcmp(data, magic, mlen) == 0)
@@ -71,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(rec, magic, mlen);
 	memcpy(rec + mlen, data, size);
-	diag_replay(rec, mlen + size, &out);
+	diag_replay(rec, mlen + size, &out, &info);
 	check_records(&out);
 	sock_vec_release(&out);
 	free(rec);
