@@ -1,0 +1,216 @@
+#!/bin/sh
+# layers.sh - the include graph of src/ keeps the rooms of the design
+#
+# Reads every '#include "..."' of src/*.c and src/*.h, maps each file to its
+# part (the table below, which matches ../shared/DESIGN.md, its parts.json
+# and doc/DESIGN.md) and fails on
+#   - a file of src/ that is in no part,
+#   - an include along a forbidden edge (DESIGN.md's "Forbidden:" line),
+#   - an import circle between parts,
+#   - a known violation (the list below) that no longer exists: the list can
+#     only shrink, so remove its line when you fix one,
+#   - a file of src/ over 800 lines.
+# LAYERS_SRC overrides the directory it reads (default $srcdir/src).
+. "$srcdir/tests/lib.sh"
+
+src=${LAYERS_SRC:-$srcdir/src}
+[ -d "$src" ] || skip_all "no source directory $src"
+
+# The part of a file, by its name without .c, .h or .bpf.c. Globs come last,
+# so that new files of a prefix land in its room.
+part_of() {
+	case $1 in
+	main | cli) echo Entry ;;
+	views | view_text | view_json | view_query | view_why | view_prom | \
+		view_events | view_*) echo Views ;;
+	tui | tui_*) echo TUI ;;
+	source | netns) echo Source ;;
+	model | filter | columns | track) echo Model ;;
+	collector | diag | sock | nsrun) echo Collector ;;
+	owners | owners_refresh | owners_priv | owners_bpf | procparse | \
+		owners_*) echo Owners ;;
+	registry) echo Registry ;;
+	context | cgroupmap) echo Context ;;
+	escape | buf | xalloc | fileio | inoset | mountinfo | nls) echo Base ;;
+	*) echo - ;;
+	esac
+}
+
+# Headers of plain records that every part may read. sock.h is in Collector
+# (DESIGN.md), but struct sock_rec is the snapshot's socket record and the
+# COLLECT_* flags a request: issue 14 moved the flags there "so that cli.c
+# does not include the collector". Reading it is not calling the collector.
+records=' sock.h '
+
+# "FROM TO" pairs a part must never include (DESIGN.md, "Forbidden:").
+# Model -> Context is there too: issue 14 says "the model includes neither
+# the collector, the owner scan, context nor any view".
+forbidden='
+Model Views
+Model TUI
+Model Source
+Model Collector
+Model Owners
+Model Context
+Views Source
+Views Collector
+Views Owners
+Views Context
+TUI Collector
+TUI Owners
+Collector Owners
+Owners Collector
+Source TUI
+Source Views
+'
+
+# Known remaining violations: "FILE HEADER", each with the issue that
+# removes it. Fix one, then delete its line: the test fails while a listed
+# include no longer exists or is no longer a violation.
+known='
+# issue 14: model.h includes the owner scan and the cgroup parser, so
+# every file that includes model.h can call them, and does: model.c joins
+# with owners_lookup()/owners_why_none() and context_from_cgroup(),
+# view_query.c calls owners_start_time() and context_from_cgroup(). The
+# join must be handed a resolved snapshot (issues 11 and 12 rewrite the
+# owner scan and Source now; this list shrinks after them)
+src/model.h owners.h
+src/model.h context.h
+# issue 14: views take struct options (cli.h) for columns and flags:
+# Entry -> Views -> Entry; the views must get a small view request instead
+src/views.h cli.h
+# issue 14: Source takes struct options (cli.h) instead of a small scan
+# request: Entry -> Source -> Entry; issue 12 gives it a scan request
+src/source.h cli.h
+src/tui.h cli.h
+src/tui_priv.h cli.h
+# issue 14: the kill prompt reads the start time with procparse; the
+# owner scan gets owners_signal() called through Source
+src/tui_prompt.c procparse.h
+'
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# every file of src/ and its part
+for f in "$src"/*.c "$src"/*.h; do
+	[ -e "$f" ] || continue
+	b=${f##*/}
+	stem=${b%.c}
+	stem=${stem%.h}
+	stem=${stem%.bpf}
+	echo "$b $(part_of "$stem")"
+done >"$tmp/parts"
+
+# the include lines: "FILE HEADER" for headers that are files of src/
+for f in "$src"/*.c "$src"/*.h; do
+	[ -e "$f" ] || continue
+	sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' \
+		"$f" | while read -r h; do
+		case $records in *" $h "*) continue ;; esac
+		[ -e "$src/$h" ] && echo "src/${f##*/} $h"
+	done
+done | sort -u >"$tmp/includes"
+
+printf '%s\n' "$known" | grep -v '^#' | grep . | sort -u >"$tmp/known"
+printf '%s\n' "$forbidden" | grep . >"$tmp/forbidden"
+
+nopart=$(awk '$2 == "-" { print $1 }' "$tmp/parts")
+[ -n "$nopart" ] && diag "files in no part (add them to part_of):" $nopart
+ok "$([ -z "$nopart" ]; echo $?)" "every file of src/ is in a part"
+
+# One awk pass over the graph. Prints lines "KIND text" for the checks.
+awk -v PARTS="$tmp/parts" -v FORB="$tmp/forbidden" -v KNOWN="$tmp/known" '
+BEGIN {
+	while ((getline l < PARTS) > 0) {
+		split(l, a, " ")
+		part[a[1]] = a[2]
+		if (a[2] != "-" && !(a[2] in seen)) {
+			seen[a[2]] = 1
+			np++
+			name[np] = a[2]
+		}
+	}
+	while ((getline l < FORB) > 0) {
+		split(l, a, " ")
+		forb[a[1] " " a[2]] = 1
+	}
+	while ((getline l < KNOWN) > 0)
+		known[l] = 1
+}
+{
+	sub(/^src\//, "", $1)
+	p = part[$1]
+	q = part[$2]
+	if (p == "" || q == "" || p == "-" || q == "-" || p == q)
+		next
+	edge = "src/" $1 " " $2
+	pq[edge] = p " " q
+	all[p " " q] = 1
+	if (!(edge in known)) {
+		free[p " " q] = 1
+		via[p " " q] = via[p " " q] " " edge
+	}
+}
+function closure(g, r,    i, j, k) {
+	for (i = 1; i <= np; i++)
+		for (j = 1; j <= np; j++)
+			r[name[i] " " name[j]] = ((name[i] " " name[j]) in g)
+	for (k = 1; k <= np; k++)
+		for (i = 1; i <= np; i++)
+			for (j = 1; j <= np; j++)
+				if (r[name[i] " " name[k]] && r[name[k] " " name[j]])
+					r[name[i] " " name[j]] = 1
+}
+END {
+	closure(free, rfree)
+	closure(all, rall)
+	for (e in pq) {
+		if ((pq[e] in forb) && !(e in known))
+			print "FORBIDDEN " e " (" pq[e] ")"
+	}
+	for (e in free) {
+		split(e, a, " ")
+		if (rfree[a[2] " " a[1]])
+			print "CIRCLE " a[1] " -> " a[2] " (via" via[e] \
+				") and " a[2] " reaches " a[1] " back"
+	}
+	for (e in known) {
+		if (!(e in pq))
+			print "GONE " e ": no such include between parts now"
+		else {
+			split(pq[e], a, " ")
+			if (!(pq[e] in forb) && !rall[a[2] " " a[1]])
+				print "GONE " e " (" pq[e] \
+					"): neither forbidden nor in a circle now"
+		}
+	}
+}' "$tmp/includes" | sort >"$tmp/found"
+
+bad=$(sed -n 's/^FORBIDDEN //p' "$tmp/found")
+[ -n "$bad" ] && diag "forbidden includes (see doc/DESIGN.md):" "$bad"
+ok "$([ -z "$bad" ]; echo $?)" "no forbidden include outside the known list"
+
+bad=$(sed -n 's/^CIRCLE //p' "$tmp/found")
+[ -n "$bad" ] && diag "import circles between parts:" "$bad"
+ok "$([ -z "$bad" ]; echo $?)" "no import circle between parts outside the known list"
+
+bad=$(sed -n 's/^GONE //p' "$tmp/found")
+[ -n "$bad" ] && diag "fixed? then delete these lines from the known list:" "$bad"
+ok "$([ -z "$bad" ]; echo $?)" "every listed known violation still exists"
+
+# each entry's comment block starts with the issue that removes it
+noissue=$(printf '%s\n' "$known" | awk '
+	/^#/ { if (!prev) c = /^# issue 14/; prev = 1; next }
+	{ prev = 0 }
+	/^$/ { c = 0 }
+	/^src\// && !c { print }')
+[ -n "$noissue" ] && diag "known violations without an issue:" "$noissue"
+ok "$([ -z "$noissue" ]; echo $?)" "every known violation names its issue"
+diag "known violations left: $(wc -l <"$tmp/known")"
+
+big=$(wc -l "$src"/*.c "$src"/*.h | awk '$2 != "total" && $1 > 800 { print }')
+[ -n "$big" ] && diag "files over 800 lines:" "$big"
+ok "$([ -z "$big" ]; echo $?)" "every file of src/ is under 800 lines"
+
+done_testing
