@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "nls.h"
 #include "sock.h"
@@ -409,6 +410,13 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 		opts->columns[i] = COL_NETNS;
 		opts->columns[i + 1] = columns_default[i];
 		opts->ncolumns = columns_ndefault + 1;
+	}
+	/* -4 lists IPv6 sockets bound to ::ffff:a.b.c.d too: IPv4 listeners */
+	if (families == COLLECT_V4) {
+		opts->filter.family = AF_INET;
+		families |= COLLECT_V6;
+	} else if (families == COLLECT_V6) {
+		opts->filter.family = AF_INET6;
 	}
 	opts->proto_filter = protos || families;
 	opts->collect = (protos ? protos : COLLECT_TCP | COLLECT_UDP) |

@@ -18,7 +18,7 @@ const char *columns_proto(const struct row *r)
 {
 	bool tcp = r->sock->proto == IPPROTO_TCP;
 
-	if (r->sock->family == AF_INET)
+	if (r->sock->family == AF_INET || model_v4_mapped(r->sock))
 		return tcp ? "tcp4" : "udp4";
 	if (r->sock->v6only == 0)
 		return tcp ? "tcp46" : "udp46";
@@ -185,10 +185,15 @@ static int cmp_queue(const struct model *m, const struct row *a,
 static void cell_conns(struct buf *b, const struct model *m,
 		       const struct row *r)
 {
-	if (r->sock->proto == IPPROTO_TCP && m->has_conns)
-		buf_printf(b, "%" PRIu32, r->conns);
-	else
+	if (r->sock->proto != IPPROTO_TCP || !m->has_conns)
 		buf_addc(b, '-');
+	else if (!r->group)
+		buf_printf(b, "%" PRIu32, r->conns);
+	else if (r->group_lead)	/* the group's count, once */
+		buf_printf(b, "%" PRIu32 "(g%" PRIu32 ")", r->conns,
+			   r->group_size);
+	else
+		buf_printf(b, "(g%" PRIu32 ")", r->group_size);
 }
 
 static int cmp_conns(const struct model *m, const struct row *a,
@@ -370,7 +375,7 @@ const struct column columns[COL__COUNT] = {
 			N_("TCP: accept queue/backlog (connections); UDP: bytes waiting"),
 			11, true, 0, cell_queue, cmp_queue },
 	[COL_CONNS] = { "conns", N_("CONNS"),
-			N_("established TCP connections on this listener's port"),
+			N_("established TCP connections on this listener's port; (gN): of its SO_REUSEPORT group of N"),
 			6, true, COL_NEEDS_CONNS, cell_conns, cmp_conns },
 	[COL_DROPS] = { "drops", N_("DROPS"),
 			N_("UDP datagrams dropped on receive"),

@@ -278,3 +278,14 @@ bool context_forward(const char *argv, size_t len, char *addr, size_t size,
 	*port = (unsigned)v;
 	return true;
 }
+
+bool context_forwarder_exe(const char *exe)
+{
+	const char *base = strrchr(exe, '/');
+
+	if (!base || exe[0] != '/')
+		return false;
+	base++;
+	return strcmp(base, "docker-proxy") == 0 ||
+	       strcmp(base, "docker-proxy (deleted)") == 0;
+}

@@ -35,4 +35,10 @@ bool context_from_cgroup_file(const char *text, size_t len,
 bool context_forward(const char *argv, size_t len, char *addr, size_t size,
 		     unsigned *port);
 
+/* True if exe, the target of /proc/PID/exe, is a docker-proxy binary:
+ * its file name is exactly "docker-proxy" (also when deleted since, as
+ * after an upgrade). A script of that name has its interpreter as exe.
+ * Pure. */
+bool context_forwarder_exe(const char *exe);
+
 #endif

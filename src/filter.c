@@ -181,6 +181,15 @@ bool filter_port_match(const struct filter *f, uint16_t port, uint8_t proto)
 	return false;
 }
 
+bool filter_family_match(const struct filter *f, const struct sock_rec *s)
+{
+	bool v4 = s->family == AF_INET || model_v4_mapped(s);
+
+	if (!f->family)
+		return true;
+	return f->family == AF_INET ? v4 : !v4;
+}
+
 static bool memmem_str(const char *hay, size_t len, const char *needle)
 {
 	return *needle && memmem(hay, len, needle, strlen(needle)) != NULL;
@@ -261,7 +270,8 @@ static bool text_match(const char *text, const struct model *m,
 bool filter_match(const struct filter *f, const struct model *m,
 		  const struct row *r)
 {
-	if (!filter_port_match(f, r->sock->port, r->sock->proto))
+	if (!filter_port_match(f, r->sock->port, r->sock->proto) ||
+	    !filter_family_match(f, r->sock))
 		return false;
 	if (f->exposed && r->exposure == EXPOSE_LOOPBACK)
 		return false;

@@ -9,6 +9,7 @@
 struct model;
 struct registry;
 struct row;
+struct sock_rec;
 
 struct port_range {
 	uint16_t lo, hi;	/* inclusive */
@@ -26,6 +27,9 @@ struct filter {
 	const char **commands;		/* borrowed strings, owned array */
 	size_t ncommands;
 	bool exposed;			/* only listeners beyond loopback */
+	uint8_t family;			/* AF_INET: IPv4 listeners (v4-mapped
+					 * ones included); AF_INET6: the other
+					 * IPv6 ones; 0: both */
 	const char *text;		/* live-view filter text, or NULL */
 };
 
@@ -54,6 +58,10 @@ void filter_add_command(struct filter *f, const char *s);
 
 /* True if port/proto passes the port criteria. */
 bool filter_port_match(const struct filter *f, uint16_t port, uint8_t proto);
+
+/* True if socket s is of the family f asks for (-4, -6): an IPv6 socket
+ * bound to a v4-mapped address is an IPv4 listener. */
+bool filter_family_match(const struct filter *f, const struct sock_rec *s);
 
 /* True if row r of m passes every criterion. */
 bool filter_match(const struct filter *f, const struct model *m,

@@ -147,23 +147,32 @@ static void remember_user(struct model *m, uint32_t uid)
 	m->nusers++;
 }
 
+bool model_v4_mapped(const struct sock_rec *s)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	return s->family == AF_INET6 && memcmp(s->addr, mapped, 12) == 0;
+}
+
+/* 0.0.0.0, ::, or ::ffff:0.0.0.0 (IPv4-any on an IPv6 socket) */
 static bool is_any(const struct sock_rec *s)
 {
 	static const uint8_t zero[16];
 
+	if (model_v4_mapped(s))
+		return memcmp(s->addr + 12, zero, 4) == 0;
 	return memcmp(s->addr, zero, s->family == AF_INET ? 4 : 16) == 0;
 }
 
 static bool is_loopback(const struct sock_rec *s)
 {
 	static const uint8_t lo6[16] = { [15] = 1 };
-	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 
 	if (s->family == AF_INET)
 		return s->addr[0] == 127;
 	if (memcmp(s->addr, lo6, 16) == 0)
 		return true;
-	return memcmp(s->addr, mapped, 12) == 0 && s->addr[12] == 127;
+	return model_v4_mapped(s) && s->addr[12] == 127;
 }
 
 static enum exposure exposure_of(const struct row *r)
@@ -192,6 +201,65 @@ static size_t lower_bound(const struct model *m, uint8_t proto, uint16_t port)
 			hi = mid;
 	}
 	return lo;
+}
+
+static bool same_listener(const struct sock_rec *a, const struct sock_rec *b)
+{
+	return a->proto == IPPROTO_TCP && b->proto == IPPROTO_TCP &&
+	       a->port == b->port && a->family == b->family &&
+	       a->ifindex == b->ifindex && a->netns == b->netns &&
+	       memcmp(a->addr, b->addr, 16) == 0;
+}
+
+/* TCP listeners on the same address and port (in one namespace) can only
+ * be a SO_REUSEPORT group. The rows must be in the default order, which
+ * puts a group's members next to each other, lowest inode first. */
+static void find_groups(struct model *m)
+{
+	size_t i = 0, j, k;
+
+	while (i < m->nrows) {
+		for (j = i + 1; j < m->nrows &&
+				same_listener(m->rows[i].sock, m->rows[j].sock);
+		     j++)
+			;
+		for (k = i; j - i > 1 && k < j; k++) {
+			m->rows[k].group = m->rows[i].sock->inode;
+			m->rows[k].group_size = (uint32_t)(j - i);
+			m->rows[k].group_lead = k == i;
+		}
+		i = j;
+	}
+}
+
+/* The first of a group's rows that passed the filter leads it. */
+static void lead_groups(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nrows; i++)
+		m->rows[i].group_lead = m->rows[i].group &&
+					(i == 0 || m->rows[i - 1].group !=
+							   m->rows[i].group);
+}
+
+/* The kernel does not say which member of a group accepted a connection:
+ * each member gets the group's count. */
+static void share_group_conns(struct model *m)
+{
+	size_t i = 0, j, k;
+
+	while (i < m->nrows) {
+		uint32_t sum = m->rows[i].conns;
+
+		for (j = i + 1; j < m->nrows && m->rows[i].group &&
+				m->rows[j].group == m->rows[i].group;
+		     j++)
+			sum += m->rows[j].conns;
+		for (k = i; k < j; k++)
+			m->rows[k].conns = sum;
+		i = j;
+	}
 }
 
 /* Count established connections per listener: same protocol and port, and
@@ -227,6 +295,7 @@ static void count_conns(struct model *m, const struct sock_vec *conns)
 		else if (wild)
 			wild->conns++;
 	}
+	share_group_conns(m);
 }
 
 const char *model_proc_cgroup(const struct proc_info *p, struct context *ctx,
@@ -317,10 +386,26 @@ static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 	}
 }
 
+/* Is process p a forwarder: its argv says where it forwards (addr, port),
+ * and it is the real binary run by root, not a command line that only
+ * looks like one? */
+static bool is_forwarder(const struct proc_info *p,
+			 const struct model_input *in, char *addr,
+			 size_t size, unsigned *port)
+{
+	char exe[4096];
+
+	if (!p || p->uid != 0 || !p->cmdline || !in->exe_path ||
+	    !context_forward(p->cmdline, p->cmdline_len, addr, size, port))
+		return false;
+	return in->exe_path(p->pid, exe, sizeof(exe), in->exe_data) == 0 &&
+	       context_forwarder_exe(exe);
+}
+
 /* A forwarder such as docker-proxy must not hide the container behind it:
  * find its target, and the listener in another namespace that is the
  * target's port, held in a container. */
-static void link_forwarders(struct model *m)
+static void link_forwarders(struct model *m, const struct model_input *in)
 {
 	size_t i, j;
 
@@ -333,9 +418,7 @@ static void link_forwarders(struct model *m)
 		char addr[48];
 		unsigned port;
 
-		if (!p || !p->cmdline ||
-		    !context_forward(p->cmdline, p->cmdline_len, addr,
-				     sizeof(addr), &port))
+		if (!is_forwarder(p, in, addr, sizeof(addr), &port))
 			continue;
 		l = label_mut(m, r);
 		snprintf(l->forward, sizeof(l->forward), "%s:%u", addr, port);
@@ -383,8 +466,12 @@ void model_build(struct model *m, const struct model_input *in)
 			m->netns = m->socks.v[i].netns;
 	}
 	m->nrows = m->socks.n;
-	/* before the filter: a forwarder's target may be filtered out */
-	link_forwarders(m);
+	/* before the filter: a forwarder's target and the other members of
+	 * a group may be filtered out */
+	link_forwarders(m, in);
+	if (m->nrows > 1)
+		qsort(m->rows, m->nrows, sizeof(*m->rows), cmp_row);
+	find_groups(m);
 	for (i = 0; i < m->socks.n; i++) {
 		struct row *r = &m->rows[i];
 
@@ -395,8 +482,7 @@ void model_build(struct model *m, const struct model_input *in)
 		m->rows[n++] = *r;
 	}
 	m->nrows = n;
-	if (n > 1)
-		qsort(m->rows, n, sizeof(*m->rows), cmp_row);
+	lead_groups(m);
 	if (in->conns)
 		count_conns(m, in->conns);
 }

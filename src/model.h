@@ -43,7 +43,13 @@ struct row {
 	const struct service *service;	/* NULL if the registry has none */
 	enum port_class cls;
 	enum exposure exposure;
-	uint32_t conns;			/* established connections */
+	uint32_t conns;			/* established connections; of the
+					 * whole group when group != 0 */
+	uint32_t group;			/* TCP SO_REUSEPORT group: lowest
+					 * inode of its listeners; 0 alone */
+	uint32_t group_size;		/* listeners in the group */
+	bool group_lead;		/* the group's first row that passed
+					 * the filter (lowest inode) */
 	char device[IF_NAMESIZE];	/* bound device name, or "" */
 	struct row_label *label;	/* NULL if there is nothing to say;
 					 * owned by the model */
@@ -120,6 +126,10 @@ struct model_input {
 	/* the name of a namespace inode, or NULL */
 	const char *(*netns_name)(uint64_t inode, void *data);
 	void *netns_data;
+	/* the target of /proc/PID/exe into buf (size bytes), 0 or -errno;
+	 * NULL: no forwarder is named */
+	int (*exe_path)(int pid, char *buf, size_t size, void *data);
+	void *exe_data;
 };
 
 void model_init(struct model *m);
@@ -155,6 +165,10 @@ const char *model_proc_cgroup(const struct proc_info *p, struct context *ctx,
 
 /* Text form of a row's address ("0.0.0.0", "::1"), into out. */
 void model_address(const struct row *r, char *out, size_t size);
+
+/* True for an IPv6 socket bound to a v4-mapped address (::ffff:a.b.c.d):
+ * only IPv4 clients reach it, so it is an IPv4 listener. */
+bool model_v4_mapped(const struct sock_rec *s);
 
 /* "loopback", "address", "device" or "all"; never translated. */
 const char *exposure_name(enum exposure e);

@@ -499,6 +499,20 @@ static int record_stop(struct source *src)
 	return 0;
 }
 
+static int exe_cb(int pid, char *buf, size_t size, void *data)
+{
+	const struct source *src = data;
+	char path[4200];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%d/exe", src->opts->proc_root, pid);
+	n = readlink(path, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
 static int ifname_cb(uint64_t netns, uint32_t ifindex, char *name,
 		     void *data)
 {
@@ -616,7 +630,8 @@ int source_refresh(struct source *src, const struct filter *f,
 	 * question costs no more than the dump and the fd walk */
 	inodes = xmalloc((socks.n ? socks.n : 1) * sizeof(*inodes));
 	for (i = 0; i < socks.n; i++)
-		if (!f || filter_port_match(f, socks.v[i].port, socks.v[i].proto))
+		if (!f || (filter_port_match(f, socks.v[i].port, socks.v[i].proto) &&
+			   filter_family_match(f, &socks.v[i])))
 			inodes[n++] = socks.v[i].inode;
 	/* the live view refreshes from what the last scan learned */
 	rc = src->oneshot
@@ -648,6 +663,8 @@ int source_refresh(struct source *src, const struct filter *f,
 	in.filter = f;
 	in.ifname = ifname_cb;
 	in.ifname_data = src;
+	in.exe_path = exe_cb;
+	in.exe_data = src;
 	model_build(m, &in);
 	inoset_release(&gone);
 out:
@@ -672,7 +689,8 @@ int source_any_listener(struct source *src, const struct filter *f)
 	}
 	rc = 0;
 	for (i = 0; i < socks.n && !rc; i++)
-		if (filter_port_match(f, socks.v[i].port, socks.v[i].proto))
+		if (filter_port_match(f, socks.v[i].port, socks.v[i].proto) &&
+		    filter_family_match(f, &socks.v[i]))
 			rc = 1;
 	sock_vec_release(&socks);
 	return rc;

@@ -95,6 +95,8 @@ static void add_row(struct buf *b, const struct model *m, const struct row *r)
 		      "\"port\":%u,\"v6only\":%s,",
 		   tcp ? "tcp" : "udp", s->family == AF_INET ? "ipv4" : "ipv6",
 		   addr, s->port, s->v6only == 1 ? "true" : "false");
+	buf_printf(b, "\"v4_mapped\":%s,",
+		   model_v4_mapped(s) ? "true" : "false");
 	if (r->device[0])
 		add_str(b, "device", r->device, strlen(r->device));
 	else
@@ -143,9 +145,16 @@ static void add_row(struct buf *b, const struct model *m, const struct row *r)
 		buf_adds(b, "\"forward\":null,");
 	}
 	if (m->has_conns && tcp)
-		buf_printf(b, "\"conns\":%" PRIu32 ",", r->conns);
+		buf_printf(b, "\"conns\":%" PRIu32 ",\"conns_scope\":\"%s\",",
+			   r->conns, r->group ? "group" : "socket");
 	else
-		buf_adds(b, "\"conns\":null,");
+		buf_adds(b, "\"conns\":null,\"conns_scope\":null,");
+	if (r->group)
+		buf_printf(b, "\"reuseport_group\":{\"id\":%" PRIu32
+			      ",\"size\":%" PRIu32 "},",
+			   r->group, r->group_size);
+	else
+		buf_adds(b, "\"reuseport_group\":null,");
 	if (tcp)
 		buf_printf(b, "\"accept_queue\":%" PRIu32 ",\"backlog\":%" PRIu32
 			      ",\"recv_queue_bytes\":null,\"drops\":null,",

@@ -1,6 +1,7 @@
 #!/bin/sh
 # labels.sh - derived facts against real processes and sockets: units and
-# containers from cgroup v1 hierarchies (name=systemd, controllers)
+# containers from cgroup v1 hierarchies (name=systemd, controllers),
+# v4-mapped listeners, SO_REUSEPORT groups, forwarders
 . "$srcdir/tests/lib.sh"
 
 need jq
@@ -11,7 +12,7 @@ inner_netns "$1"
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-labels.XXXXXX") || exit 99
 cgmade=
 cleanup() {
-	exec 3>&- 4>&-
+	exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 	wait
 	# our v1 cgroups outlive the mount namespace: remove them (empty now)
 	for o in $cgmade; do
@@ -99,5 +100,104 @@ else
 	ok 0 "# SKIP no v1 pids hierarchy here: $(head -1 "$work/v1.err")"
 fi
 exec 3>&- 4>&-
+
+# --- ::ffff:0.0.0.0 is IPv4-any on an IPv6 socket: an IPv4 listener
+mkfifo "$work/in6"
+"$HELPER" -n mapped tcp/::ffff:0.0.0.0/0/conn=2 tcp/::ffff:127.0.0.1/0 \
+	<"$work/in6" >"$work/h6" &
+exec 6>"$work/in6"
+wait_ready "$work/h6"
+mapany=$(awk '/^sock/ {print $4; exit}' "$work/h6")
+maplo=$(awk '/^sock/ {p = $4} END {print p}' "$work/h6")
+"$PORTTOP" -4 --json "$mapany" >"$work/m4.json"
+jqt "$work/m4.json" 'length == 1 and .[0].exposure == "all" and .[0].v4_mapped == true and .[0].family == "ipv6"'
+ok $? "-4 lists the ::ffff:0.0.0.0 listener, exposure all"
+"$PORTTOP" -b --no-header "$mapany" | grep -q "^tcp4 *::ffff:0.0.0.0 "
+ok $? "its PROTO is tcp4 and its address stays the socket's own"
+"$PORTTOP" -6 --json "$mapany" >"$work/m6.json"
+jqt "$work/m6.json" 'length == 0'; ok $? "-6 does not list it: no IPv6 client reaches it"
+"$PORTTOP" -4 --json -o conns "$mapany" >"$work/mc.json"
+jqt "$work/mc.json" '.[0].conns == 2'
+ok $? "connections to it are counted ($(jq -c '.[0].conns' "$work/mc.json"))"
+"$PORTTOP" -4 --json "$maplo" >"$work/ml.json"
+jqt "$work/ml.json" '.[0].exposure == "loopback"'
+ok $? "::ffff:127.0.0.1 is loopback"
+"$PORTTOP" -4 --wait=0.2 "$mapany" >/dev/null
+ok $? "--wait with -4 sees it"
+exec 6>&-
+
+# --- a SO_REUSEPORT group of three with connections: counted once
+mkfifo "$work/in7"
+"$HELPER" -n group tcp/127.0.0.1/8090/reuseport tcp/127.0.0.1/8090/reuseport \
+	tcp/127.0.0.1/8090/reuseport/conn=4 <"$work/in7" >"$work/h7" &
+exec 7>"$work/in7"
+wait_ready "$work/h7"
+"$PORTTOP" --json -o conns 8090 >"$work/g.json"
+jqt "$work/g.json" 'length == 3 and all(.[]; .conns == 4 and .conns_scope == "group" and .reuseport_group.size == 3)'
+ok $? "each member says the group's 4 connections, marked as the group's"
+jqt "$work/g.json" '[.[].reuseport_group.id] | unique | length == 1 and (.[0] | type) == "number"'
+ok $? "the members share one group id"
+"$PORTTOP" -b --no-header -o port,conns 8090 >"$work/g.txt"
+[ "$(grep -c ' 4(g3)$' "$work/g.txt")" -eq 1 ] &&
+	[ "$(grep -c ' (g3)$' "$work/g.txt")" -eq 2 ]
+ok $? "the text shows the count once, and marks all three ($(tr '\n' '|' <"$work/g.txt"))"
+"$PORTTOP" -o conns 8090 | grep -q "connections .*4, of the whole SO_REUSEPORT group of 3"
+ok $? "the card says the count is the group's"
+exec 7>&-
+
+# --- forwarders: the real binary run by root, not a look-alike
+chmod 755 "$work"
+cp "$HELPER" "$work/docker-proxy"
+mkdir "$work/ln" "$work/py"
+ln -s "$(cd "$(dirname "$HELPER")" && pwd)/$(basename "$HELPER")" "$work/ln/docker-proxy"
+fwd="PADDING -proto tcp -host-ip 0.0.0.0 -container-ip 10.0.0.2 -container-port 8081"
+mkfifo "$work/in8" "$work/in9" "$work/in5"
+"$work/docker-proxy" tcp/127.0.0.1/0 $fwd <"$work/in8" >"$work/h8" &
+exec 8>"$work/in8"
+"$work/ln/docker-proxy" tcp/127.0.0.1/0 $fwd <"$work/in9" >"$work/h9" &
+exec 9>"$work/in9"
+wait_ready "$work/h8" "$work/h9"
+real=$(awk '/^sock/ {print $4}' "$work/h8")
+link=$(awk '/^sock/ {print $4}' "$work/h9")
+f=$("$PORTTOP" --json "$real" | jq -r '.[0].forward')
+[ "$f" = 10.0.0.2:8081 ]
+ok $? "an executable named docker-proxy run by root forwards ($f)"
+f=$("$PORTTOP" --json "$link" | jq -r '.[0].forward')
+[ "$f" = null ]; ok $? "a link named docker-proxy to another program does not ($f)"
+exec 8>&- 9>&-
+if command -v setpriv >/dev/null 2>&1; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$work/docker-proxy" tcp/127.0.0.1/0 $fwd <"$work/in8" >"$work/h8" &
+	exec 8>"$work/in8"
+	wait_ready "$work/h8"
+	p=$(awk '/^sock/ {print $4}' "$work/h8")
+	f=$("$PORTTOP" --json "$p" | jq -r '.[0].forward')
+	[ "$f" = null ]; ok $? "docker-proxy run by nobody does not forward ($f)"
+	exec 8>&-
+else
+	ok 0 "# SKIP setpriv is not installed"
+fi
+if command -v python3 >/dev/null 2>&1; then
+	cat >"$work/py/docker-proxy" <<'PY'
+#!/usr/bin/env python3
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+print("sock tcp 127.0.0.1 %d" % s.getsockname()[1])
+print("ready", flush=True)
+sys.stdin.read()
+PY
+	chmod 755 "$work/py/docker-proxy"
+	"$work/py/docker-proxy" $fwd <"$work/in9" >"$work/h9" &
+	exec 9>"$work/in9"
+	wait_ready "$work/h9"
+	p=$(awk '/^sock/ {print $4}' "$work/h9")
+	f=$("$PORTTOP" --json "$p" | jq -r '.[0].forward')
+	[ "$f" = null ]; ok $? "a script named docker-proxy run by root does not forward ($f)"
+	exec 9>&-
+else
+	ok 0 "# SKIP python3 is not installed"
+fi
 
 done_testing

@@ -1,16 +1,19 @@
 /* listen-helper.c - opens the sockets a test asks for, reports them, and
  * holds them until its standard input closes.
  *
- * Usage: listen-helper [-f N] [-n NAME] SPEC... [PADDING ARG...]
+ * Usage: listen-helper [-f N] [-n NAME] [-u UID] SPEC... [PADDING ARG...]
  *   -f N      fork N children that hold every socket too
  *   -n NAME   set the process name (prctl PR_SET_NAME) of all holders
  *   -c NAME   the children of -f take this name and command line instead
+ *   -u UID    become UID (and its gid) once the sockets are open, as a
+ *             daemon that drops privileges does
  *   SPEC      PROTO/ADDRESS/PORT[/OPTION...]
  *             PROTO: tcp (listener), udp (bound), tcp-est (a connected
  *             pair through a private listener), udp-conn (connected UDP)
  *             OPTION: v6only, dual, dev=IFNAME, backlog=N, reuseport,
  *             conn=N (N clients connect to a tcp listener), accept=K (the
- *             listener accepts K of them; the rest wait in its queue)
+ *             listener accepts K of them; the rest wait in its queue),
+ *             dup (a second fd on the same socket: "dup FD NEWFD")
  * Prints one line per socket: "sock PROTO ADDRESS PORT INODE FD", one
  * "holder PID" per process, then "ready". */
 #include "config.h"
@@ -23,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -83,6 +87,7 @@ static void open_spec(char *spec)
 	char *port = strtok_r(NULL, "/", &save);
 	char *opt;
 	int v6only = -1, backlog = 16, reuse = 0, conns = 0, accepts = 0;
+	int dups = 0;
 	const char *dev = NULL;
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -107,6 +112,8 @@ static void open_spec(char *spec)
 			conns = atoi(opt + 5);
 		else if (strncmp(opt, "accept=", 7) == 0)
 			accepts = atoi(opt + 7);
+		else if (strcmp(opt, "dup") == 0)
+			dups = 1;
 	}
 	len = make_addr(addr, (unsigned)atoi(port), &ss);
 	if (!len) {
@@ -145,6 +152,13 @@ static void open_spec(char *spec)
 		for (i = 0; i < accepts; i++)
 			if (accept(fd, NULL, NULL) < 0)
 				die("accept", spec);
+		if (dups) {
+			int nfd = dup(fd);
+
+			if (nfd < 0)
+				die("dup", spec);
+			printf("dup %d %d\n", fd, nfd);
+		}
 	} else if (strcmp(proto, "udp") == 0) {
 		report(proto, addr, fd);
 	} else if (strcmp(proto, "udp-conn") == 0) {
@@ -205,11 +219,11 @@ static void hold(void)
 
 int main(int argc, char **argv)
 {
-	int opt, forks = 0, i;
+	int opt, forks = 0, i, uid = -1;
 	const char *name = NULL, *kid_name = NULL;
 	pid_t kids[64];
 
-	while ((opt = getopt(argc, argv, "+c:f:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "+c:f:n:u:")) != -1) {
 		switch (opt) {
 		case 'f':
 			forks = atoi(optarg);
@@ -219,6 +233,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			kid_name = optarg;
+			break;
+		case 'u':
+			uid = atoi(optarg);
 			break;
 		default:
 			return 2;
@@ -233,6 +250,10 @@ int main(int argc, char **argv)
 			break;	/* the rest only pads the command line */
 		open_spec(argv[i]);
 	}
+	if (uid >= 0 && (setgroups(0, NULL) < 0 || setresgid((gid_t)uid,
+		(gid_t)uid, (gid_t)uid) < 0 || setresuid((uid_t)uid,
+		(uid_t)uid, (uid_t)uid) < 0))
+		die("setresuid", "-u");
 	printf("holder %d\n", (int)getpid());
 	fflush(stdout);
 	for (i = 0; i < forks; i++) {

@@ -153,7 +153,8 @@ if [ -n "$cgroot" ] && mkdir "$cgroot/porttop-test-$$.slice" 2>/dev/null; then
 			sh "$cg/docker-$id.scope/cgroup.procs" "$ns" "$HELPER" \
 			<"$work/in7" >"$work/h7" &
 		exec 7>"$work/in7"
-		ln -s "$(cd "$(dirname "$HELPER")" && pwd)/$(basename "$HELPER")" "$work/docker-proxy"
+		# a copy: its exe is named docker-proxy, and root runs it
+		cp "$HELPER" "$work/docker-proxy"
 		"$work/docker-proxy" tcp/0.0.0.0/0 PADDING -proto tcp -host-ip 0.0.0.0 \
 			-container-ip 10.0.0.2 -container-port 8081 <"$work/in8" >"$work/h8" &
 		exec 8>"$work/in8"
