@@ -217,18 +217,12 @@ static int cmp_drops(const struct model *m, const struct row *a,
 	return CMP(a->sock->drops, b->sock->drops);
 }
 
-static uint32_t row_uid(const struct model *m, const struct row *r)
-{
-	const struct proc_info *p =
-		r->nholders ? model_proc(m, &r->holders[0]) : NULL;
-
-	return p ? p->uid : r->sock->uid;
-}
-
+/* The socket's owner: a holder may be another user (a daemon that bound
+ * as root and dropped privileges, a socket passed on) */
 static void cell_user(struct buf *b, const struct model *m,
 		      const struct row *r)
 {
-	uint32_t uid = row_uid(m, r);
+	uint32_t uid = r->sock->uid;
 	const char *name = model_user(m, uid);
 
 	if (name)
@@ -240,8 +234,8 @@ static void cell_user(struct buf *b, const struct model *m,
 static int cmp_user(const struct model *m, const struct row *a,
 		    const struct row *b)
 {
-	const char *x = model_user(m, row_uid(m, a));
-	const char *y = model_user(m, row_uid(m, b));
+	const char *x = model_user(m, a->sock->uid);
+	const char *y = model_user(m, b->sock->uid);
 
 	return strcmp(x ? x : "", y ? y : "");
 }
@@ -274,17 +268,25 @@ static int cmp_pid(const struct model *m, const struct row *a,
 	return CMP(x, y);
 }
 
+/* Like the pid column: every fd of the first process ("3,7"), and how
+ * many more processes hold it ("3,7 +2") */
 static void cell_fd(struct buf *b, const struct model *m, const struct row *r)
 {
-	size_t i, start = b->len;
+	size_t i, more = 0;
 
-	for (i = 0; i < r->nholders; i++) {
-		if (b->len > start)
-			buf_addc(b, ',');
-		buf_printf(b, "%d", r->holders[i].fd);
-	}
-	if (b->len == start)
+	if (!r->nholders) {
 		buf_addc(b, '-');
+		return;
+	}
+	buf_printf(b, "%d", r->holders[0].fd);
+	for (i = 1; i < r->nholders; i++) {
+		if (r->holders[i].pid != r->holders[i - 1].pid)
+			more++;
+		else if (!more)
+			buf_printf(b, ",%d", r->holders[i].fd);
+	}
+	if (more)
+		buf_printf(b, " +%zu", more);
 }
 
 static void cell_inode(struct buf *b, const struct model *m,
@@ -381,12 +383,12 @@ const struct column columns[COL__COUNT] = {
 			N_("UDP datagrams dropped on receive"),
 			8, true, 0, cell_drops, cmp_drops },
 	[COL_USER] = { "user", N_("USER"),
-		       N_("user of the first holder, else owner of the socket"),
+		       N_("owner of the socket (holders may be other users: see the card)"),
 		       12, false, 0, cell_user, cmp_user },
 	[COL_PID] = { "pid", N_("PID"),
 		      N_("the first process that holds the socket, and how many more"),
 		      13, false, 0, cell_pid, cmp_pid },
-	[COL_FD] = { "fd", N_("FD"), N_("file descriptor of each holder"),
+	[COL_FD] = { "fd", N_("FD"), N_("file descriptors of the first process, and how many more processes"),
 		     12, false, 0, cell_fd, cmp_pid },
 	[COL_INODE] = { "inode", N_("INODE"), N_("socket inode number"),
 			10, true, 0, cell_inode, cmp_inode },

@@ -16,17 +16,24 @@ static void line(struct buf *out, const char *label, const char *value)
 	buf_printf(out, "  %-12s %s\n", label, value);
 }
 
+/* One holding process (or thread with a file table of its own) once, with
+ * its n fds on the socket: h[0..n) share pid and tid. */
 static void put_holder(struct buf *out, struct buf *b, const struct model *m,
-		       const struct holder *h)
+		       const struct holder *h, size_t n)
 {
 	const struct proc_info *p = model_proc(m, h);
 	const char *user;
 	struct context ctx;
-	size_t cg_len;
+	struct buf fds;
+	size_t cg_len, i;
 	time_t t;
 
+	buf_init(&fds);
+	for (i = 0; i < n; i++)
+		buf_printf(&fds, i ? ",%d" : "%d", h[i].fd);
 	buf_reset(b);
-	buf_printf(b, _("pid %d, fd %d"), h->pid, h->fd);
+	buf_printf(b, _("pid %d, fd %s"), h->pid, fds.p);
+	buf_release(&fds);
 	if (h->tid != h->pid)
 		buf_printf(b, _(", thread %d"), h->tid);
 	line(out, _("holder"), b->p);
@@ -82,8 +89,9 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 {
 	const struct sock_rec *s = r->sock;
 	struct buf scratch, *b = &scratch;
+	const char *user;
 	uint16_t lo, hi;
-	size_t i;
+	size_t i, n;
 
 	buf_init(&scratch);
 
@@ -142,14 +150,26 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 		line(out, _("connections"), b->p);
 	}
 	buf_reset(b);
-	columns[COL_USER].cell(b, m, r);
-	buf_printf(b, _(" (socket uid %" PRIu32 "), inode %" PRIu32), s->uid,
+	/* the socket's own owner, never a holder's name with its uid */
+	user = model_user(m, s->uid);
+	if (user)
+		escape_text(b, user, strlen(user));
+	else
+		buf_addc(b, '?');
+	buf_printf(b, _(" (uid %" PRIu32 "), inode %" PRIu32), s->uid,
 		   s->inode);
 	line(out, _("socket"), b->p);
 	if (!r->nholders)
 		line(out, _("holder"), columns_status_text(r));
-	for (i = 0; i < r->nholders; i++)
-		put_holder(out, b, m, &r->holders[i]);
+	for (i = 0; i < r->nholders; i += n) {
+		const struct holder *h = &r->holders[i];
+
+		for (n = 1; i + n < r->nholders && h[n].pid == h->pid &&
+			    h[n].tid == h->tid;
+		     n++)
+			;
+		put_holder(out, b, m, h, n);
+	}
 	buf_release(&scratch);
 }
 

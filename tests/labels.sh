@@ -1,7 +1,8 @@
 #!/bin/sh
 # labels.sh - derived facts against real processes and sockets: units and
 # containers from cgroup v1 hierarchies (name=systemd, controllers),
-# v4-mapped listeners, SO_REUSEPORT groups, forwarders
+# v4-mapped listeners, SO_REUSEPORT groups, forwarders, the socket's owner
+# and each holder once with all its fds
 . "$srcdir/tests/lib.sh"
 
 need jq
@@ -199,5 +200,28 @@ PY
 else
 	ok 0 "# SKIP python3 is not installed"
 fi
+
+# --- a socket created by root, held by nobody twice over, in two processes
+mkfifo "$work/in10"
+"$HELPER" -n dropped -f 1 -u 65534 tcp/127.0.0.1/0/dup <"$work/in10" >"$work/h10" &
+exec 8>"$work/in10"
+wait_ready "$work/h10"
+pa=$(awk '/^holder/ {print $2; exit}' "$work/h10")
+port=$(awk '/^sock/ {print $4}' "$work/h10")
+fds=$(awk '/^dup/ {print $2 "," $3}' "$work/h10")
+line=$("$PORTTOP" -b --no-header -o user,pid,fd "$port")
+"$PORTTOP" --json "$port" >"$work/own.json"
+echo "$line" | grep -q "^root  *$pa +1 $fds +1\$" &&
+	jqt "$work/own.json" '.[0].uid == 0 and .[0].user == "root" and (.[0].owners | length) == 4 and all(.[0].owners[]; .uid == 65534)'
+ok $? "USER is the socket's owner; PID and FD name the same process ($line)"
+"$PORTTOP" "$port" >"$work/card"
+grep -q "^  socket  *root (uid 0), inode" "$work/card"
+ok $? "the card's socket line pairs the owner's name with its own uid"
+[ "$(grep -c '^  holder ' "$work/card")" -eq 2 ]
+ok $? "each holding process is shown once ($(grep -c '^  holder ' "$work/card") holder lines)"
+grep -q "^  holder  *pid $pa, fd $fds\$" "$work/card" &&
+	grep -q "user nobody (65534)" "$work/card"
+ok $? "with all its fds and its own user ($(grep "pid $pa" "$work/card" | tr -s ' '))"
+exec 8>&-
 
 done_testing

@@ -1,5 +1,6 @@
 /* test_model.c - the join on hand-built snapshots: exposure of v4-mapped
- * addresses, SO_REUSEPORT groups and their connections, forwarders */
+ * addresses, SO_REUSEPORT groups and their connections, forwarders, the
+ * socket's owner and each holder once with all its fds */
 #include "config.h"
 
 #include <criterion/criterion.h>
@@ -13,10 +14,13 @@
 #include <netinet/in.h>
 #include <sys/stat.h>
 
+#include "buf.h"
+#include "columns.h"
 #include "filter.h"
 #include "model.h"
 #include "owners.h"
 #include "sock.h"
+#include "views.h"
 
 static char root[64];
 
@@ -285,6 +289,67 @@ Test(model, a_forwarder_is_the_real_binary_run_by_root)
 	model_init(&m);
 	model_build(&m, &in);
 	cr_expect_str_eq(row_forward(row_of(&m, 1)), "");
+	model_release(&m);
+	owners_free(o);
+}
+
+/* the text of column col for row r */
+static char *cell(const struct model *m, const struct row *r, enum col_id col)
+{
+	static char text[256];
+	struct buf b;
+
+	buf_init(&b);
+	columns[col].cell(&b, m, r);
+	snprintf(text, sizeof(text), "%s", b.p ? b.p : "");
+	buf_release(&b);
+	return text;
+}
+
+Test(model, the_socket_owner_and_each_holder_once_with_all_its_fds)
+{
+	static const char argv[] = "daemon\0";
+	struct sock_vec socks = { 0 };
+	struct sock_rec s = sock(1, "0.0.0.0", 123);
+	uint32_t want = 1;
+	struct owners *o;
+	struct model m;
+	const struct row *r;
+	struct buf card;
+	const char *p;
+
+	proc(100, 65534, argv, sizeof(argv));
+	proc(101, 65534, argv, sizeof(argv));
+	link_fd(100, 3, 1);
+	link_fd(100, 7, 1);
+	link_fd(101, 5, 1);
+	s.uid = 0;	/* created by root, then privileges dropped */
+	sock_vec_push(&socks, &s);
+	o = owners_new(root);
+	cr_assert_not_null(o);
+	cr_assert_eq(owners_scan(o, &want, 1, 1), 0);
+	build(&m, &socks, NULL, o, NULL);
+	cr_assert_eq(m.nrows, 1);
+	r = &m.rows[0];
+	cr_assert_eq(r->nholders, 3);
+	cr_expect_str_eq(cell(&m, r, COL_USER), "root",
+			 "the socket's owner, not its first holder's user");
+	cr_expect_str_eq(cell(&m, r, COL_PID), "100 +1");
+	cr_expect_str_eq(cell(&m, r, COL_FD), "3,7 +1",
+			 "the fds of the process the pid column names");
+
+	buf_init(&card);
+	view_card(&card, &m, r);
+	cr_assert_not_null(card.p);
+	cr_expect_not_null(strstr(card.p, "root (uid 0), inode 1\n"), "%s",
+			   card.p);
+	cr_expect_null(strstr(card.p, "nobody (uid 0)"));
+	p = strstr(card.p, "pid 100, fd 3,7\n");
+	cr_expect_not_null(p, "one holder line with both fds:\n%s", card.p);
+	cr_expect_null(p ? strstr(p + 1, "pid 100") : NULL,
+		       "process 100 is shown once:\n%s", card.p);
+	cr_expect_not_null(strstr(card.p, "pid 101, fd 5\n"));
+	buf_release(&card);
 	model_release(&m);
 	owners_free(o);
 }
