@@ -20,7 +20,8 @@ static unsigned row_tag(const struct row *r)
 	unsigned tag = r->sock->proto == IPPROTO_TCP ? TUI_TAG_TCP
 						      : TUI_TAG_UDP;
 
-	tag |= r->sock->family == AF_INET ? TUI_TAG_V4 : TUI_TAG_V6;
+	tag |= r->sock->family == AF_INET || model_v4_mapped(r->sock)
+		       ? TUI_TAG_V4 : TUI_TAG_V6;
 	if (r->exposure != EXPOSE_LOOPBACK)
 		tag |= TUI_TAG_EXPOSED;
 	return tag;

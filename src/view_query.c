@@ -122,6 +122,13 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 		buf_adds(b, _("; reserved (ip_local_reserved_ports)"));
 	line(out, _("class"), b->p);
 	line(out, _("exposure"), exposure_text(r->exposure));
+	if (r->group) {
+		buf_reset(b);
+		buf_printf(b, _("SO_REUSEPORT group of %" PRIu32
+				" listeners on this address and port"),
+			   r->group_size);
+		line(out, _("group"), b->p);
+	}
 	if (row_forward(r)[0]) {
 		buf_reset(b);
 		escape_text(b, row_forward(r), strlen(row_forward(r)));

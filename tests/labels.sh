@@ -144,6 +144,8 @@ ok $? "the members share one group id"
 ok $? "the text shows the count once, and marks all three ($(tr '\n' '|' <"$work/g.txt"))"
 "$PORTTOP" -o conns 8090 | grep -q "connections .*4, of the whole SO_REUSEPORT group of 3"
 ok $? "the card says the count is the group's"
+[ "$("$PORTTOP" 8090 | grep -c "group .*SO_REUSEPORT group of 3 listeners")" -eq 3 ]
+ok $? "each card says it is one of a group of three"
 exec 7>&-
 
 # --- forwarders: the real binary run by root, not a look-alike
