@@ -180,7 +180,8 @@ static bool cg_lines(const char *text, size_t len, struct cg_line *v,
 
 static bool cg_is(const struct cg_line *l, const char *ctl)
 {
-	return l->ctl_len == strlen(ctl) && memcmp(l->ctl, ctl, l->ctl_len) == 0;
+	return l->ctl_len == strlen(ctl) &&
+	       memcmp(l->ctl, ctl, l->ctl_len) == 0;
 }
 
 /* Try line l: true if it names what want asks (a container, or else a

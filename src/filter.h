@@ -27,9 +27,9 @@ struct filter {
 	const char **commands;		/* borrowed strings, owned array */
 	size_t ncommands;
 	bool exposed;			/* only listeners beyond loopback */
-	uint8_t family;			/* AF_INET: IPv4 listeners (v4-mapped
-					 * ones included); AF_INET6: the other
-					 * IPv6 ones; 0: both */
+	uint8_t family;			/* AF_INET: IPv4 listeners
+					 * (v4-mapped ones too); AF_INET6:
+					 * the other IPv6 ones; 0: both */
 	const char *text;		/* live-view filter text, or NULL */
 };
 

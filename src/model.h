@@ -43,8 +43,8 @@ struct row {
 	const struct service *service;	/* NULL if the registry has none */
 	enum port_class cls;
 	enum exposure exposure;
-	uint32_t conns;			/* established connections; of the
-					 * whole group when group != 0 */
+	uint32_t conns;			/* established connections; the
+					 * group's when group != 0 */
 	uint32_t group;			/* TCP SO_REUSEPORT group: lowest
 					 * inode of its listeners; 0 alone */
 	uint32_t group_size;		/* listeners in the group */

@@ -630,7 +630,8 @@ int source_refresh(struct source *src, const struct filter *f,
 	 * question costs no more than the dump and the fd walk */
 	inodes = xmalloc((socks.n ? socks.n : 1) * sizeof(*inodes));
 	for (i = 0; i < socks.n; i++)
-		if (!f || (filter_port_match(f, socks.v[i].port, socks.v[i].proto) &&
+		if (!f || (filter_port_match(f, socks.v[i].port,
+					     socks.v[i].proto) &&
 			   filter_family_match(f, &socks.v[i])))
 			inodes[n++] = socks.v[i].inode;
 	/* the live view refreshes from what the last scan learned */

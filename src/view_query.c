@@ -151,8 +151,9 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 		buf_reset(b);
 		buf_printf(b, "%" PRIu32, r->conns);
 		if (r->group)
-			buf_printf(b, _(", of the whole SO_REUSEPORT group of %" PRIu32
-					" listeners (the kernel does not say which one accepted each)"),
+			buf_printf(b,
+				   _(", of the whole SO_REUSEPORT group of %" PRIu32
+				     " listeners (the kernel does not say which one accepted each)"),
 				   r->group_size);
 		line(out, _("connections"), b->p);
 	}
