@@ -154,7 +154,7 @@ cp "$HELPER" "$work/docker-proxy"
 mkdir "$work/ln" "$work/py"
 ln -s "$(cd "$(dirname "$HELPER")" && pwd)/$(basename "$HELPER")" "$work/ln/docker-proxy"
 fwd="PADDING -proto tcp -host-ip 0.0.0.0 -container-ip 10.0.0.2 -container-port 8081"
-mkfifo "$work/in8" "$work/in9" "$work/in5"
+mkfifo "$work/in8" "$work/in9" "$work/in8n" "$work/in9p"
 "$work/docker-proxy" tcp/127.0.0.1/0 $fwd <"$work/in8" >"$work/h8" &
 exec 8>"$work/in8"
 "$work/ln/docker-proxy" tcp/127.0.0.1/0 $fwd <"$work/in9" >"$work/h9" &
@@ -170,10 +170,10 @@ f=$("$PORTTOP" --json "$link" | jq -r '.[0].forward')
 exec 8>&- 9>&-
 if command -v setpriv >/dev/null 2>&1; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$work/docker-proxy" tcp/127.0.0.1/0 $fwd <"$work/in8" >"$work/h8" &
-	exec 8>"$work/in8"
-	wait_ready "$work/h8"
-	p=$(awk '/^sock/ {print $4}' "$work/h8")
+		"$work/docker-proxy" tcp/127.0.0.1/0 $fwd <"$work/in8n" >"$work/h8n" &
+	exec 8>"$work/in8n"
+	wait_ready "$work/h8n"
+	p=$(awk '/^sock/ {print $4}' "$work/h8n")
 	f=$("$PORTTOP" --json "$p" | jq -r '.[0].forward')
 	[ "$f" = null ]; ok $? "docker-proxy run by nobody does not forward ($f)"
 	exec 8>&-
@@ -192,10 +192,10 @@ print("ready", flush=True)
 sys.stdin.read()
 PY
 	chmod 755 "$work/py/docker-proxy"
-	"$work/py/docker-proxy" $fwd <"$work/in9" >"$work/h9" &
-	exec 9>"$work/in9"
-	wait_ready "$work/h9"
-	p=$(awk '/^sock/ {print $4}' "$work/h9")
+	"$work/py/docker-proxy" $fwd <"$work/in9p" >"$work/h9p" &
+	exec 9>"$work/in9p"
+	wait_ready "$work/h9p"
+	p=$(awk '/^sock/ {print $4}' "$work/h9p")
 	f=$("$PORTTOP" --json "$p" | jq -r '.[0].forward')
 	[ "$f" = null ]; ok $? "a script named docker-proxy run by root does not forward ($f)"
 	exec 9>&-
