@@ -602,3 +602,60 @@ const char *link_vec_name(const struct link_vec *v, uint32_t ifindex)
 			return v->v[i].name;
 	return NULL;
 }
+
+/* The sockets of port in one table, dumped until a dump brings no socket
+ * the earlier ones missed; told apart by cookie, since TIME_WAIT has no
+ * inode. */
+static int dump_port_table(struct collector *c, uint8_t family, uint8_t proto,
+			   uint32_t states, uint16_t port, struct sock_vec *out)
+{
+	size_t start = out->n;
+	int rc = 0, round;
+
+	for (round = 0; round < UNION_DUMPS_MAX; round++) {
+		struct sock_vec more = { 0 };
+		size_t i, j, added = 0;
+
+		rc = dump_retry(c, family, proto, states, &more);
+		for (i = 0; rc == 0 && i < more.n; i++) {
+			if (more.v[i].port != port)
+				continue;
+			for (j = start; j < out->n; j++)
+				if (out->v[j].cookie == more.v[i].cookie)
+					break;
+			if (j < out->n)
+				continue;
+			sock_vec_push(out, &more.v[i]);
+			added++;
+		}
+		sock_vec_release(&more);
+		if (rc < 0) {
+			out->n = start;
+			c->failed_proto = proto;
+			return rc;
+		}
+		if (!added && round > 0)
+			break;
+	}
+	return 0;
+}
+
+int collector_dump_port(struct collector *c, uint16_t port,
+			uint32_t tcp_states, bool udp, struct sock_vec *out)
+{
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < 2 && rc == 0; i++) {
+		if (tcp_states)
+			rc = dump_port_table(c, families[i], IPPROTO_TCP,
+					     tcp_states, port, out);
+		if (rc == 0 && udp)
+			rc = dump_port_table(c, families[i], IPPROTO_UDP,
+					     1u << TCP_CLOSE |
+						     1u << TCP_ESTABLISHED,
+					     port, out);
+	}
+	return rc;
+}

@@ -3,6 +3,7 @@
 #define PORTTOP_COLLECTOR_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,18 @@ int collector_record(struct collector *c, int fd);
  * collector_missing(). Returns 0 or -errno; collector_failed_proto() then
  * names the protocol. */
 int collector_dump(struct collector *c, unsigned what, struct sock_vec *out);
+
+/* The TCP state of a socket that is bound but neither listens nor
+ * connects: reported by kernels from 6.7 when its bit is asked for. */
+#define COLLECT_TCP_BOUND_INACTIVE 13
+
+/* Dump every socket whose local port is port: TCP in the states of the
+ * mask tcp_states (1 << state; 0: no TCP), and UDP in any state if udp,
+ * IPv4 and IPv6, each table until a dump brings nothing new. Appends to
+ * out. Returns 0 or -errno (-ENOENT: no diag support for the protocol
+ * collector_failed_proto() names). */
+int collector_dump_port(struct collector *c, uint16_t port,
+			uint32_t tcp_states, bool udp, struct sock_vec *out);
 
 /* The protocol (IPPROTO_*) of the last failed dump. */
 int collector_failed_proto(const struct collector *c);

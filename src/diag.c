@@ -95,6 +95,11 @@ int diag_decode(const struct nlmsghdr *nlh, uint8_t proto, struct sock_rec *rec)
 	rec->uid = m->idiag_uid;
 	rec->rqueue = m->idiag_rqueue;
 	rec->wqueue = m->idiag_wqueue;
+	memcpy(rec->daddr, m->id.idiag_dst,
+	       m->idiag_family == AF_INET ? 4 : 16);
+	rec->dport = ntohs(m->id.idiag_dport);
+	rec->timer = m->idiag_timer;
+	rec->expires_ms = m->idiag_expires;
 
 	/* attributes: our own bounds checks, libmnl only for accessors */
 	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*m));

@@ -35,6 +35,12 @@ struct sock_rec {
 	bool has_drops;
 	bool has_mark;
 	uint8_t addr[16];	/* local address, network order; AF_INET: 4 */
+	/* the far end and the timer: connections and TIME_WAIT (--why) */
+	uint8_t daddr[16];	/* remote address, network order; 0 if none */
+	uint16_t dport;		/* remote port, host order; 0 if none */
+	uint8_t timer;		/* idiag_timer: 0 none, 1 retransmit,
+				 * 2 keepalive, 3 TIME_WAIT, 4 zero window */
+	uint32_t expires_ms;	/* until the timer fires; valid if timer */
 };
 
 /* A growable array of records; owns its storage. */
