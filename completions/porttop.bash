@@ -38,6 +38,15 @@ _porttop()
         --wait)
             $split && return
             ;;
+        --try)
+            if $split; then
+                COMPREPLY=($(compgen -W 'reuseaddr reuseport reuseaddr,reuseport' -- "$cur"))
+                return
+            fi
+            ;;
+        --address | --why)
+            return
+            ;;
         --services)
             _filedir
             return
@@ -65,7 +74,7 @@ _porttop()
         COMPREPLY=($(compgen -W '--batch --json --live --output --output-all
             --list-columns
             --no-header --color --color= --tcp --udp --ipv4 --ipv6 --pid --user
-            --command --exposed --all-netns --wait --wait= --timeout --delay
+            --command --exposed --all-netns --wait --wait= --timeout --why --address --try --try= --delay
             --iterations --services --help --version -b -o -t -u -4 -6 -N
             -d -n -h -V' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace

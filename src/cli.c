@@ -12,6 +12,7 @@
 
 #include "nls.h"
 #include "sock.h"
+#include "why.h"
 #include "xalloc.h"
 
 enum {
@@ -32,6 +33,9 @@ enum {
 	OPT_THREADS,
 	OPT_OUTPUT_ALL,
 	OPT_TIMEOUT,
+	OPT_WHY,
+	OPT_ADDRESS,
+	OPT_TRY,
 };
 
 static const struct option long_options[] = {
@@ -53,6 +57,9 @@ static const struct option long_options[] = {
 	{ "services", required_argument, NULL, OPT_SERVICES },
 	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "why", required_argument, NULL, OPT_WHY },
+	{ "address", required_argument, NULL, OPT_ADDRESS },
+	{ "try", optional_argument, NULL, OPT_TRY },
 	{ "delay", required_argument, NULL, 'd' },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "color", optional_argument, NULL, OPT_COLOR },
@@ -96,6 +103,13 @@ void cli_usage(FILE *out)
 		"      --command NAME   process name or command line contains NAME\n"
 		"      --exposed        reachable beyond loopback\n"
 		"  -N, --all-netns      every network namespace, not only this one\n"),
+	      out);
+	fputs(_("Why can't my server bind a port?\n"
+		"      --why PORT[/tcp|/udp]  what stops a new server from binding PORT:\n"
+		"                       exit 0 if it can now, 1 if something blocks it\n"
+		"      --address ADDR   with --why: for ADDR, not every address\n"
+		"      --try[=OPTIONS]  with --why: a real test bind, closed at once;\n"
+		"                       OPTIONS: reuseaddr,reuseport\n"),
 	      out);
 	fputs(_("Other:\n"
 		"      --wait[=SECONDS] wait until something listens on the given ports\n"
@@ -232,6 +246,27 @@ static bool wait_ambiguous(int argc, char **argv)
 	       strspn(next, "0123456789.") == strlen(next);
 }
 
+/* --try=reuseaddr,reuseport */
+static int parse_try(const char *arg, unsigned *out)
+{
+	const char *p = arg;
+
+	*out = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == 9 && strncmp(p, "reuseaddr", len) == 0)
+			*out |= WHY_OPT_REUSEADDR;
+		else if (len == 9 && strncmp(p, "reuseport", len) == 0)
+			*out |= WHY_OPT_REUSEPORT;
+		else
+			return -1;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
 static enum cli_result fail(const char **why, const char **what,
 			    const char *reason, const char *arg)
 {
@@ -328,6 +363,19 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 			if (!optarg && wait_ambiguous(argc, argv))
 				wait_number = argv[optind];
 			break;
+		case OPT_WHY:
+			opts->why = optarg;
+			break;
+		case OPT_ADDRESS:
+			opts->why_address = optarg;
+			break;
+		case OPT_TRY:
+			opts->why_try = true;
+			if (optarg && parse_try(optarg, &opts->why_options) < 0)
+				return fail(why, what,
+					    N_("--try takes reuseaddr, reuseport or both, comma-separated"),
+					    optarg);
+			break;
 		case OPT_TIMEOUT:
 			if (!parse_seconds(optarg, 0, &opts->wait_seconds) ||
 			    opts->wait_seconds == 0)
@@ -394,6 +442,13 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 	if (opts->wait && !opts->nport_specs)
 		return fail(why, what, N_("--wait needs a port to wait for"),
 			    NULL);
+	if (opts->why && (opts->nport_specs || opts->wait))
+		return fail(why, what,
+			    N_("--why takes one port, and no other port or --wait"),
+			    opts->nport_specs ? opts->port_specs[0] : NULL);
+	if (!opts->why && (opts->why_address || opts->why_try))
+		return fail(why, what,
+			    N_("--address and --try go with --why"), NULL);
 	if (timeout && !opts->wait)
 		return fail(why, what, N_("--timeout goes with --wait"), NULL);
 	/* "--wait 1 7301": one second and a port, or two ports? */

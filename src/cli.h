@@ -46,6 +46,10 @@ struct options {
 	long iterations;	/* live view: quit after N refreshes; 0: never */
 	enum color_mode color;
 	char bad_option[3];	/* "-x" for a cli_parse() error message */
+	const char *why;	/* --why PORT[/tcp|/udp], or NULL */
+	const char *why_address; /* --address ADDR, or NULL: every address */
+	bool why_try;		/* --try: a real test bind */
+	unsigned why_options;	/* --try=LIST: WHY_OPT_REUSEADDR, WHY_OPT_REUSEPORT */
 };
 
 /* What cli_parse() found. */

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "buf.h"
@@ -19,9 +20,11 @@
 #include "sock.h"
 #include "model.h"
 #include "nls.h"
+#include "probe.h"
 #include "source.h"
 #include "tui.h"
 #include "views.h"
+#include "why.h"
 
 enum {
 	EXIT_FOUND = 0,
@@ -229,6 +232,127 @@ static int run_once(struct source *src, struct options *opts,
 	return status;
 }
 
+/* The server --why asks about: its port and protocol, its address. */
+static int why_target(const struct options *opts, const struct registry *reg,
+		      struct why_target *t)
+{
+	const char *why = NULL, *a = opts->why_address;
+	struct filter f;
+	char text[INET6_ADDRSTRLEN + 2];
+	size_t len;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	filter_init(&f);
+	rc = filter_add_port_spec(&f, opts->why, reg, &why);
+	if (rc == 0 && (f.ports[0].lo != f.ports[0].hi || f.ports[0].lo == 0)) {
+		why = N_("--why takes one port from 1 to 65535");
+		rc = -EINVAL;
+	}
+	if (rc < 0) {
+		warnx_(_("bad port '%s': %s (try 'porttop --help')"), opts->why,
+		       _(why));
+		filter_release(&f);
+		return rc;
+	}
+	t->port = f.ports[0].lo;
+	/* a name for both protocols, or a bare number: TCP unless /udp */
+	t->proto = strstr(opts->why, "/udp") ? IPPROTO_UDP : IPPROTO_TCP;
+	filter_release(&f);
+	t->options = opts->why_options;
+	t->uid = (uint32_t)geteuid();
+	t->v6only = -1;
+	if (!a) {
+		t->any = true;
+		t->family = probe_ipv6() ? AF_INET6 : AF_INET;
+		if (t->family == AF_INET6)
+			t->v6only = 0;
+		return 0;
+	}
+	/* [::1] as well as ::1 */
+	len = strlen(a);
+	if (a[0] == '[' && len > 2 && a[len - 1] == ']' &&
+	    len - 2 < sizeof(text)) {
+		memcpy(text, a + 1, len - 2);
+		text[len - 2] = '\0';
+	} else {
+		snprintf(text, sizeof(text), "%s", a);
+	}
+	if (inet_pton(AF_INET, text, t->addr) == 1) {
+		t->family = AF_INET;
+	} else if (inet_pton(AF_INET6, text, t->addr) == 1) {
+		static const uint8_t any6[16];
+
+		t->family = AF_INET6;
+		/* a server on :: usually accepts IPv4 too (bindv6only=0) */
+		t->v6only = 0;
+		t->any = memcmp(t->addr, any6, 16) == 0;
+	} else {
+		warnx_(_("bad address '%s': not an IPv4 or IPv6 address (try 'porttop --help')"),
+		       a);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* --why: what stops a new server from binding the port. */
+static int run_why(struct source *src, const struct options *opts)
+{
+	struct why_target t;
+	struct why_facts f;
+	struct why_report r;
+	struct why w;
+	struct model m;
+	int status;
+
+	if (why_target(opts, source_registry(src), &t) < 0)
+		return EXIT_TROUBLE;
+	model_init(&m);
+	why_init(&w);
+	memset(&f, 0, sizeof(f));
+	if (source_why(src, &t, &m, &f) < 0) {
+		warnx_("%s", source_error(src));
+		model_release(&m);
+		return EXIT_TROUBLE;
+	}
+	why_diagnose(&w, &m, &t, &f);
+	memset(&r, 0, sizeof(r));
+	r.m = &m;
+	r.why = &w;
+	r.target = &t;
+	r.facts = &f;
+	if (opts->why_try) {
+		r.tried = true;
+		r.try_err = probe_bind(&t);
+	}
+	if (opts->view == VIEW_JSON)
+		view_why_json(&r, stdout);
+	else
+		view_why(&r, stdout);
+	if (source_notice(src))
+		warnx_("%s", source_notice(src));
+	if (r.tried)
+		status = r.try_err == 0 ? EXIT_FOUND
+			 : r.try_err == -EADDRINUSE || r.try_err == -EACCES
+				 ? EXIT_NOMATCH
+				 : EXIT_TROUBLE;
+	else
+		status = w.verdict == WHY_NOTE ? EXIT_FOUND : EXIT_NOMATCH;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			warnx_(_("write error: %s"), strerror(errno));
+		status = EXIT_TROUBLE;
+	} else if (m.hidden_owners) {
+		warnx_(ngettext("the owner of %zu socket is not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
+				"the owners of %zu sockets are not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
+				m.hidden_owners),
+		       m.hidden_owners);
+	}
+	why_release(&w);
+	model_release(&m);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts;
@@ -287,6 +411,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	if (opts.why) {
+		status = run_why(src, &opts);
+		goto out;
+	}
 	if (opts.wait) {
 		status = wait_for(src, &opts);
 		goto out;

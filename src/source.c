@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "netns.h"
 #include "nls.h"
+#include "probe.h"
 #include "xalloc.h"
 
 #define REPLAY_MAX (64 * 1024 * 1024)
@@ -694,5 +695,77 @@ int source_any_listener(struct source *src, const struct filter *f)
 		    filter_family_match(f, &socks.v[i]))
 			rc = 1;
 	sock_vec_release(&socks);
+	return rc;
+}
+
+int source_why(struct source *src, const struct why_target *t,
+	       struct model *m, struct why_facts *f)
+{
+	/* every TCP state but request sockets (12), and bound-only (13) */
+	uint32_t states = ((1u << 12) - 2) | 1u << COLLECT_TCP_BOUND_INACTIVE;
+	bool tcp = t->proto == IPPROTO_TCP;
+	struct sock_vec socks = { 0 }, all = { 0 };
+	struct model_input in;
+	uint32_t *inodes;
+	size_t i, n = 0;
+	int rc;
+
+	src->notice[0] = '\0';
+	if (!src->collector) {
+		snprintf(src->error, sizeof(src->error), "%s",
+			 _("--why asks the running kernel: it cannot read a recording"));
+		return -EINVAL;
+	}
+	probe_facts(f, src->opts->proc_root);
+	f->netns = collector_netns(src->collector);
+	rc = collector_dump_port(src->collector, t->port, tcp ? states : 0,
+				 !tcp, &socks);
+	if (rc < 0) {
+		snprintf(src->error, sizeof(src->error),
+			 _("cannot list %s sockets: %s"),
+			 proto_name(collector_failed_proto(src->collector)),
+			 strerror(-rc));
+		goto out;
+	}
+	if (src->opts->all_netns) {
+		rc = dump_namespaces(src, (tcp ? COLLECT_TCP : COLLECT_UDP) |
+						  COLLECT_V4 | COLLECT_V6,
+				     &all);
+		if (rc < 0)
+			goto out;
+		for (i = 0; i < all.n; i++)
+			if (all.v[i].port == t->port &&
+			    all.v[i].netns != f->netns)
+				sock_vec_push(&socks, &all.v[i]);
+	}
+	inodes = xmalloc((socks.n ? socks.n : 1) * sizeof(*inodes));
+	for (i = 0; i < socks.n; i++)
+		if (socks.v[i].inode)
+			inodes[n++] = socks.v[i].inode;
+	rc = owners_scan(src->owners, inodes, n, src->opts->threads);
+	free(inodes);
+	if (rc < 0) {
+		snprintf(src->error, sizeof(src->error), _("cannot read %s: %s"),
+			 src->opts->proc_root, strerror(-rc));
+		goto out;
+	}
+	memset(&in, 0, sizeof(in));
+	if (src->cgroups) {
+		in.cgroup_path = cgroup_cb;
+		in.cgroup_data = src->cgroups;
+	}
+	if (src->opts->all_netns) {
+		in.netns_name = netns_name_cb;
+		in.netns_data = &src->netns;
+	}
+	in.socks = &socks;
+	in.owners = src->owners;
+	in.registry = src->registry;
+	in.ifname = ifname_cb;
+	in.ifname_data = src->collector;
+	model_build(m, &in);
+out:
+	sock_vec_release(&socks);
+	sock_vec_release(&all);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "model.h"
+#include "why.h"
 
 struct source;
 
@@ -46,6 +47,15 @@ bool source_partial(const struct source *src);
  * during the scan. Every refresh, one-shot or not, dumps each table until
  * a dump brings nothing new (a dump is not a snapshot). */
 void source_set_oneshot(struct source *src, bool oneshot);
+
+/* --why: build m from every socket on t's port and protocol in this
+ * namespace (TCP in every state, bound-only ones where the kernel reports
+ * them, TIME_WAIT too; UDP bound or connected) and, with -N, the sockets
+ * on it in the other namespaces, with their holders; fill f with the facts
+ * of this namespace. Binds nothing. Returns 0 or -errno; then
+ * source_error() says what failed. */
+int source_why(struct source *src, const struct why_target *t,
+	       struct model *m, struct why_facts *f);
 
 /* The message of the last failed refresh (formatted, borrowed). */
 const char *source_error(const struct source *src);

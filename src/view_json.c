@@ -52,8 +52,8 @@ static void add_cmdline(struct buf *b, const struct proc_info *p)
 	buf_addc(b, ']');
 }
 
-static void add_owner(struct buf *b, const struct model *m,
-		      const struct holder *h)
+void view_json_owner(struct buf *b, const struct model *m,
+		     const struct holder *h)
 {
 	const struct proc_info *p = model_proc(m, h);
 	struct context ctx;
@@ -172,7 +172,7 @@ static void add_row(struct buf *b, const struct model *m, const struct row *r)
 	for (i = 0; i < r->nholders; i++) {
 		if (i > 0)
 			buf_addc(b, ',');
-		add_owner(b, m, &r->holders[i]);
+		view_json_owner(b, m, &r->holders[i]);
 	}
 	buf_adds(b, "]}");
 }

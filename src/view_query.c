@@ -197,3 +197,13 @@ int view_query(const struct model *m, const struct options *opts, FILE *out)
 	buf_release(&b);
 	return 0;
 }
+
+void view_card_holder(struct buf *out, const struct model *m,
+		      const struct holder *h)
+{
+	struct buf scratch;
+
+	buf_init(&scratch);
+	put_holder(out, &scratch, m, h);
+	buf_release(&scratch);
+}

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "columns.h"
 #include "model.h"
+#include "why.h"
 
 /* Print the model as a plain-text table. Returns 0; write errors are left
  * in out's error flag for the caller. */
@@ -29,5 +30,34 @@ int view_query(const struct model *m, const struct options *opts, FILE *out);
 
 /* Append the card of row r (what view_query() prints for it) to out. */
 void view_card(struct buf *out, const struct model *m, const struct row *r);
+
+/* Append the card's lines for holder h (pid, fd, name, user, command,
+ * start, unit, container), as view_card() prints them. */
+void view_card_holder(struct buf *out, const struct model *m,
+		      const struct holder *h);
+
+/* Append holder h as a JSON object, as in --json's "owners". */
+void view_json_owner(struct buf *b, const struct model *m,
+		     const struct holder *h);
+
+/* What --why found, for its views (view_why.c). */
+struct why_report {
+	const struct model *m;		/* every socket on the port */
+	const struct why *why;
+	const struct why_target *target;
+	const struct why_facts *facts;
+	bool tried;			/* --try made a test bind */
+	int try_err;			/* its answer: 0 or -errno */
+};
+
+/* Append the diagnosis as text: a verdict line, then every reason with
+ * its socket, holders and explanation, then the --try answer. */
+void view_why_text(struct buf *out, const struct why_report *r);
+
+/* Print the diagnosis as text (view_why_text()) or as one JSON document
+ * (the schema is in porttop(1)). Returns 0; write errors are left in
+ * out's error flag. */
+int view_why(const struct why_report *r, FILE *out);
+int view_why_json(const struct why_report *r, FILE *out);
 
 #endif

@@ -9,7 +9,10 @@
  *             daemon that drops privileges does
  *   SPEC      PROTO/ADDRESS/PORT[/OPTION...]
  *             PROTO: tcp (listener), udp (bound), tcp-est (a connected
- *             pair through a private listener), udp-conn (connected UDP)
+ *             pair through a private listener), udp-conn (connected UDP),
+ *             tcp-bound (bound, neither listening nor connected), tcp-tw
+ *             (a connection closed by the listener's side first, so that
+ *             the port stays in TIME_WAIT; nothing is held)
  *             OPTION: v6only, dual, dev=IFNAME, backlog=N, reuseport,
  *             conn=N (N clients connect to a tcp listener), accept=K (the
  *             listener accepts K of them; the rest wait in its queue),
@@ -174,6 +177,30 @@ static void open_spec(char *spec)
 		if (connect(fd, (struct sockaddr *)&peer, len) < 0)
 			die("connect", spec);
 		report(proto, addr, fd);
+	} else if (strcmp(proto, "tcp-bound") == 0) {
+		report(proto, addr, fd);
+	} else if (strcmp(proto, "tcp-tw") == 0) {
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		int cfd, afd;
+
+		if (listen(fd, 4) < 0)
+			die("listen", spec);
+		getsockname(fd, (struct sockaddr *)&peer, &plen);
+		cfd = socket(ss.ss_family, SOCK_STREAM, 0);
+		if (cfd < 0 || connect(cfd, (struct sockaddr *)&peer, plen) < 0)
+			die("connect", spec);
+		afd = accept(fd, NULL, NULL);
+		if (afd < 0)
+			die("accept", spec);
+		report(proto, addr, fd);
+		/* the accepted side closes first: its TIME_WAIT keeps the
+		 * listener's port as its local port */
+		close(afd);
+		usleep(20000);
+		close(cfd);
+		close(fd);
+		usleep(20000);
 	} else if (strcmp(proto, "tcp-est") == 0) {
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);
