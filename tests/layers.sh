@@ -24,8 +24,8 @@ part_of() {
 	views | view_text | view_json | view_query | view_why | view_prom | \
 		view_events | view_*) echo Views ;;
 	tui | tui_*) echo TUI ;;
-	source | netns) echo Source ;;
-	model | filter | columns | track) echo Model ;;
+	source | netns | probe) echo Source ;;
+	model | filter | columns | track | why) echo Model ;;
 	collector | diag | sock | nsrun) echo Collector ;;
 	owners | owners_refresh | owners_priv | owners_bpf | procparse | \
 		owners_*) echo Owners ;;
