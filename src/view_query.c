@@ -199,11 +199,11 @@ int view_query(const struct model *m, const struct options *opts, FILE *out)
 }
 
 void view_card_holder(struct buf *out, const struct model *m,
-		      const struct holder *h)
+		      const struct holder *h, size_t n)
 {
 	struct buf scratch;
 
 	buf_init(&scratch);
-	put_holder(out, &scratch, m, h);
+	put_holder(out, &scratch, m, h, n);
 	buf_release(&scratch);
 }

@@ -298,7 +298,7 @@ static void add_holders(struct buf *out, const struct why_report *r,
 			const struct row *row)
 {
 	const struct sock_rec *s = row->sock;
-	size_t i;
+	size_t i, n;
 
 	if (s->proto == IPPROTO_TCP && s->state == TCP_TIME_WAIT) {
 		line(out, _("holder"),
@@ -307,8 +307,15 @@ static void add_holders(struct buf *out, const struct why_report *r,
 	}
 	if (!row->nholders)
 		line(out, _("holder"), columns_status_text(row));
-	for (i = 0; i < row->nholders; i++)
-		view_card_holder(out, r->m, &row->holders[i]);
+	for (i = 0; i < row->nholders; i += n) {
+		const struct holder *h = &row->holders[i];
+
+		for (n = 1; i + n < row->nholders && h[n].pid == h->pid &&
+			    h[n].tid == h->tid;
+		     n++)
+			;
+		view_card_holder(out, r->m, h, n);
+	}
 }
 
 /* True if x is one more listener of the SO_REUSEPORT group of prev. */

@@ -31,10 +31,11 @@ int view_query(const struct model *m, const struct options *opts, FILE *out);
 /* Append the card of row r (what view_query() prints for it) to out. */
 void view_card(struct buf *out, const struct model *m, const struct row *r);
 
-/* Append the card's lines for holder h (pid, fd, name, user, command,
- * start, unit, container), as view_card() prints them. */
+/* Append the card's lines for one holding process, h[0..n) being its fds
+ * on the socket (same pid and tid): pid, fds, name, user, command, start,
+ * unit, container, as view_card() prints them. */
 void view_card_holder(struct buf *out, const struct model *m,
-		      const struct holder *h);
+		      const struct holder *h, size_t n);
 
 /* Append holder h as a JSON object, as in --json's "owners". */
 void view_json_owner(struct buf *b, const struct model *m,
