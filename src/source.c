@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "netns.h"
 #include "nls.h"
+#include "owners_signal.h"
 #include "probe.h"
 #include "xalloc.h"
 
@@ -768,4 +769,10 @@ out:
 	sock_vec_release(&socks);
 	sock_vec_release(&all);
 	return rc;
+}
+
+int source_signal(const struct source *src, int pid,
+		  unsigned long long start_time, int sig)
+{
+	return owners_signal(src->opts->proc_root, pid, start_time, sig);
 }

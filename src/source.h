@@ -60,4 +60,11 @@ int source_why(struct source *src, const struct why_target *t,
 /* The message of the last failed refresh (formatted, borrowed). */
 const char *source_error(const struct source *src);
 
+/* Send sig to holder pid if it is still the process that started at
+ * start_time (struct proc_info): owners_signal() under the source's /proc.
+ * Reads only what source_new() set, so the live view may call it while a
+ * refresh runs. Returns 0, -ENOENT (gone), -ESTALE (pid reused) or -errno. */
+int source_signal(const struct source *src, int pid,
+		  unsigned long long start_time, int sig);
+
 #endif

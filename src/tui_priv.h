@@ -56,7 +56,8 @@ enum tui_prompt {
 /* The thread that refreshes in the background. The UI thread sets request
  * and later takes done, both under lock; from the request until it takes
  * done, src and next belong to the worker alone, and the UI thread never
- * touches them. A model is detached before it is handed over, so the
+ * touches them (but for source_signal(), which reads only what
+ * source_new() set). A model is detached before it is handed over, so the
  * shown one outlives the worker's next owner scan. */
 struct tui_worker {
 	pthread_t thread;

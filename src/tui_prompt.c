@@ -4,44 +4,18 @@
 #include "tui_priv.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <wchar.h>
 #include <curses.h>
 
 #include "nls.h"
-#include "procparse.h"
 #include "tui_layout.h"
 
 #define TUI_SOON 0.2		/* seconds to a refresh a key asks for */
-
-static int read_start_time(const char *proc_root, int pid,
-			   unsigned long long *start)
-{
-	char path[PATH_MAX], buf[1024];
-	struct proc_stat st;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%d/stat", proc_root, pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -ESRCH;
-	buf[n] = '\0';
-	if (!procparse_stat(buf, (size_t)n, &st))
-		return -ESRCH;
-	*start = st.start_time;
-	return 0;
-}
 
 void tui_kill_ask(struct tui *t)
 {
@@ -60,30 +34,31 @@ void tui_kill_ask(struct tui *t)
 	t->kill_pid = p->pid;
 	t->kill_start = p->start_time;
 	tui_escape_into(t, t->kill_name, sizeof(t->kill_name), p->comm,
-		    p->comm_len);
+			p->comm_len);
 	t->prompt = TUI_PROMPT_KILL;
 }
 
 static void kill_do(struct tui *t)
 {
-	unsigned long long start = 0;
+	/* safe while a refresh runs: it reads only what source_new() set */
+	int rc = source_signal(t->w.src, t->kill_pid, t->kill_start, SIGTERM);
 
-	if (read_start_time(t->opts->proc_root, t->kill_pid, &start) < 0) {
+	if (rc == -ENOENT) {
 		tui_note(t, _("process %d has exited already"), t->kill_pid);
 		return;
 	}
-	if (start != t->kill_start) {
+	if (rc == -ESTALE) {
 		tui_note(t, _("pid %d belongs to another process now: no signal sent"),
-			t->kill_pid);
+			 t->kill_pid);
 		return;
 	}
-	if (kill(t->kill_pid, SIGTERM) < 0) {
+	if (rc < 0) {
 		tui_note(t, _("cannot signal %s (pid %d): %s"), t->kill_name,
-			t->kill_pid, strerror(errno));
+			 t->kill_pid, strerror(-rc));
 		return;
 	}
 	tui_note(t, _("sent SIGTERM to %s (pid %d)"), t->kill_name,
-		t->kill_pid);
+		 t->kill_pid);
 	t->next_refresh = tui_now() + TUI_SOON;
 }
 

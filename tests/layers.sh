@@ -17,18 +17,22 @@ src=${LAYERS_SRC:-$srcdir/src}
 [ -d "$src" ] || skip_all "no source directory $src"
 
 # The part of a file, by its name without .c, .h or .bpf.c. Globs come last,
-# so that new files of a prefix land in its room.
+# so that new files of a prefix land in its room. Files of branches in
+# flight are mapped ahead (hint: issue 11, Entry's messages; ownerstat,
+# privs: issue 11, the owner scan; probe: issue 13, asks the system; why:
+# issue 13, the pure verdict; porttop.bpf.c: issue 16, the BPF owner scan);
+# their authors may move them.
 part_of() {
 	case $1 in
-	main | cli) echo Entry ;;
+	main | cli | hint) echo Entry ;;
 	views | view_text | view_json | view_query | view_why | view_prom | \
 		view_events | view_*) echo Views ;;
 	tui | tui_*) echo TUI ;;
 	source | netns | probe) echo Source ;;
 	model | filter | columns | track | why) echo Model ;;
 	collector | diag | sock | nsrun) echo Collector ;;
-	owners | owners_refresh | owners_priv | owners_bpf | procparse | \
-		owners_*) echo Owners ;;
+	owners | owners_refresh | owners_priv | owners_bpf | owners_signal | \
+		procparse | ownerstat | privs | porttop | owners_*) echo Owners ;;
 	registry) echo Registry ;;
 	context | cgroupmap) echo Context ;;
 	escape | buf | xalloc | fileio | inoset | mountinfo | nls) echo Base ;;
@@ -84,9 +88,6 @@ src/views.h cli.h
 src/source.h cli.h
 src/tui.h cli.h
 src/tui_priv.h cli.h
-# issue 14: the kill prompt reads the start time with procparse; the
-# owner scan gets owners_signal() called through Source
-src/tui_prompt.c procparse.h
 '
 
 tmp=$(mktemp -d) || exit 1
