@@ -353,6 +353,23 @@ static int run_why(struct source *src, const struct options *opts)
 	return status;
 }
 
+/* The live view, asked with what of the options it needs. */
+static int run_live(struct source *src, const struct options *opts,
+		    const char **msg)
+{
+	struct tui_request req = {
+		.filter = &opts->filter,
+		.delay = opts->delay,
+		.iterations = opts->iterations,
+		.color = opts->color == COLOR_ALWAYS ? TUI_COLOR_ALWAYS
+			 : opts->color == COLOR_NEVER ? TUI_COLOR_NEVER
+						      : TUI_COLOR_AUTO,
+	};
+
+	view_columns(opts, &req.columns, &req.ncolumns);
+	return tui_run(src, &req, msg);
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts;
@@ -421,7 +438,7 @@ int main(int argc, char **argv)
 	}
 	view = pick_view(&opts);
 	if (view == VIEW_LIVE) {
-		status = tui_run(src, &opts, &msg);
+		status = run_live(src, &opts, &msg);
 		if (status >= 0)
 			goto out;
 		/* no usable terminal: the text dump, with a note */

@@ -14,7 +14,6 @@
 
 #include "nls.h"
 #include "tui_priv.h"
-#include "views.h"
 
 /* The signal that ends the view; the one mutable global (set by the
  * handler, read by the loop). */
@@ -117,7 +116,7 @@ static int wait_ms(const struct tui *t)
 
 static int loop(struct tui *t)
 {
-	long iterations = t->opts->iterations;
+	long iterations = t->req->iterations;
 
 	for (;;) {
 		double now = tui_now();
@@ -146,13 +145,13 @@ static int loop(struct tui *t)
 	}
 }
 
-static bool want_color(const struct options *opts)
+static bool want_color(const struct tui_request *req)
 {
 	const char *no = getenv("NO_COLOR");
 
-	if (opts->color == COLOR_NEVER)
+	if (req->color == TUI_COLOR_NEVER)
 		return false;
-	if (opts->color == COLOR_ALWAYS)
+	if (req->color == TUI_COLOR_ALWAYS)
 		return true;
 	return !(no && *no);
 }
@@ -176,7 +175,7 @@ static SCREEN *start_curses(struct tui *t)
 #endif
 		  , NULL);
 	mouseinterval(0);
-	t->color = want_color(t->opts) && has_colors();
+	t->color = want_color(t->req) && has_colors();
 	if (t->color) {
 		start_color();
 		use_default_colors();
@@ -190,24 +189,25 @@ static SCREEN *start_curses(struct tui *t)
 }
 
 static void tui_init(struct tui *t, struct source *src,
-		     const struct options *opts)
+		     const struct tui_request *req)
 {
 	char host[256];
 
 	memset(t, 0, sizeof(*t));
-	t->opts = opts;
-	tui_worker_init(&t->w, src, &opts->filter);
+	t->req = req;
+	tui_worker_init(&t->w, src, req->filter);
 	model_init(&t->m);
 	track_init(&t->track, TUI_HOLD);
-	view_columns(opts, &t->ids, &t->ncols);
+	t->ids = req->columns;
+	t->ncols = req->ncolumns;
 	buf_init(&t->cells);
 	buf_init(&t->labels);
 	buf_init(&t->line);
 	buf_init(&t->scratch);
 	t->tcp = t->udp = t->ipv4 = t->ipv6 = true;
-	t->exposed = opts->filter.exposed;
+	t->exposed = req->filter->exposed;
 	t->sort_col = COL_PROTO;
-	t->delay = opts->delay > 0 ? opts->delay : 2.0;
+	t->delay = req->delay > 0 ? req->delay : 2.0;
 	if (t->delay < TUI_DELAY_MIN)
 		t->delay = TUI_DELAY_MIN;
 	t->next_refresh = tui_now();
@@ -237,7 +237,8 @@ static void tui_release(struct tui *t)
 	free(t->order);
 }
 
-int tui_run(struct source *src, const struct options *opts, const char **msg)
+int tui_run(struct source *src, const struct tui_request *req,
+	    const char **msg)
 {
 	struct sigaction old[NEND_SIGNALS];
 	struct tui t;
@@ -251,7 +252,7 @@ int tui_run(struct source *src, const struct options *opts, const char **msg)
 	tui_signal = 0;
 	/* ours first, so that curses keeps its hands off them */
 	signals_catch(old);
-	tui_init(&t, src, opts);
+	tui_init(&t, src, req);
 	scr = start_curses(&t);
 	if (!scr) {
 		signals_restore(old);

@@ -11,11 +11,11 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "cli.h"
 #include "columns.h"
 #include "model.h"
 #include "source.h"
 #include "track.h"
+#include "tui.h"
 
 /* Bits of a listener kept with its track entry, to filter it once gone. */
 #define TUI_TAG_TCP 0x1u
@@ -75,7 +75,7 @@ struct tui_worker {
 };
 
 struct tui {
-	const struct options *opts;	/* borrowed */
+	const struct tui_request *req;	/* borrowed */
 	struct tui_worker w;
 	bool busy;			/* a refresh is in flight */
 	double busy_since;		/* monotonic seconds */

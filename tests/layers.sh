@@ -86,8 +86,6 @@ src/views.h cli.h
 # issue 14: Source takes struct options (cli.h) instead of a small scan
 # request: Entry -> Source -> Entry; issue 12 gives it a scan request
 src/source.h cli.h
-src/tui.h cli.h
-src/tui_priv.h cli.h
 '
 
 tmp=$(mktemp -d) || exit 1
