@@ -12,7 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "buf.h"
@@ -236,63 +235,35 @@ static int run_once(struct source *src, struct options *opts,
 static int why_target(const struct options *opts, const struct registry *reg,
 		      struct why_target *t)
 {
-	const char *why = NULL, *a = opts->why_address;
+	const char *why = NULL;
 	struct filter f;
-	char text[INET6_ADDRSTRLEN + 2];
-	size_t len;
+	uint16_t port = 0;
 	int rc;
 
-	memset(t, 0, sizeof(*t));
 	filter_init(&f);
 	rc = filter_add_port_spec(&f, opts->why, reg, &why);
 	if (rc == 0 && (f.ports[0].lo != f.ports[0].hi || f.ports[0].lo == 0)) {
 		why = N_("--why takes one port from 1 to 65535");
 		rc = -EINVAL;
 	}
+	if (rc == 0)
+		port = f.ports[0].lo;
+	filter_release(&f);
 	if (rc < 0) {
 		warnx_(_("bad port '%s': %s (try 'porttop --help')"), opts->why,
 		       _(why));
-		filter_release(&f);
 		return rc;
 	}
-	t->port = f.ports[0].lo;
 	/* a name for both protocols, or a bare number: TCP unless /udp */
-	t->proto = strstr(opts->why, "/udp") ? IPPROTO_UDP : IPPROTO_TCP;
-	filter_release(&f);
-	t->options = opts->why_options;
-	t->uid = (uint32_t)geteuid();
-	t->v6only = -1;
-	if (!a) {
-		t->any = true;
-		t->family = probe_ipv6() ? AF_INET6 : AF_INET;
-		if (t->family == AF_INET6)
-			t->v6only = 0;
-		return 0;
-	}
-	/* [::1] as well as ::1 */
-	len = strlen(a);
-	if (a[0] == '[' && len > 2 && a[len - 1] == ']' &&
-	    len - 2 < sizeof(text)) {
-		memcpy(text, a + 1, len - 2);
-		text[len - 2] = '\0';
-	} else {
-		snprintf(text, sizeof(text), "%s", a);
-	}
-	if (inet_pton(AF_INET, text, t->addr) == 1) {
-		t->family = AF_INET;
-	} else if (inet_pton(AF_INET6, text, t->addr) == 1) {
-		static const uint8_t any6[16];
-
-		t->family = AF_INET6;
-		/* a server on :: usually accepts IPv4 too (bindv6only=0) */
-		t->v6only = 0;
-		t->any = memcmp(t->addr, any6, 16) == 0;
-	} else {
+	rc = why_target_init(t, port,
+			     strstr(opts->why, "/udp") ? IPPROTO_UDP
+						       : IPPROTO_TCP,
+			     opts->why_address, opts->why_options,
+			     (uint32_t)geteuid(), probe_ipv6());
+	if (rc < 0)
 		warnx_(_("bad address '%s': not an IPv4 or IPv6 address (try 'porttop --help')"),
-		       a);
-		return -EINVAL;
-	}
-	return 0;
+		       opts->why_address);
+	return rc;
 }
 
 /* --why: what stops a new server from binding the port. */

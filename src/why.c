@@ -9,8 +9,10 @@
 #include "config.h"
 #include "why.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -18,6 +20,54 @@
 
 #define STATE_BOUND_INACTIVE 13	/* TCP_BOUND_INACTIVE, Linux 6.7 */
 #define STATE_NEW_SYN_RECV 12	/* a request socket: not bound itself */
+
+static const uint8_t zero[16];
+
+int why_target_init(struct why_target *t, uint16_t port, uint8_t proto,
+		    const char *address, unsigned options, uint32_t uid,
+		    bool ipv6)
+{
+	char text[INET6_ADDRSTRLEN];
+	size_t len;
+
+	memset(t, 0, sizeof(*t));
+	t->port = port;
+	t->proto = proto;
+	t->options = options;
+	t->uid = uid;
+	t->v6only = -1;
+	if (!address) {
+		t->any = true;
+		t->family = ipv6 ? AF_INET6 : AF_INET;
+		if (ipv6)
+			t->v6only = 0;
+		return 0;
+	}
+	/* [::1] as well as ::1 */
+	len = strlen(address);
+	if (address[0] == '[' && len > 2 && address[len - 1] == ']' &&
+	    len - 2 < sizeof(text)) {
+		memcpy(text, address + 1, len - 2);
+		text[len - 2] = '\0';
+	} else if (len < sizeof(text)) {
+		memcpy(text, address, len + 1);
+	} else {
+		return -EINVAL;
+	}
+	if (inet_pton(AF_INET, text, t->addr) == 1) {
+		t->family = AF_INET;
+		t->any = memcmp(t->addr, zero, 4) == 0;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, t->addr) == 1) {
+		t->family = AF_INET6;
+		/* a server on :: usually takes IPv4 too (bindv6only=0) */
+		t->v6only = 0;
+		t->any = memcmp(t->addr, zero, 16) == 0;
+		return 0;
+	}
+	return -EINVAL;
+}
 
 void why_init(struct why *w)
 {
@@ -39,7 +89,6 @@ struct addr {
 };
 
 static const uint8_t mapped_prefix[12] = { [10] = 0xff, [11] = 0xff };
-static const uint8_t zero[16];
 
 static struct addr norm(uint8_t family, const uint8_t *a, int8_t v6only)
 {

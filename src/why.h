@@ -78,6 +78,14 @@ struct why {
 	size_t n;
 };
 
+/* Fill t for a server on port and proto (IPPROTO_TCP or IPPROTO_UDP) at
+ * address (IPv4, IPv6 or [IPv6]; NULL: every address, that is :: dual-stack
+ * if ipv6, else 0.0.0.0), with the WHY_OPT_* options, run as uid. Returns
+ * 0, or -EINVAL when address is not an address. */
+int why_target_init(struct why_target *t, uint16_t port, uint8_t proto,
+		    const char *address, unsigned options, uint32_t uid,
+		    bool ipv6);
+
 void why_init(struct why *w);
 void why_release(struct why *w);
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,4 +473,32 @@ Test(why, strongest_first)
 	cr_expect_str_eq(why_kind_name(WHY_GROUP), "reuseport-group");
 	cr_expect_str_eq(why_effect_name(WHY_MAYBE), "maybe");
 	done(&m, &w);
+}
+
+Test(why, target_init)
+{
+	struct why_target t;
+
+	cr_assert_eq(why_target_init(&t, 80, IPPROTO_TCP, NULL, 0, 7, true), 0);
+	cr_expect(t.any);
+	cr_expect_eq(t.family, AF_INET6);
+	cr_expect_eq(t.v6only, 0, "every address is :: dual-stack");
+	cr_expect_eq(t.uid, 7);
+	cr_assert_eq(why_target_init(&t, 80, IPPROTO_TCP, NULL, 0, 7, false), 0);
+	cr_expect_eq(t.family, AF_INET, "without IPv6, 0.0.0.0");
+	cr_assert_eq(why_target_init(&t, 80, IPPROTO_UDP, "[::1]",
+				     WHY_OPT_REUSEPORT, 0, true), 0);
+	cr_expect_eq(t.family, AF_INET6);
+	cr_expect_not(t.any);
+	cr_expect_eq(t.addr[15], 1);
+	cr_expect_eq(t.options, WHY_OPT_REUSEPORT);
+	cr_assert_eq(why_target_init(&t, 80, IPPROTO_TCP, "0.0.0.0", 0, 0, true), 0);
+	cr_expect(t.any);
+	cr_expect_eq(t.family, AF_INET);
+	cr_expect_eq(why_target_init(&t, 80, IPPROTO_TCP, "nope", 0, 0, true),
+		     -EINVAL);
+	cr_expect_eq(why_target_init(&t, 80, IPPROTO_TCP, "[::1", 0, 0, true),
+		     -EINVAL);
+	cr_expect_eq(why_target_init(&t, 80, IPPROTO_TCP, "1.2.3.4.5", 0, 0,
+				     true), -EINVAL);
 }
