@@ -127,6 +127,8 @@ static int loop(struct tui *t)
 			return 128 + tui_signal;
 		if (refresh_done(t))
 			take_refresh(t);
+		if (t->why_pending && !t->busy)
+			tui_why_run(t);
 		if (!t->paused && !t->busy && now >= t->next_refresh) {
 			if (iterations > 0 && t->refreshes >= iterations)
 				return 0;
@@ -204,6 +206,7 @@ static void tui_init(struct tui *t, struct source *src,
 	buf_init(&t->labels);
 	buf_init(&t->line);
 	buf_init(&t->scratch);
+	buf_init(&t->why);
 	t->tcp = t->udp = t->ipv4 = t->ipv6 = true;
 	t->exposed = req->filter->exposed;
 	t->sort_col = COL_PROTO;
@@ -230,6 +233,7 @@ static void tui_release(struct tui *t)
 	buf_release(&t->labels);
 	buf_release(&t->line);
 	buf_release(&t->scratch);
+	buf_release(&t->why);
 	free(t->cell_off);
 	free(t->label_off);
 	free(t->titems);

@@ -264,6 +264,18 @@ static void draw_details(struct tui *t, int y, int h, struct buf *text)
 	draw_text(t, y + 1, h - 1, text->p ? text->p : "");
 }
 
+static void draw_why(struct tui *t, int y, int h, struct buf *text)
+{
+	buf_printf(text, "%s %u/%s", _("why:"), t->why_port,
+		   t->why_proto == IPPROTO_UDP ? "udp" : "tcp");
+	put(t, y, 0, text->p, A_REVERSE, true);
+	buf_reset(text);
+	if (t->why_pending)
+		buf_adds(text, _("diagnosing after the refresh in flight..."));
+	draw_text(t, y + 1, h - 1,
+		  t->why_pending ? text->p : t->why.p ? t->why.p : "");
+}
+
 static void draw_events(struct tui *t, int y, int h, struct buf *text)
 {
 	size_t i, n = track_nevents(&t->track);
@@ -395,6 +407,9 @@ void tui_draw(struct tui *t)
 		break;
 	case TUI_MODE_SORT:
 		draw_sort(t, y, h);
+		break;
+	case TUI_MODE_WHY:
+		draw_why(t, y, h, &text);
 		break;
 	}
 	if (LINES >= 2)

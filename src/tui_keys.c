@@ -89,6 +89,7 @@ static void sub_key(struct tui *t, enum tui_action a, bool fkey, int key)
 	case TUI_BACK:
 	case TUI_QUIT:
 	case TUI_DETAILS:
+	case TUI_WHY:
 		t->mode = TUI_MODE_TABLE;
 		break;
 	case TUI_EVENTS:
@@ -154,6 +155,9 @@ int tui_key(struct tui *t, bool fkey, int key)
 			t->mode = TUI_MODE_DETAILS;
 			t->scroll = 0;
 		}
+		break;
+	case TUI_WHY:
+		tui_why_ask(t);
 		break;
 	case TUI_SEARCH:
 		t->prompt = TUI_PROMPT_SEARCH;

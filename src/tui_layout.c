@@ -118,6 +118,8 @@ const struct tui_key tui_keys[] = {
 	  N_("details of the selected listener and its processes") },
 	{ '\r', false, TUI_DETAILS, NULL, NULL },
 	{ KEY_ENTER, true, TUI_DETAILS, NULL, NULL },
+	{ 'w', false, TUI_WHY, "w",
+	  N_("why a new server cannot bind the selected port (as --why)") },
 	{ '/', false, TUI_SEARCH, "/", N_("search as you type") },
 	{ 'n', false, TUI_NEXT, "n", N_("the next match of the search") },
 	{ '\\', false, TUI_FILTER, "\\ f",

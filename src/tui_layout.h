@@ -33,6 +33,7 @@ enum tui_action {
 	TUI_HOME,
 	TUI_END,
 	TUI_DETAILS,
+	TUI_WHY,
 	TUI_SEARCH,
 	TUI_NEXT,
 	TUI_FILTER,

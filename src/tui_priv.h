@@ -41,6 +41,7 @@ enum tui_mode {
 	TUI_MODE_EVENTS,
 	TUI_MODE_HELP,
 	TUI_MODE_SORT,
+	TUI_MODE_WHY,		/* the --why diagnosis of a port ('w') */
 };
 
 enum tui_prompt {
@@ -125,6 +126,11 @@ struct tui {
 	unsigned long long kill_start;
 	char kill_name[160];		/* escaped */
 
+	struct buf why;			/* the diagnosis shown, escaped */
+	uint16_t why_port;		/* the port it is about */
+	uint8_t why_proto;
+	bool why_pending;		/* run it once the refresh is done */
+
 	char host[256];			/* escaped */
 	struct buf line;		/* scratch for drawing */
 	struct buf scratch;
@@ -192,6 +198,16 @@ void tui_list_select(struct tui *t, long sel);
 /* Select the first line from line from on (wrapping) that holds the
  * search text; false if none does. */
 bool tui_list_search(struct tui *t, size_t from);
+
+/* tui_why.c */
+
+/* 'w': open the diagnosis of the selected listener's port; it runs now,
+ * or when the refresh in flight is done (src is the worker's until then). */
+void tui_why_ask(struct tui *t);
+
+/* Run the diagnosis of t->why_port into t->why (the UI thread, with no
+ * refresh in flight). */
+void tui_why_run(struct tui *t);
 
 /* tui_prompt.c */
 

@@ -235,6 +235,18 @@ screen | grep -Eq 'exposure +loopback only'
 okd $? "and the exposure"
 keys Escape
 
+# why can't a server bind the selected port? (as --why)
+keys / "$pc" Enter w
+wait_for "^why: $pc/tcp"
+okd $? "'w' opens the diagnosis of the selected port"
+wait_for "^$pc/tcp on every address .*: blocked"
+okd $? "it says the port is blocked"
+screen | grep -Eq "holder +pid $(pid_of tuic), fd"
+okd $? "and names the listener's holder"
+keys w
+wait_for '^ PROTO +ADDRESS'
+okd $? "'w' again goes back to the table"
+
 # kill, after a confirmation that names the process
 keys / "$pc" Enter k
 wait_for "send SIGTERM to tuic \(pid $(pid_of tuic)\)\? \[y/N\]"
