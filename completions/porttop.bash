@@ -51,6 +51,10 @@ _porttop()
             _filedir
             return
             ;;
+        --owner-scan)
+            COMPREPLY=($(compgen -W 'auto bpf proc' -- "$cur"))
+            return
+            ;;
         --user)
             COMPREPLY=($(compgen -u -- "$cur"))
             return
@@ -75,7 +79,7 @@ _porttop()
             --list-columns
             --no-header --color --color= --tcp --udp --ipv4 --ipv6 --pid --user
             --command --exposed --all-netns --wait --wait= --timeout --why --address --try --try= --delay
-            --iterations --services --help --version -b -o -t -u -4 -6 -N
+            --iterations --services --owner-scan --help --version -b -o -t -u -4 -6 -N
             -d -n -h -V' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return

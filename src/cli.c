@@ -36,6 +36,8 @@ enum {
 	OPT_WHY,
 	OPT_ADDRESS,
 	OPT_TRY,
+	OPT_OWNER_SCAN,
+	OPT_BTF,
 };
 
 static const struct option long_options[] = {
@@ -64,6 +66,7 @@ static const struct option long_options[] = {
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "live", no_argument, NULL, OPT_LIVE },
+	{ "owner-scan", required_argument, NULL, OPT_OWNER_SCAN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	/* hidden: for tests and bug reports */
@@ -71,6 +74,7 @@ static const struct option long_options[] = {
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "btf", required_argument, NULL, OPT_BTF },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -117,6 +121,7 @@ void cli_usage(FILE *out)
 		"  -d, --delay SECONDS  live view refresh interval (default 2)\n"
 		"  -n, --iterations N   quit the live view after N refreshes\n"
 		"      --services FILE  read service names from FILE, not /etc/services\n"
+		"      --owner-scan HOW find socket owners by: auto, bpf, proc\n"
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"),
 	      out);
@@ -424,6 +429,15 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 					    N_("not a thread count from 0 to 64"),
 					    optarg);
 			opts->threads = (unsigned)v;
+			break;
+		case OPT_OWNER_SCAN:
+			if (!owner_scan_parse(optarg, &opts->owner_scan))
+				return fail(why, what,
+					    N_("--owner-scan takes auto, bpf or proc"),
+					    optarg);
+			break;
+		case OPT_BTF:
+			opts->btf = optarg;
 			break;
 		case 'h':
 			return CLI_HELP;

@@ -7,6 +7,7 @@
 
 #include "columns.h"
 #include "filter.h"
+#include "owners_bpf.h"
 
 enum view_kind {
 	VIEW_AUTO,		/* live view on a terminal, else text */
@@ -30,6 +31,8 @@ struct options {
 	const char *record;	/* hidden --record FILE */
 	const char *replay;	/* hidden --replay FILE */
 	unsigned threads;	/* hidden --threads N; 0: one per core */
+	enum owner_scan owner_scan;	/* --owner-scan */
+	const char *btf;	/* hidden --btf FILE: the kernel BTF to need */
 	enum col_id columns[COLUMNS_MAX];	/* -o; ncolumns 0: default */
 	size_t ncolumns;
 	struct filter filter;	/* pids, commands, exposed; ports and users

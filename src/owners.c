@@ -26,6 +26,7 @@
 #include "fileio.h"
 #include "inoset.h"
 #include "mountinfo.h"
+#include "owners_bpf.h"
 #include "owners_priv.h"
 #include "procparse.h"
 #include "xalloc.h"
@@ -104,6 +105,7 @@ void owners_free(struct owners *o)
 	if (!o)
 		return;
 	owners_reset(o);
+	owners_bpf_release(o);
 	free(o->cache);
 	free(o->sockfds);
 	inoset_release(&o->orphans);
@@ -213,6 +215,11 @@ static bool read_proc(int pdir, int pid, struct proc_info *p)
 	if (n > 0)
 		p->cgroup = xmemdup(buf, (size_t)n);
 	return true;
+}
+
+bool owners_read_proc(int pdir, int pid, struct proc_info *p)
+{
+	return read_proc(pdir, pid, p);
 }
 
 void owners_push_holder(struct worker *w, uint32_t inode, int pid, int tid,
@@ -620,6 +627,8 @@ int owners_full_scan(struct owners *o, const uint32_t *inodes, size_t n,
 	size_t npids;
 	int rc;
 
+	if (o->bpf)	/* the fds from the kernel: owners_bpf.c */
+		return owners_bpf_full_scan(o, inodes, n);
 	owners_reset(o);
 	memset(&o->stats, 0, sizeof(o->stats));
 	o->stats.hidepid = o->hidepid;

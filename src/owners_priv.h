@@ -61,6 +61,7 @@ struct owners {
 	double last_full;	/* monotonic seconds of the last full scan */
 	struct inoset orphans;	/* wanted, but no holder was found */
 	double full_period;	/* seconds between full scans */
+	struct owners_bpf *bpf;	/* the BPF fd scan, or NULL: /proc */
 };
 
 #define FULL_PERIOD_DEFAULT 30.0
@@ -98,6 +99,8 @@ void owners_table_build(struct owners *o, const uint32_t *inodes, size_t n);
 struct slot *owners_table_find(const struct owners *o, uint32_t inode);
 /* Read a small file relative to dirfd: up to cap bytes, or -errno. */
 ssize_t owners_read_at(int dirfd, const char *name, char *buf, size_t cap);
+/* Read the facts of process pid from its /proc directory pdir. */
+bool owners_read_proc(int pdir, int pid, struct proc_info *p);
 void owners_push_holder(struct worker *w, uint32_t inode, int pid, int tid,
 			int fd);
 int owners_list_pids(int proc_fd, int **out, size_t *n);

@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "netns.h"
 #include "nls.h"
+#include "owners_bpf.h"
 #include "owners_signal.h"
 #include "probe.h"
 #include "xalloc.h"
@@ -122,6 +123,11 @@ struct source *source_new(const struct options *opts, char *err,
 		msg = N_("cannot open %s: %s");
 		arg = opts->proc_root;
 		goto out_fail;
+	}
+	if (owners_choose_scan(src->owners, opts->owner_scan, opts->btf,
+			       opts->proc_root, err, errlen) < 0) {
+		source_free(src);
+		return NULL;
 	}
 	load_registry(src);
 	src->cgroups = cgroup_map_new("/proc/self/mountinfo");

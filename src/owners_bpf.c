@@ -1,0 +1,518 @@
+/* owners_bpf.c - the owner scan in the kernel
+ *
+ * The /proc scan costs one readlinkat per open fd on the host, in the
+ * kernel's slow path (a proc inode and dentry made per fd). An iter/task_file
+ * BPF program (owners_iter.bpf.c) visits the same (task, fd) pairs inside the
+ * kernel and writes a 24-byte record per socket fd only. The program comes
+ * as a light skeleton: libbpf's loader program lets the kernel do the CO-RE
+ * relocations against its own BTF, so loading costs about a millisecond and
+ * needs no libbpf at run time, but the kernel must be 5.17 or later.
+ *
+ * BPF sees every fd table, so there are no denials; the facts of the
+ * processes that hold a wanted socket (comm, uid, cmdline, cgroup) still
+ * come from /proc, and a holder whose /proc entry is not the process the
+ * iterator saw (its start time differs: the pid was reused) is counted as
+ * vanished, as in the /proc scan. */
+#include "config.h"
+#include "owners_bpf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <linux/capability.h>
+
+#include "nls.h"
+#include "owners_priv.h"
+#include "xalloc.h"
+
+#ifdef HAVE_BPF
+#include <linux/types.h>
+/* generated code and libbpf's header for it: not held to our warnings */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpointer-arith"
+#pragma GCC diagnostic ignored "-Wcast-align"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wjump-misses-init"
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include "owners_bpf_rec.h"
+#include "owners_iter.skel.h"
+#pragma GCC diagnostic pop
+#endif
+
+#define READ_BUF (64 * 1024)
+
+/* kernel-side CO-RE relocation by the loader program came in 5.17 */
+#define KERNEL_MIN_MAJOR 5
+#define KERNEL_MIN_MINOR 17
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+struct owners_bpf {
+#ifdef HAVE_BPF
+	struct porttop_bpf *skel;
+#endif
+	int link_fd;		/* the iterator's link; -1: none */
+	long long boot_offset;	/* this time namespace's boottime offset, ns */
+	long hz;		/* clock ticks a second, as in /proc stat */
+	char *buf;		/* READ_BUF bytes for the iterator's output */
+};
+
+/* One process that holds a wanted socket, as the iterator saw it. */
+struct seen {
+	int pid;
+	unsigned long long start;	/* clock ticks after boot */
+};
+
+bool owner_scan_parse(const char *s, enum owner_scan *out)
+{
+	static const char *const names[] = {
+		[OWNER_SCAN_AUTO] = "auto",
+		[OWNER_SCAN_BPF] = "bpf",
+		[OWNER_SCAN_PROC] = "proc",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum owner_scan)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool owners_bpf_active(const struct owners *o)
+{
+	return o->bpf != NULL;
+}
+
+#ifdef HAVE_BPF
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int a, b;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return false;
+	return a > major || (a == major && b >= minor);
+}
+
+/* CAP_SYS_ADMIN, or both CAP_BPF and CAP_PERFMON, in the effective set. */
+static bool may_load_bpf(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) < 0)
+		return false;
+#define HAS_CAP(c) ((d[(c) / 32].effective >> ((c) % 32)) & 1U)
+	return HAS_CAP(CAP_SYS_ADMIN) ||
+	       (HAS_CAP(CAP_BPF) && HAS_CAP(CAP_PERFMON));
+#undef HAS_CAP
+}
+
+/* The iterator walks the pid namespace of whoever reads it but reports
+ * the kernel's own pids: only in the first namespace are they the same. */
+static bool in_first_pid_ns(void)
+{
+	char buf[4096], *line, *end;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	line = strstr(buf, "\nNSpid:");
+	if (!line)
+		return true;	/* before 4.1: no pid namespaces to tell */
+	line += 7;
+	end = strchr(line, '\n');
+	if (end)
+		*end = '\0';
+	/* one pid: "NSpid:\t123"; more: one per namespace level */
+	line += strspn(line, " \t");
+	return strpbrk(line, " \t") == NULL;
+}
+
+/* /proc's start times include the time namespace's boottime offset. */
+static long long boot_offset_ns(void)
+{
+	char buf[256];
+	const char *p;
+	long long s = 0, ns = 0;
+	int fd = open("/proc/self/timens_offsets", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "boottime");
+	if (!p || sscanf(p + 8, "%lld %lld", &s, &ns) != 2)
+		return 0;
+	return s * 1000000000LL + ns;
+}
+#endif
+
+static void bpf_free(struct owners_bpf *b)
+{
+	if (!b)
+		return;
+#ifdef HAVE_BPF
+	if (b->link_fd >= 0)
+		close(b->link_fd);
+	porttop_bpf__destroy(b->skel);
+#endif
+	free(b->buf);
+	free(b);
+}
+
+void owners_bpf_release(struct owners *o)
+{
+	bpf_free(o->bpf);
+	o->bpf = NULL;
+}
+
+/* Check every requirement, then load. Returns -errno; *why says what is
+ * missing. */
+static int bpf_start(struct owners *o, const char *btf, const char **why)
+{
+#ifdef HAVE_BPF
+	struct owners_bpf *b;
+	int rc;
+
+	if (!kernel_at_least(KERNEL_MIN_MAJOR, KERNEL_MIN_MINOR)) {
+		*why = N_("the kernel is older than 5.17");
+		return -ENOTSUP;
+	}
+	if (!may_load_bpf()) {
+		*why = N_("it needs root, or CAP_BPF and CAP_PERFMON");
+		return -EPERM;
+	}
+	if (access(btf, R_OK) < 0) {
+		*why = N_("the kernel has no BTF (CONFIG_DEBUG_INFO_BTF)");
+		return -ENOTSUP;
+	}
+	if (!in_first_pid_ns()) {
+		*why = N_("porttop runs in a pid namespace of its own");
+		return -ENOTSUP;
+	}
+	b = xcalloc(1, sizeof(*b));
+	b->link_fd = -1;
+	b->skel = porttop_bpf__open();
+	if (!b->skel) {
+		free(b);
+		*why = N_("out of memory");
+		return -ENOMEM;
+	}
+	rc = porttop_bpf__load(b->skel);
+	if (rc) {
+		rc = rc < 0 ? rc : -EINVAL;
+		*why = N_("the kernel refused the BPF program");
+		goto out_free;
+	}
+	b->link_fd = porttop_bpf__porttop_sockets__attach(b->skel);
+	if (b->link_fd < 0) {
+		rc = errno ? -errno : -EINVAL;
+		*why = N_("the kernel refused the BPF task_file iterator");
+		goto out_free;
+	}
+	b->buf = xmalloc(READ_BUF);
+	b->boot_offset = boot_offset_ns();
+	b->hz = sysconf(_SC_CLK_TCK);
+	if (b->hz <= 0)
+		b->hz = 100;
+	o->bpf = b;
+	return 0;
+
+out_free:
+	bpf_free(b);
+	return rc;
+#else
+	(void)o;
+	(void)btf;
+	*why = N_("porttop was built without BPF (configure --enable-bpf)");
+	return -ENOTSUP;
+#endif
+}
+
+int owners_set_scan(struct owners *o, enum owner_scan how, const char *btf,
+		    const char **why)
+{
+	const char *reason = NULL;
+	int rc;
+
+	owners_bpf_release(o);
+	*why = NULL;
+	if (how == OWNER_SCAN_PROC)
+		return 0;
+	rc = bpf_start(o, btf ? btf : OWNERS_BTF_PATH, &reason);
+	if (rc < 0 && how == OWNER_SCAN_AUTO)
+		return 0;
+	*why = reason;
+	return rc;
+}
+
+int owners_choose_scan(struct owners *o, enum owner_scan how, const char *btf,
+		       const char *proc_root, char *err, size_t errlen)
+{
+	const char *why;
+	int rc;
+
+	if (how == OWNER_SCAN_AUTO && strcmp(proc_root, "/proc") != 0)
+		how = OWNER_SCAN_PROC;
+	rc = owners_set_scan(o, how, btf, &why);
+	if (rc == -ENOTSUP || rc == -EPERM)
+		snprintf(err, errlen, _("cannot use --owner-scan=bpf: %s"),
+			 _(why));
+	else if (rc < 0)
+		snprintf(err, errlen, _("cannot use --owner-scan=bpf: %s: %s"),
+			 _(why), strerror(-rc));
+	return rc;
+}
+
+#ifdef HAVE_BPF
+static void seen_add(struct seen **v, size_t *n, size_t *cap, int pid,
+		     unsigned long long start)
+{
+	if (*n && (*v)[*n - 1].pid == pid)
+		return;
+	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
+	(*v)[*n].pid = pid;
+	(*v)[(*n)++].start = start;
+}
+
+/* One pass of the iterator: the wanted socket fds into w, the processes
+ * that hold them into *seen. Returns 0 or -errno. */
+static int bpf_iterate(struct owners_bpf *b, struct worker *w,
+		       struct seen **seen, size_t *nseen)
+{
+	union bpf_attr attr;
+	struct porttop_sock_rec r;
+	size_t have = 0, off, cap = 0;
+	int fd, rc = 0;
+
+	b->skel->bss->nr_files = 0;
+	b->skel->bss->nr_tables = 0;
+	memset(&attr, 0, sizeof(attr));
+	attr.iter_create.link_fd = (__u32)b->link_fd;
+	fd = skel_sys_bpf(BPF_ITER_CREATE, &attr, sizeof(attr));
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, b->buf + have, READ_BUF - have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		for (off = 0; off + sizeof(r) <= have; off += sizeof(r)) {
+			long long ns;
+
+			memcpy(&r, b->buf + off, sizeof(r));
+			if (!owners_table_find(w->o, r.inode))
+				continue;
+			owners_push_holder(w, r.inode, (int)r.tgid,
+					   (int)r.tid, (int)r.fd);
+			ns = (long long)r.start + b->boot_offset;
+			seen_add(seen, nseen, &cap, (int)r.tgid,
+				 (unsigned long long)(ns > 0 ? ns : 0) /
+					 (1000000000ULL / (unsigned long long)b->hz));
+		}
+		memmove(b->buf, b->buf + off, have - off);
+		have -= off;
+	}
+	close(fd);
+	w->stats.fds = b->skel->bss->nr_files;
+	w->stats.procs = b->skel->bss->nr_tables;
+	return rc;
+}
+
+static int cmp_seen(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int cmp_holder_pid(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int cmp_proc_pid(const void *a, const void *b)
+{
+	const struct proc_info *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The facts of process pid, started at start: from the last scan if it is
+ * the same process, else from /proc. False if they cannot be had; then
+ * *denied says whether the process is still there. */
+static bool holder_facts(struct owners *o, int pid, unsigned long long start,
+			 const struct proc_info *old, size_t nold,
+			 struct proc_info *p, bool *denied)
+{
+	struct proc_info key = { .pid = pid };
+	const struct proc_info *hit = nold ? bsearch(&key, old, nold,
+						     sizeof(*old),
+						     cmp_proc_pid)
+					   : NULL;
+	char name[16];
+	int pdir;
+	bool ok;
+
+	*denied = false;
+	if (hit && hit->start_time == start) {
+		*p = *hit;
+		p->cmdline = hit->cmdline ? xmemdup(hit->cmdline,
+						    hit->cmdline_len)
+					  : NULL;
+		p->cgroup = hit->cgroup ? xstrdup(hit->cgroup) : NULL;
+		return true;
+	}
+	snprintf(name, sizeof(name), "%d", pid);
+	pdir = openat(o->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pdir < 0) {
+		/* hidepid hides, a gone process is gone: ask the kernel */
+		*denied = kill(pid, 0) == 0 || errno == EPERM;
+		return false;
+	}
+	ok = owners_read_proc(pdir, pid, p);
+	close(pdir);
+	if (ok && p->start_time != start) {
+		ok = false;	/* the pid is another process's now */
+		free(p->cmdline);
+		free(p->cgroup);
+	} else if (!ok) {
+		free(p->cmdline);
+		free(p->cgroup);
+		*denied = kill(pid, 0) == 0 || errno == EPERM;
+	}
+	return ok;
+}
+#endif
+
+int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
+{
+#ifdef HAVE_BPF
+	struct proc_info *old = o->procs;
+	size_t nold = o->nprocs, nseen = 0, i, j, kept = 0;
+	struct seen *seen = NULL;
+	struct worker *w;
+	bool fresh;
+	int rc;
+
+	/* the facts of the last scan's holders are kept for this one, up
+	 * to every full_period: then everything is read again */
+	fresh = owners_now() - o->last_full >= o->full_period || !o->caching;
+	if (fresh) {
+		owners_procs_release(old, nold);
+		old = NULL;
+		nold = 0;
+	} else if (nold > 1) {
+		qsort(old, nold, sizeof(*old), cmp_proc_pid);
+	}
+	o->procs = NULL;
+	o->nprocs = 0;
+	owners_reset(o);
+	memset(&o->stats, 0, sizeof(o->stats));
+	owners_table_build(o, inodes, n);
+	o->have_cache = false;
+	if (n == 0) {
+		owners_procs_release(old, nold);
+		return 0;
+	}
+
+	w = xcalloc(1, sizeof(*w));
+	w->o = o;
+	rc = bpf_iterate(o->bpf, w, &seen, &nseen);
+	if (rc < 0) {
+		free(w->holders);
+		goto out;
+	}
+	if (nseen > 1)
+		qsort(seen, nseen, sizeof(*seen), cmp_seen);
+	if (w->nholders > 1)
+		qsort(w->holders, w->nholders, sizeof(*w->holders),
+		      cmp_holder_pid);
+	/* read the facts of each holding process; keep only those holders
+	 * whose process could be read */
+	for (i = 0; i < w->nholders; i = j) {
+		int pid = w->holders[i].pid;
+		struct seen key = { .pid = pid }, *s;
+		struct proc_info p;
+		bool denied = false;
+		size_t k;
+
+		for (j = i; j < w->nholders && w->holders[j].pid == pid; j++)
+			;
+		s = bsearch(&key, seen, nseen, sizeof(*seen), cmp_seen);
+		if (!s || !holder_facts(o, pid, s->start, old, nold, &p,
+					&denied)) {
+			if (denied)
+				w->stats.denied++;
+			else
+				w->stats.vanished++;
+			continue;
+		}
+		w->procs = xgrow(w->procs, &w->cap_procs, w->nprocs + 1,
+				 sizeof(*w->procs));
+		w->procs[w->nprocs] = p;
+		for (k = i; k < j; k++) {
+			w->holders[kept] = w->holders[k];
+			w->holders[kept++].proc = (uint32_t)w->nprocs;
+		}
+		w->nprocs++;
+	}
+	w->nholders = kept;
+	/* merge() files the holders by inode; it frees w's arrays */
+	owners_scan_pids(o, NULL, 0, 1, w);
+	o->have_cache = false;	/* owners_refresh(): a full scan each time */
+	o->stats.full = true;
+	if (fresh)
+		o->last_full = owners_now();
+	owners_remember_orphans(o, inodes, n);
+out:
+	free(w);
+	free(seen);
+	owners_procs_release(old, nold);
+	return rc;
+#else
+	(void)o;
+	(void)inodes;
+	(void)n;
+	return -ENOTSUP;
+#endif
+}

@@ -1,0 +1,50 @@
+/* owners_bpf.h - the owner scan in the kernel: a BPF task_file iterator
+ * finds the socket fds, /proc gives the facts of their holders only */
+#ifndef PORTTOP_OWNERS_BPF_H
+#define PORTTOP_OWNERS_BPF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct owners;
+
+/* How owners_scan() and owners_refresh() find the fds. */
+enum owner_scan {
+	OWNER_SCAN_AUTO,	/* BPF when it can, else /proc, silently */
+	OWNER_SCAN_BPF,		/* BPF, or fail saying why not */
+	OWNER_SCAN_PROC,	/* /proc/PID/fd of every process */
+};
+
+/* The kernel BTF that the BPF scan needs (CONFIG_DEBUG_INFO_BTF). */
+#define OWNERS_BTF_PATH "/sys/kernel/btf/vmlinux"
+
+/* Choose how o finds fds. BPF loads the program now: on failure it returns
+ * -errno (-ENOTSUP for a missing requirement) and a static N_() reason
+ * naming what is missing in *why. AUTO uses BPF if it loads and /proc
+ * otherwise (returns 0). btf is the kernel BTF file to require (NULL:
+ * OWNERS_BTF_PATH; tests point it elsewhere). */
+int owners_set_scan(struct owners *o, enum owner_scan how, const char *btf,
+		    const char **why);
+
+/* owners_set_scan() for the command line: under auto, a proc root other
+ * than /proc (a test's fixture tree) is scanned through /proc; a failure is
+ * put in err as one line for the user. Returns 0 or -errno. */
+int owners_choose_scan(struct owners *o, enum owner_scan how, const char *btf,
+		       const char *proc_root, char *err, size_t errlen);
+
+/* True if o finds fds with the BPF iterator. */
+bool owners_bpf_active(const struct owners *o);
+
+/* Parse "auto", "bpf" or "proc". False if s is none of them. */
+bool owner_scan_parse(const char *s, enum owner_scan *out);
+
+/* owners.c's hook: a full scan by the BPF iterator, with the facts of the
+ * holders from /proc (carried over from the last scan while a process's
+ * start time is unchanged). Returns 0 or -errno. */
+int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n);
+
+/* Unload the program, if any (owners_free() calls it). */
+void owners_bpf_release(struct owners *o);
+
+#endif

@@ -1,0 +1,121 @@
+#!/bin/sh
+# owners_bpf.sh - --owner-scan: the BPF scan lists exactly what the /proc
+# scan lists (dump, port question, refreshes), and every way BPF is refused
+# gives one line and exit 2 with bpf, and silence and the /proc answer with
+# auto
+. "$srcdir/tests/lib.sh"
+
+need jq
+[ "$(id -u)" = 0 ] || skip_all "needs root (BPF, another user)"
+inner_netns "$1"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-bpf.XXXXXX") || exit 99
+cleanup() {
+	exec 3>&- 4>&-
+	wait
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# what the JSON says of holders, in a stable order
+holders() {
+	jq -S '[.[] | {inode, proto, address, port, owner_status,
+		owners: [.owners[] | del(.age_seconds)] | sort_by(.pid, .tid, .fd)}]
+		| sort_by(.inode)' "$1"
+}
+
+built_with_bpf=no
+grep -q '^#define HAVE_BPF 1' "$top_builddir/config.h" && built_with_bpf=yes
+
+if [ $built_with_bpf = no ]; then
+	"$PORTTOP" --owner-scan=bpf -b >/dev/null 2>"$work/nobpf.err"; rc=$?
+	[ $rc -eq 2 ]; ok $? "built without BPF: --owner-scan=bpf exits 2 ($rc)"
+	grep -q 'built without BPF' "$work/nobpf.err"
+	ok $? "and says so: $(cat "$work/nobpf.err")"
+	"$PORTTOP" -b >/dev/null 2>"$work/auto.err"; rc=$?
+	[ $rc -eq 0 ] && [ ! -s "$work/auto.err" ]
+	ok $? "auto falls back to /proc silently ($rc)"
+	done_testing
+	exit $?
+fi
+
+if ! "$PORTTOP" --owner-scan=bpf -b >/dev/null 2>"$work/probe.err"; then
+	skip_all "the kernel refuses the BPF owner scan here: $(cat "$work/probe.err")"
+fi
+
+mkfifo "$work/in1" "$work/in2"
+# prefork-like: 3 children share everything; connections in both ends
+"$HELPER" -f 3 -n bpfsvc tcp/127.0.0.1/0 udp/0.0.0.0/0 tcp/::/0/dual \
+	tcp-est/127.0.0.1/0 udp-conn/127.0.0.1/0 <"$work/in1" >"$work/h1" &
+exec 3>"$work/in1"
+"$HELPER" -n other tcp/127.0.0.2/0 <"$work/in2" >"$work/h2" &
+exec 4>"$work/in2"
+wait_ready "$work/h1" "$work/h2"
+port1=$(awk '/^sock tcp / {print $4; exit}' "$work/h1")
+
+"$PORTTOP" --owner-scan=proc --json >"$work/proc.json"
+"$PORTTOP" --owner-scan=bpf --json >"$work/bpf.json"
+"$PORTTOP" --json >"$work/auto.json"
+holders "$work/proc.json" >"$work/proc.h"
+holders "$work/bpf.json" >"$work/bpf.h"
+holders "$work/auto.json" >"$work/auto.h"
+n=$(jq '[.[].owners | length] | add' "$work/bpf.json")
+[ "$n" -ge 8 ]; ok $? "the BPF scan finds the holders ($n)"
+cmp -s "$work/proc.h" "$work/bpf.h"
+ok $? "the BPF scan lists the same holders as the /proc scan"
+[ $? -eq 0 ] || diff "$work/proc.h" "$work/bpf.h" | head -20 | sed 's/^/# /'
+cmp -s "$work/proc.h" "$work/auto.h"; ok $? "and so does auto"
+
+"$PORTTOP" --owner-scan=proc --json "$port1" | holders /dev/stdin >"$work/p1.h"
+"$PORTTOP" --owner-scan=bpf --json "$port1" | holders /dev/stdin >"$work/b1.h"
+[ "$(jq '.[0].owners | length' "$work/b1.h")" -eq 4 ] && cmp -s "$work/p1.h" "$work/b1.h"
+ok $? "a port question: the same 4 holders both ways"
+
+# refreshes: -n 3 --json prints one array per refresh
+"$PORTTOP" --owner-scan=bpf --json -n 3 -d 0.1 >"$work/bpfn.json"
+jq -s length "$work/bpfn.json" | grep -qx 3; ok $? "-n 3 with BPF prints 3 arrays"
+same=0
+for i in 0 1 2; do
+	jq ".[$i]" -s "$work/bpfn.json" | holders /dev/stdin | cmp -s - "$work/proc.h" ||
+		same=1
+done
+[ $same -eq 0 ]; ok $? "every BPF refresh lists the same holders as the /proc scan"
+
+# not root: bpf names the requirement, auto falls back to /proc
+if command -v setpriv >/dev/null 2>&1; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PORTTOP" --owner-scan=bpf -b >/dev/null 2>"$work/nobody.err"
+	rc=$?
+	[ $rc -eq 2 ]; ok $? "as nobody, --owner-scan=bpf exits 2 ($rc)"
+	grep -q 'owner-scan=bpf: it needs root, or CAP_BPF and CAP_PERFMON' "$work/nobody.err" &&
+		[ "$(wc -l <"$work/nobody.err")" -eq 1 ]
+	ok $? "in one line naming what is missing: $(cat "$work/nobody.err")"
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PORTTOP" --json >"$work/nb-auto.json" 2>/dev/null
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PORTTOP" --owner-scan=proc --json >"$work/nb-proc.json" 2>/dev/null
+	holders "$work/nb-auto.json" >"$work/nb-auto.h"
+	holders "$work/nb-proc.json" >"$work/nb-proc.h"
+	cmp -s "$work/nb-auto.h" "$work/nb-proc.h" &&
+		jqt "$work/nb-auto.json" 'all(.[]; .owner_status == "permission")'
+	ok $? "as nobody, auto answers as the /proc scan does (permission)"
+else
+	ok 0 "# SKIP setpriv is not installed"
+fi
+
+# no BTF (simulated with the hidden --btf)
+"$PORTTOP" --owner-scan=bpf --btf "$work/none" -b >/dev/null 2>"$work/btf.err"
+rc=$?
+[ $rc -eq 2 ] && grep -q 'no BTF' "$work/btf.err"
+ok $? "without BTF, --owner-scan=bpf exits 2 naming it: $(cat "$work/btf.err")"
+"$PORTTOP" --btf "$work/none" --json >"$work/nobtf.json" 2>"$work/nobtf.err"
+rc=$?
+holders "$work/nobtf.json" | cmp -s - "$work/proc.h" && [ $rc -eq 0 ] &&
+	[ ! -s "$work/nobtf.err" ]
+ok $? "without BTF, auto falls back to /proc silently"
+
+"$PORTTOP" --owner-scan=kernel -b >/dev/null 2>"$work/bad.err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'auto, bpf or proc' "$work/bad.err"
+ok $? "a bad --owner-scan value is a usage error ($rc)"
+
+done_testing

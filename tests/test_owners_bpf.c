@@ -1,0 +1,448 @@
+/* test_owners_bpf.c - the BPF owner scan against the /proc scan: on real
+ * sockets in edge cases (shared, passed over SCM_RIGHTS, in flight, held by
+ * a thread's own fd table, in another network namespace) both must find
+ * exactly the same holders with the same facts; and the ways BPF is refused
+ * (no privileges, no BTF, no BPF in the build) */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+
+#include "netns.h"
+#include "owners.h"
+#include "owners_bpf.h"
+
+static uint32_t inode_of(int fd)
+{
+	struct stat st;
+
+	cr_assert_eq(fstat(fd, &st), 0);
+	return (uint32_t)st.st_ino;
+}
+
+/* A TCP listener (or bound UDP socket) on 127.0.0.1, any port. */
+static int open_sock(int type, uint32_t *inode)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, type, 0);
+
+	cr_assert_geq(fd, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	if (type == SOCK_STREAM)
+		cr_assert_eq(listen(fd, 4), 0);
+	*inode = inode_of(fd);
+	return fd;
+}
+
+/* A BPF scanner, or skip the test saying why the kernel refuses it. */
+static struct owners *bpf_owners_or_skip(void)
+{
+	struct owners *o = owners_new("/proc");
+	const char *why = NULL;
+	int rc;
+
+	cr_assert_not_null(o);
+	rc = owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why);
+	if (rc < 0) {
+		owners_free(o);
+		cr_skip_test("no BPF owner scan here: %s (%s)", why,
+			     strerror(-rc));
+	}
+	cr_assert(owners_bpf_active(o));
+	return o;
+}
+
+static int cmp_holder(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+/* Both scanners hold the same holders, with the same facts, for every
+ * inode; returns how many holders inode i has, in counts[i]. */
+static void expect_same(const struct owners *p, const struct owners *b,
+			const uint32_t *inodes, size_t n, size_t *counts)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct holder *hp, *hb;
+		size_t np = owners_lookup(p, inodes[i], &hp);
+		size_t nb = owners_lookup(b, inodes[i], &hb);
+		struct holder *sp, *sb;
+
+		cr_assert_eq(np, nb, "inode %u: /proc finds %zu holders, BPF %zu",
+			     inodes[i], np, nb);
+		counts[i] = np;
+		if (!np)
+			continue;
+		sp = malloc(np * sizeof(*sp));
+		sb = malloc(np * sizeof(*sb));
+		cr_assert(sp && sb);
+		memcpy(sp, hp, np * sizeof(*sp));
+		memcpy(sb, hb, np * sizeof(*sb));
+		qsort(sp, np, sizeof(*sp), cmp_holder);
+		qsort(sb, np, sizeof(*sb), cmp_holder);
+		for (j = 0; j < np; j++) {
+			const struct proc_info *a = owners_proc(p, sp[j].proc);
+			const struct proc_info *c = owners_proc(b, sb[j].proc);
+
+			cr_expect_eq(sp[j].pid, sb[j].pid, "inode %u", inodes[i]);
+			cr_expect_eq(sp[j].tid, sb[j].tid, "inode %u pid %d",
+				     inodes[i], sp[j].pid);
+			cr_expect_eq(sp[j].fd, sb[j].fd, "inode %u pid %d",
+				     inodes[i], sp[j].pid);
+			cr_assert(a && c);
+			cr_expect_eq(a->uid, c->uid);
+			cr_expect_eq(a->start_time, c->start_time);
+			cr_expect_str_eq(a->comm, c->comm);
+			cr_expect_eq(a->cmdline_len, c->cmdline_len);
+			if (a->cmdline_len == c->cmdline_len && a->cmdline_len)
+				cr_expect_eq(memcmp(a->cmdline, c->cmdline,
+						    a->cmdline_len), 0);
+		}
+		free(sp);
+		free(sb);
+	}
+}
+
+/* Scan inodes both ways; counts[i]: holders of inodes[i]. */
+static void scan_both(const uint32_t *inodes, size_t n, size_t *counts)
+{
+	struct owners *b = bpf_owners_or_skip();
+	struct owners *p = owners_new("/proc");
+
+	cr_assert_not_null(p);
+	cr_assert_eq(owners_scan(p, inodes, n, 0), 0);
+	cr_assert_eq(owners_scan(b, inodes, n, 0), 0);
+	expect_same(p, b, inodes, n, counts);
+	cr_expect_eq(owners_stats(b)->denied, 0);
+	cr_expect_gt(owners_stats(b)->fds, 0, "the iterator visited no fd");
+	owners_free(p);
+	owners_free(b);
+}
+
+/* Fork n children that hold every fd we have until *pipe_wr is closed. */
+static void fork_holders(int n, pid_t *pids, int *pipe_wr)
+{
+	int p[2], i;
+	char c;
+
+	cr_assert_eq(pipe(p), 0);
+	for (i = 0; i < n; i++) {
+		pids[i] = fork();
+		cr_assert_geq(pids[i], 0);
+		if (pids[i] == 0) {
+			close(p[1]);
+			while (read(p[0], &c, 1) > 0)
+				;
+			_exit(0);
+		}
+	}
+	close(p[0]);
+	*pipe_wr = p[1];
+}
+
+static void reap(int pipe_wr, const pid_t *pids, int n)
+{
+	int i;
+
+	close(pipe_wr);
+	for (i = 0; i < n; i++)
+		waitpid(pids[i], NULL, 0);
+}
+
+Test(owners_bpf, a_shared_socket_and_a_high_fd)
+{
+	uint32_t in[3];
+	size_t cnt[3];
+	pid_t kids[3];
+	int pipe_wr, fd;
+
+	NETNS_OR_SKIP();
+	open_sock(SOCK_STREAM, &in[0]);
+	open_sock(SOCK_DGRAM, &in[1]);
+	fork_holders(3, kids, &pipe_wr);
+	fd = open_sock(SOCK_DGRAM, &in[2]);
+	cr_assert_eq(dup2(fd, 901), 901);
+	scan_both(in, 3, cnt);
+	cr_expect_eq(cnt[0], 4);
+	cr_expect_eq(cnt[1], 4);
+	cr_expect_eq(cnt[2], 2, "fd %d and 901", fd);
+	reap(pipe_wr, kids, 3);
+}
+
+static void *private_table_thread(void *arg)
+{
+	int *p = arg;
+	char c;
+
+	if (unshare(CLONE_FILES) < 0)
+		p[2] = -errno;
+	p[2] = p[2] ? p[2] : (int)gettid();
+	close(p[4]);
+	if (write(p[1], "x", 1) != 1)
+		p[2] = -EIO;
+	while (read(p[3], &c, 1) > 0)
+		;
+	return NULL;
+}
+
+Test(owners_bpf, a_thread_with_its_own_fd_table)
+{
+	uint32_t in[2];
+	size_t cnt[2];
+	pthread_t t;
+	int sync[2], hold[2], arg[5], only_thread, both;
+	char c;
+
+	NETNS_OR_SKIP();
+	only_thread = open_sock(SOCK_STREAM, &in[0]);
+	both = open_sock(SOCK_DGRAM, &in[1]);
+	cr_assert_eq(pipe(sync), 0);
+	cr_assert_eq(pipe(hold), 0);
+	arg[0] = sync[0];
+	arg[1] = sync[1];
+	arg[2] = 0;
+	arg[3] = hold[0];
+	arg[4] = hold[1];
+	cr_assert_eq(pthread_create(&t, NULL, private_table_thread, arg), 0);
+	cr_assert_eq(read(sync[0], &c, 1), 1);
+	cr_assert_gt(arg[2], 0, "unshare(CLONE_FILES): %s", strerror(-arg[2]));
+	close(only_thread);
+	scan_both(in, 2, cnt);
+	cr_expect_eq(cnt[0], 1, "only the thread's table holds it");
+	cr_expect_eq(cnt[1], 2, "the process's table and the thread's");
+	(void)both;
+	close(hold[1]);
+	pthread_join(t, NULL);
+}
+
+/* Send fd over an AF_UNIX socket pair; the message stays queued. */
+static void send_fd(int over, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))], c = 0;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = { 0 };
+	struct cmsghdr *cm;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	cr_assert_eq(sendmsg(over, &msg, 0), 1);
+}
+
+Test(owners_bpf, sockets_passed_over_scm_rights_received_and_in_flight)
+{
+	uint32_t in[2];
+	size_t cnt[2];
+	int sv[2], fly[2], done[2], got, moved, flying;
+	char c, cbuf[CMSG_SPACE(sizeof(int))];
+	pid_t kid;
+
+	NETNS_OR_SKIP();
+	moved = open_sock(SOCK_STREAM, &in[0]);
+	flying = open_sock(SOCK_DGRAM, &in[1]);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, fly), 0);
+	cr_assert_eq(pipe(done), 0);
+	kid = fork();
+	cr_assert_geq(kid, 0);
+	if (kid == 0) {
+		struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+		struct msghdr msg = { 0 };
+		struct cmsghdr *cm;
+
+		close(moved);
+		close(flying);
+		close(sv[0]);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		if (recvmsg(sv[1], &msg, 0) != 1)
+			_exit(1);
+		cm = CMSG_FIRSTHDR(&msg);
+		if (!cm)
+			_exit(1);
+		memcpy(&got, CMSG_DATA(cm), sizeof(got));
+		if (dup2(got, 900) != 900 || write(done[1], "k", 1) != 1)
+			_exit(1);
+		close(got);
+		while (read(sv[1], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	send_fd(sv[0], moved);
+	close(moved);
+	/* queued in fly[]: nobody's fd table holds it any more */
+	send_fd(fly[0], flying);
+	close(flying);
+	cr_assert_eq(read(done[0], &c, 1), 1);
+	scan_both(in, 2, cnt);
+	cr_expect_eq(cnt[0], 1, "the receiver holds it");
+	cr_expect_eq(cnt[1], 0, "in flight: no holder");
+	close(sv[0]);
+	waitpid(kid, NULL, 0);
+}
+
+Test(owners_bpf, a_socket_of_another_network_namespace)
+{
+	uint32_t in[1];
+	size_t cnt[1];
+	int p[2], q[2];
+	char c;
+	pid_t kid;
+
+	NETNS_OR_SKIP();
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(pipe(q), 0);
+	kid = fork();
+	cr_assert_geq(kid, 0);
+	if (kid == 0) {
+		uint32_t ino;
+
+		if (netns_enter_private() < 0)
+			_exit(1);
+		open_sock(SOCK_STREAM, &ino);
+		if (write(p[1], &ino, sizeof(ino)) != sizeof(ino))
+			_exit(1);
+		close(q[1]);
+		while (read(q[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(q[0]);
+	cr_assert_eq(read(p[0], &in[0], sizeof(in[0])), sizeof(in[0]));
+	scan_both(in, 1, cnt);
+	cr_expect_eq(cnt[0], 1);
+	close(q[1]);
+	waitpid(kid, NULL, 0);
+}
+
+Test(owners_bpf, refreshes_follow_every_change)
+{
+	struct owners *b = bpf_owners_or_skip();
+	struct owners *p = owners_new("/proc");
+	const struct holder *h;
+	uint32_t want[2];
+	size_t cnt[2];
+	pid_t kid[1];
+	int pipe_wr, fb;
+
+	NETNS_OR_SKIP();
+	cr_assert_not_null(p);
+	open_sock(SOCK_STREAM, &want[0]);
+	cr_assert_eq(owners_refresh(b, want, 1, 0), 0);
+	cr_assert_eq(owners_lookup(b, want[0], &h), 1);
+	/* a new socket in the same process: no fd count to compare */
+	fb = open_sock(SOCK_STREAM, &want[1]);
+	cr_assert_eq(owners_refresh(b, want, 2, 0), 0);
+	cr_expect(owners_stats(b)->full, "every BPF refresh is a full pass");
+	cr_assert_eq(owners_lookup(b, want[1], &h), 1);
+	cr_expect_eq(h[0].fd, fb);
+	fork_holders(1, kid, &pipe_wr);
+	cr_assert_eq(owners_refresh(b, want, 2, 0), 0);
+	cr_assert_eq(owners_scan(p, want, 2, 0), 0);
+	expect_same(p, b, want, 2, cnt);
+	cr_expect_eq(cnt[0], 2);
+	close(fb);
+	cr_assert_eq(owners_refresh(b, want, 2, 0), 0);
+	cr_assert_eq(owners_lookup(b, want[1], &h), 1);
+	cr_expect_eq(h[0].pid, kid[0]);
+	reap(pipe_wr, kid, 1);
+	cr_assert_eq(owners_refresh(b, want, 2, 0), 0);
+	cr_expect_eq(owners_lookup(b, want[1], &h), 0);
+	cr_assert_eq(owners_lookup(b, want[0], &h), 1);
+	cr_expect_eq(h[0].pid, getpid());
+	cr_assert_eq(owners_scan(p, want, 2, 0), 0);
+	expect_same(p, b, want, 2, cnt);
+	owners_free(p);
+	owners_free(b);
+}
+
+Test(owners_bpf, no_btf_fails_bpf_and_auto_falls_back)
+{
+	struct owners *o = bpf_owners_or_skip();	/* BPF works here */
+	const char *why = NULL;
+	int rc;
+
+	rc = owners_set_scan(o, OWNER_SCAN_BPF, "/nonexistent/vmlinux", &why);
+	cr_expect_eq(rc, -ENOTSUP);
+	cr_assert_not_null(why);
+	cr_expect(strstr(why, "BTF") != NULL, "reason: %s", why);
+	cr_expect_not(owners_bpf_active(o));
+	rc = owners_set_scan(o, OWNER_SCAN_AUTO, "/nonexistent/vmlinux", &why);
+	cr_expect_eq(rc, 0);
+	cr_expect_null(why);
+	cr_expect_not(owners_bpf_active(o), "auto fell back to /proc");
+	rc = owners_set_scan(o, OWNER_SCAN_AUTO, NULL, &why);
+	cr_expect_eq(rc, 0);
+	cr_expect(owners_bpf_active(o), "auto uses BPF when it can");
+	owners_free(o);
+}
+
+Test(owners_bpf, an_unprivileged_user_gets_the_reason_or_proc)
+{
+	struct owners *o = bpf_owners_or_skip();
+	const char *why = NULL;
+	int rc;
+
+	/* Criterion runs each test in a process of its own */
+	if (setresgid(65534, 65534, 65534) < 0 ||
+	    setresuid(65534, 65534, 65534) < 0)
+		cr_skip_test("cannot become nobody: %s", strerror(errno));
+	rc = owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why);
+	cr_expect_eq(rc, -EPERM);
+	cr_assert_not_null(why);
+	cr_expect(strstr(why, "CAP_BPF") != NULL, "reason: %s", why);
+	rc = owners_set_scan(o, OWNER_SCAN_AUTO, NULL, &why);
+	cr_expect_eq(rc, 0);
+	cr_expect_not(owners_bpf_active(o));
+	owners_free(o);
+}
+
+Test(owners_bpf, proc_is_always_proc)
+{
+	struct owners *o = owners_new("/proc");
+	const char *why = NULL;
+	enum owner_scan how;
+
+	cr_assert_not_null(o);
+	cr_expect_eq(owners_set_scan(o, OWNER_SCAN_PROC, NULL, &why), 0);
+	cr_expect_not(owners_bpf_active(o));
+	cr_expect(owner_scan_parse("bpf", &how) && how == OWNER_SCAN_BPF);
+	cr_expect(owner_scan_parse("proc", &how) && how == OWNER_SCAN_PROC);
+	cr_expect(owner_scan_parse("auto", &how) && how == OWNER_SCAN_AUTO);
+	cr_expect_not(owner_scan_parse("BPF", &how));
+	cr_expect_not(owner_scan_parse("", &how));
+#ifndef HAVE_BPF
+	cr_expect_eq(owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why), -ENOTSUP);
+	cr_expect(why && strstr(why, "without BPF"), "reason: %s", why);
+	cr_expect_eq(owners_set_scan(o, OWNER_SCAN_AUTO, NULL, &why), 0);
+	cr_expect_not(owners_bpf_active(o));
+#endif
+	owners_free(o);
+}
