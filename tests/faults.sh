@@ -39,10 +39,13 @@ tables_complete() {
 			delete seen; n = 0
 		}' "$1"
 }
+# LeakSanitizer cannot work under ptrace: a sanitizer build leaves leak
+# checks to the runs that are not traced
+notrace_lsan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 inject() {	# inject WHEN ERRNO PORTTOP-ARGS...: fail the WHEN-th read
 	when=$1 err=$2
 	shift 2
-	strace -f -qq -o /dev/null -e trace=recvfrom \
+	ASAN_OPTIONS=$notrace_lsan strace -f -qq -o /dev/null -e trace=recvfrom \
 		-e inject=recvfrom:error="$err":when="$when" "$PORTTOP" "$@"
 }
 
@@ -67,7 +70,7 @@ PORTTOP_FAULT=bogus "$PORTTOP" -b >/dev/null 2>&1
 
 # a dump that came back with NLM_F_DUMP_INTR is redone: one dump more
 sends() {	# sends PORTTOP-ARGS...: the number of netlink requests sent
-	strace -f -qq -o "$work/trace" -e trace=sendto "$PORTTOP" "$@" >/dev/null 2>&1
+	ASAN_OPTIONS=$notrace_lsan strace -f -qq -o "$work/trace" -e trace=sendto "$PORTTOP" "$@" >/dev/null 2>&1
 	grep -c 'sendto(' "$work/trace"
 }
 base=$(sends -b)

@@ -54,10 +54,21 @@ done
 
 rss() { awk '/^VmRSS/ {print $2}' /proc/"$pid"/status 2>/dev/null; }
 fds() { ls /proc/"$pid"/fd 2>/dev/null | wc -l; }
+# the fewest fds over a second: a refresh in flight holds a few more for a
+# moment (more so on a loaded machine); a leak keeps even the fewest up
+settled_fds() {
+	sf=$(fds)
+	for _ in 1 2 3 4 5; do
+		sleep 0.2
+		sf_n=$(fds)
+		[ -n "$sf_n" ] && [ "$sf_n" -lt "$sf" ] && sf=$sf_n
+	done
+	echo "$sf"
+}
 warm=$((secs / 6 + 1))
 sleep "$warm"
 rss0=$(rss)
-fds0=$(fds)
+fds0=$(settled_fds)
 maxfds=$fds0
 left=$((secs - warm))
 while [ $left -gt 0 ] && kill -0 "$pid" 2>/dev/null; do
@@ -67,7 +78,7 @@ while [ $left -gt 0 ] && kill -0 "$pid" 2>/dev/null; do
 	[ -n "$f" ] && [ "$f" -gt "$maxfds" ] && maxfds=$f
 done
 rss1=$(rss)
-fds1=$(fds)
+fds1=$(settled_fds)
 kill -0 "$pid" 2>/dev/null; ok $? "still running after $secs s of churn"
 diag "rss ${rss0:-?} -> ${rss1:-?} KiB, fds $fds0 -> $fds1 (max $maxfds)"
 if ldd "$PORTTOP" 2>/dev/null | grep -q libasan; then
