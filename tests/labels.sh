@@ -74,6 +74,20 @@ if v1_move none,name=systemd "web-$$.service" "$pid3"; then
 		ok $? "the owner's cgroup is the path that named it ($c)"
 		"$PORTTOP" "$port3" | grep -q "unit .*web-$$.service"
 		ok $? "the card names the v1 unit"
+		# a hostile unit name: escaped in every view
+		evil=$(printf 'ev\033[2Jil-%s.service' $$)
+		if v1_move none,name=systemd "$evil" "$pid3"; then
+			"$PORTTOP" -b -o port,unit "$port3" >"$work/evil.txt"
+			"$PORTTOP" "$port3" >>"$work/evil.txt"
+			"$PORTTOP" --json "$port3" >"$work/evil.json"
+			grep -q '\\x1b\[2Jil' "$work/evil.txt" &&
+				! grep -q "$(printf '\033')" "$work/evil.txt" &&
+				jqt "$work/evil.json" --arg u "$evil" '.[0].unit == $u' &&
+				! grep -q "$(printf '\033')" "$work/evil.json"
+			ok $? "a unit name with control characters is escaped in text, card and JSON"
+		else
+			ok 1 "a cgroup named with an escape character: $(head -1 "$work/v1.err")"
+		fi
 		;;
 	esac
 	c=$(jq -c --argjson p "$port4" '.[] | select(.port == $p) | .container' "$work/v1.json")
