@@ -453,13 +453,13 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 	}
 	for (; optind < argc; optind++)
 		push(&opts->port_specs, &opts->nport_specs, argv[optind]);
-	if (opts->wait && !opts->nport_specs)
-		return fail(why, what, N_("--wait needs a port to wait for"),
-			    NULL);
 	if (opts->why && (opts->nport_specs || opts->wait))
 		return fail(why, what,
 			    N_("--why takes one port, and no other port or --wait"),
 			    opts->nport_specs ? opts->port_specs[0] : NULL);
+	if (opts->wait && !opts->nport_specs)
+		return fail(why, what, N_("--wait needs a port to wait for"),
+			    NULL);
 	if (!opts->why && (opts->why_address || opts->why_try))
 		return fail(why, what,
 			    N_("--address and --try go with --why"), NULL);

@@ -235,7 +235,8 @@ static int run_once(struct source *src, struct options *opts,
 static int why_target(const struct options *opts, const struct registry *reg,
 		      struct why_target *t)
 {
-	const char *why = NULL;
+	const char *why = NULL, *address = opts->why_address;
+	uint8_t proto = IPPROTO_TCP;
 	struct filter f;
 	uint16_t port = 0;
 	int rc;
@@ -254,16 +255,27 @@ static int why_target(const struct options *opts, const struct registry *reg,
 		       _(why));
 		return rc;
 	}
-	/* a name for both protocols, or a bare number: TCP unless /udp */
-	rc = why_target_init(t, port,
-			     strstr(opts->why, "/udp") ? IPPROTO_UDP
-						       : IPPROTO_TCP,
-			     opts->why_address, opts->why_options,
+	/* a name for both protocols, or a bare number: TCP unless /udp or
+	 * -u alone */
+	if (strstr(opts->why, "/udp") ||
+	    (!strstr(opts->why, "/tcp") && !(opts->collect & COLLECT_TCP)))
+		proto = IPPROTO_UDP;
+	/* -4 or -6 alone, without --address: that family's wildcard */
+	if (!address && opts->filter.family == AF_INET)
+		address = "0.0.0.0";
+	rc = why_target_init(t, port, proto, address, opts->why_options,
 			     (uint32_t)geteuid(), probe_ipv6());
-	if (rc < 0)
+	if (rc < 0) {
 		warnx_(_("bad address '%s': not an IPv4 or IPv6 address (try 'porttop --help')"),
-		       opts->why_address);
-	return rc;
+		       address);
+		return rc;
+	}
+	if (!opts->why_address && opts->filter.family == AF_INET6) {
+		t->family = AF_INET6;
+		t->v6only = 1;	/* IPv6 only: every IPv6 address */
+		t->any = true;
+	}
+	return 0;
 }
 
 /* --why: what stops a new server from binding the port. */

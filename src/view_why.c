@@ -36,7 +36,9 @@ static void add_addr(struct buf *b, uint8_t family, const uint8_t *a)
 /* "every address (:: and 0.0.0.0)", "0.0.0.0", "::1" */
 static void add_target(struct buf *b, const struct why_target *t)
 {
-	if (t->any && t->family == AF_INET6)
+	if (t->any && t->family == AF_INET6 && t->v6only == 1)
+		buf_adds(b, _("every IPv6 address (:: with IPV6_V6ONLY)"));
+	else if (t->any && t->family == AF_INET6)
 		buf_adds(b, _("every address (:: and 0.0.0.0)"));
 	else if (t->any)
 		buf_adds(b, _("every IPv4 address (0.0.0.0)"));

@@ -102,6 +102,12 @@ ok $? "::1 does not overlap 127.0.0.1 (rc $rc)"
 why -- 7102 --address 0.0.0.0 --try
 [ $rc -eq 1 ] && verdict blocked && agrees
 ok $? "0.0.0.0 overlaps 127.0.0.1 (rc $rc)"
+why -- 7102 -4 --try
+[ $rc -eq 1 ] && verdict blocked && agrees && jqt "$out" '.address == "0.0.0.0"'
+ok $? "-4 asks for 0.0.0.0 (rc $rc)"
+why -- 7102 -6 --try
+[ $rc -eq 0 ] && verdict free && agrees && jqt "$out" '.address == "::" and .v6only'
+ok $? "-6 asks for :: with IPV6_V6ONLY, which 127.0.0.1 does not block (rc $rc)"
 txt=$("$PORTTOP" --why 7102)
 echo "$txt" | grep -q "^blocks: a listener" &&
 	echo "$txt" | grep -q "holder .*pid $pid, fd" &&
@@ -152,6 +158,9 @@ ok $? "a UDP socket blocks PORT/udp (rc $rc)"
 why -- 7106 --try
 [ $rc -eq 0 ] && verdict free && agrees
 ok $? "...but not PORT/tcp (rc $rc)"
+why -- 7106 -u
+[ $rc -eq 1 ] && jqt "$out" '.proto == "udp"'
+ok $? "-u asks about UDP as /udp does (rc $rc)"
 
 # a SO_REUSEPORT group of another uid
 if $root; then
