@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 #include <curses.h>
@@ -63,17 +64,24 @@ static void take_refresh(struct tui *t)
 	if (t->next_refresh > t->busy_since && t->next_refresh < due)
 		due = t->next_refresh;
 	t->next_refresh = due;
-	model_release(&t->m);
-	t->m = w->next;
-	model_init(&w->next);
 	if (w->rc < 0) {
-		tui_escape_into(t, t->msg, sizeof(t->msg), w->err,
+		/* keep the last good data, marked stale with the error and
+		 * since when; the next refresh tries again on its own */
+		model_release(&w->next);
+		if (!t->stale_err[0])
+			t->stale_since = time(NULL);
+		tui_escape_into(t, t->stale_err, sizeof(t->stale_err), w->err,
 				strlen(w->err));
-		t->msg_until = now + t->delay + 1.0;
 		t->refresh_failed = true;
 		tui_list_render(t);
 		return;
 	}
+	model_release(&t->m);
+	t->m = w->next;
+	model_init(&w->next);
+	t->stale_err[0] = '\0';
+	tui_escape_into(t, t->notice, sizeof(t->notice), w->notice,
+			strlen(w->notice));
 	t->refresh_failed = false;
 	tui_list_load(t, now);
 }

@@ -40,6 +40,26 @@ static attr_t pair(const struct tui *t, int p)
 	return t->color ? COLOR_PAIR(p) : A_NORMAL;
 }
 
+/* The namespace shown: its name (from /run/netns) if it has one. */
+static void draw_netns(const struct tui *t, struct buf *b)
+{
+	size_t i;
+
+	if (!t->m.netns)
+		return;
+	for (i = 0; i < t->m.nrows; i++) {
+		const struct row *r = &t->m.rows[i];
+		const char *name = row_netns_name(r);
+
+		if (r->sock->netns == t->m.netns && name[0]) {
+			buf_adds(b, "  netns ");
+			escape_text(b, name, strlen(name));
+			return;
+		}
+	}
+	buf_printf(b, "  netns %llu", (unsigned long long)t->m.netns);
+}
+
 static void draw_title(struct tui *t, int y)
 {
 	struct buf *b = &t->scratch;
@@ -57,8 +77,19 @@ static void draw_title(struct tui *t, int y)
 	}
 	buf_reset(b);
 	buf_printf(b, "porttop  %s", t->host);
-	if (t->m.netns)
-		buf_printf(b, "  netns %llu", (unsigned long long)t->m.netns);
+	draw_netns(t, b);
+	if (t->stale_err[0]) {
+		char when[16];
+		struct tm tm;
+
+		localtime_r(&t->stale_since, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		buf_adds(b, "  ");
+		buf_printf(b, _("STALE since %s: %s"), when, t->stale_err);
+	} else if (t->notice[0]) {
+		buf_adds(b, "  ");
+		buf_printf(b, _("PARTIAL: %s"), t->notice);
+	}
 	buf_adds(b, "  ");
 	buf_printf(b, _("TCP %zu"), ntcp);
 	buf_adds(b, "  ");

@@ -73,6 +73,8 @@ struct tui_worker {
 	struct model next;		/* what the refresh built */
 	int rc;				/* of source_refresh() */
 	char err[256];			/* source_error() when rc < 0 */
+	char notice[256];		/* source_notice() when rc == 0: what
+					 * the refresh could not list, or "" */
 };
 
 struct tui {
@@ -119,6 +121,10 @@ struct tui {
 	long refreshes;
 	bool color;
 	bool refresh_failed;
+	/* the last refresh failed: the table is the last good data */
+	char stale_err[256];		/* escaped; "" when not stale */
+	time_t stale_since;		/* wall clock of the first failure */
+	char notice[256];		/* escaped: the refresh is partial */
 
 	char msg[256];			/* escaped note for the status line */
 	double msg_until;

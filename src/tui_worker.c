@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 void tui_worker_init(struct tui_worker *w, struct source *src,
 		     const struct filter *filter)
@@ -28,12 +29,18 @@ void tui_worker_release(struct tui_worker *w)
  * scan cannot pull it from under the UI thread. */
 static void refresh_into(struct tui_worker *w)
 {
+	const char *notice;
+
 	w->rc = source_refresh(w->src, w->filter, &w->next);
 	if (w->rc < 0) {
 		snprintf(w->err, sizeof(w->err), "%s", source_error(w->src));
 		model_release(&w->next);
 		return;
 	}
+	/* its first line: the title has room for one */
+	notice = source_notice(w->src);
+	snprintf(w->notice, sizeof(w->notice), "%.*s",
+		 notice ? (int)strcspn(notice, "\n") : 0, notice ? notice : "");
 	model_detach(&w->next);
 }
 

@@ -1,0 +1,97 @@
+#!/bin/sh
+# live-faults.sh - the live view when refreshes fail (PORTTOP_FAULT, see
+# HACKING.md): it keeps the last good table, marks it stale with the error
+# and since when, recovers by itself, and a stray reply or a missing
+# protocol does not poison it; driven in tmux in a namespace of its own
+. "$srcdir/tests/lib.sh"
+
+if [ "$1" != --inner ]; then
+	command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
+	infocmp tmux-256color >/dev/null 2>&1 ||
+		skip_all "no terminfo entry for tmux-256color (ncurses-base)"
+	netns_or_skip
+	in_netns sh "$0" --inner
+	exit $?
+fi
+
+PORTTOP=$(cd "$(dirname "$PORTTOP")" && pwd)/$(basename "$PORTTOP")
+HELPER=$(cd "$(dirname "$HELPER")" && pwd)/$(basename "$HELPER")
+work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-livef.XXXXXX") || exit 99
+TMUX_TMPDIR=$work/tmux
+mkdir "$TMUX_TMPDIR"
+export TMUX_TMPDIR
+T="tmux -L porttop-livef -f /dev/null"
+$T new-session -d -s keep "sleep 600"
+trap '$T kill-server 2>/dev/null; exec 4>&-; wait; rm -rf "$work"' EXIT
+
+screen() { $T capture-pane -p -t t; }
+okd() {
+	[ "$1" -eq 0 ] || diag "$(screen)"
+	ok "$@"
+}
+wait_for() {	# wait_for REGEX [TENTHS]
+	n=${2:-150}
+	while [ "$n" -gt 0 ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+# start FAULT ARGS...: porttop in a fresh session with PORTTOP_FAULT=FAULT
+start() {
+	fault=$1
+	shift
+	$T kill-session -t t 2>/dev/null
+	$T new-session -d -s t -x 160 -y 20 \
+		"exec env LANG=C.UTF-8 TERM=tmux-256color PORTTOP_FAULT=$fault \"$PORTTOP\" $*"
+}
+
+mkfifo "$work/in"
+"$HELPER" tcp/127.0.0.1/0 udp/127.0.0.1/0 <"$work/in" >"$work/out" &
+exec 4>"$work/in"
+wait_ready "$work/out"
+pt=$(awk '$1 == "sock" && $2 == "tcp" { print $4 }' "$work/out")
+pu=$(awk '$1 == "sock" && $2 == "udp" { print $4 }' "$work/out")
+
+# reads 40 to 69 fail: the first refreshes work, then about 30 fail in a
+# row (EIO is not retried: one read each), then they work again
+start 'recv:40-69:EIO' --live -d 0.1
+wait_for "tcp4 +127\.0\.0\.1 +$pt "
+okd $? "the live view lists the listener before the failures"
+wait_for "STALE since [0-9]{2}:[0-9]{2}:[0-9]{2}: cannot list tcp sockets: Input/output error" 100
+okd $? "a failed refresh marks the table stale, with the error and its time"
+screen | grep -Eq "tcp4 +127\.0\.0\.1 +$pt " && screen | grep -Eq "udp4 +127\.0\.0\.1 +$pu "
+okd $? "the stale table keeps the last good data"
+screen | grep -q 'no listener'
+[ $? -ne 0 ]; okd $? "and never says there is no listener"
+n=150
+while [ $n -gt 0 ] && screen | grep -q STALE; do
+	sleep 0.1
+	n=$((n - 1))
+done
+screen | grep -q STALE
+[ $? -ne 0 ]; okd $? "the view recovers by itself"
+screen | grep -Eq "^ tcp4 +127\.0\.0\.1 +$pt "
+okd $? "after recovery the listener is there, not marked gone"
+$T send-keys -t t e
+wait_for 'appeared|gone|No events|no events' 30
+screen | grep -Eq "gone +tcp4 127\.0\.0\.1:$pt "
+[ $? -ne 0 ]; okd $? "the failures logged no false 'gone'"
+
+# a stray reply (wrong sequence number) and an interrupted dump on a later
+# read: retried on a fresh socket, never shown as an error
+start 'recv:40-44:SEQ' --live -d 0.1
+wait_for "tcp4 +127\.0\.0\.1 +$pt "
+okd $? "live, stray replies: the listener is listed"
+sleep 1.5
+screen | grep -Eq 'STALE|Protocol error'
+[ $? -ne 0 ]; okd $? "live, stray replies: no refresh failed (resynchronised)"
+
+# udp_diag missing: TCP listed, the title says what is missing
+start 'udp:ENOENT' --live -d 0.1
+wait_for "tcp4 +127\.0\.0\.1 +$pt "
+okd $? "live, udp_diag missing: the TCP listener is listed"
+screen | head -1 | grep -q 'PARTIAL: UDP sockets unavailable: udp_diag'
+okd $? "live, udp_diag missing: the title says UDP is unavailable"
+done_testing
