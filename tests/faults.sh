@@ -82,6 +82,12 @@ rc=$?
 inodes "$work/out" | cmp -s - "$work/want"
 ok $(( rc + $? )) "one-shot: a table interrupted at every try still lists every listener (rc $rc)"
 
+# a refresh whose first dump of a table finds exactly the last result
+# takes it: -n 3 on quiet tables is 8 requests, then 4 and 4
+quiet=$(sends -b -n 3 -d 0.1)
+[ "$quiet" -eq $((base + base / 2 + base / 2)) ]
+ok $? "-n 3 on quiet tables: the first refresh confirms each table, later ones dump once ($quiet requests)"
+
 # a reply with a wrong sequence number: resynchronised and redone
 PORTTOP_FAULT=recv:1:SEQ "$PORTTOP" -b --no-header -o inode >"$work/out" 2>"$work/err"
 rc=$?
