@@ -67,7 +67,42 @@ void model_release(struct model *m)
 	for (i = 0; i < m->nusers; i++)
 		free(m->users[i].name);
 	free(m->users);
+	free(m->ranges);
 	model_init(m);
+}
+
+/* The port ranges of every namespace the sockets come from. */
+static void learn_ranges(struct model *m, const struct model_input *in)
+{
+	size_t i, j;
+
+	free(m->ranges);
+	m->ranges = NULL;
+	m->nranges = 0;
+	for (i = 0; in->ranges && i < m->socks.n; i++) {
+		uint64_t ns = m->socks.v[i].netns;
+		struct port_ranges pr;
+
+		for (j = 0; j < m->nranges; j++)
+			if (m->ranges[j].netns == ns)
+				break;
+		if (j < m->nranges || in->ranges(ns, &pr, in->ranges_data) < 0)
+			continue;
+		m->ranges = xrealloc(m->ranges,
+				     (m->nranges + 1) * sizeof(*m->ranges));
+		m->ranges[m->nranges].netns = ns;
+		m->ranges[m->nranges++].r = pr;
+	}
+}
+
+const struct port_ranges *model_ranges(const struct model *m, uint64_t netns)
+{
+	size_t i;
+
+	for (i = 0; i < m->nranges; i++)
+		if (m->ranges[i].netns == netns)
+			return &m->ranges[i].r;
+	return m->registry ? registry_ranges(m->registry) : NULL;
 }
 
 static int cmp_inode(const void *a, const void *b)
@@ -458,6 +493,7 @@ void model_build(struct model *m, const struct model_input *in)
 	m->hidden_owners = 0;
 	m->unread_procs = in->owners ? owners_stats(in->owners)->failed : 0;
 	dedupe(&m->socks);
+	learn_ranges(m, in);
 
 	m->rows = xcalloc(m->socks.n, sizeof(*m->rows));
 	for (i = 0; i < m->socks.n; i++) {

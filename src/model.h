@@ -55,6 +55,12 @@ struct row {
 					 * owned by the model */
 };
 
+/* The port ranges of one namespace that rows come from. */
+struct model_ranges {
+	uint64_t netns;
+	struct port_ranges r;
+};
+
 struct user_name {
 	uint32_t uid;
 	char *name;	/* NULL if the uid has no name */
@@ -74,6 +80,8 @@ struct model {
 	struct row_label **labels;	/* every row_label, owned */
 	size_t nlabels, cap_labels;
 	size_t unread_procs;		/* processes not read: out of fds */
+	struct model_ranges *ranges;	/* per namespace, owned */
+	size_t nranges;
 	/* after model_detach(): the rows' holders and their processes */
 	struct holder *holders;		/* owned; rows point into it */
 	struct proc_info *procs;	/* owned; holder.proc indexes it */
@@ -130,6 +138,10 @@ struct model_input {
 	 * NULL: no forwarder is named */
 	int (*exe_path)(int pid, char *buf, size_t size, void *data);
 	void *exe_data;
+	/* the port ranges of namespace netns into out: 0, or -errno to use
+	 * the registry's (porttop's own namespace); may be NULL */
+	int (*ranges)(uint64_t netns, struct port_ranges *out, void *data);
+	void *ranges_data;
 };
 
 void model_init(struct model *m);
@@ -148,6 +160,11 @@ void model_detach(struct model *m);
 /* Sort the rows by column col (reversed if reverse); ties by protocol,
  * port and address. */
 void model_sort(struct model *m, enum col_id col, bool reverse);
+
+/* The ephemeral range and reserved ports of the namespace netns: its own
+ * where the source gave them, else the registry's; NULL if unknown.
+ * Borrowed from m. */
+const struct port_ranges *model_ranges(const struct model *m, uint64_t netns);
 
 /* The user name of uid, or NULL; borrowed from m. */
 const char *model_user(const struct model *m, uint32_t uid);

@@ -22,8 +22,7 @@ struct registry {
 	struct service *v;
 	size_t n, cap;
 	uint8_t layers;
-	uint16_t eph_lo, eph_hi;	/* eph_hi 0: unknown */
-	uint8_t reserved[65536 / 8];	/* bitmap of reserved ports */
+	struct port_ranges host;	/* of porttop's own namespace */
 };
 
 struct registry *registry_new(void)
@@ -308,9 +307,9 @@ static ssize_t read_small(const char *path, char *buf, size_t size)
 	return n;
 }
 
-bool registry_parse_reserved(struct registry *r, const char *buf, size_t len)
+static bool parse_reserved(struct port_ranges *pr, const char *buf, size_t len)
 {
-	uint8_t bits[sizeof(r->reserved)];
+	uint8_t bits[sizeof(pr->reserved)];
 	const char *p = buf, *end = buf + len;
 
 	memset(bits, 0, sizeof(bits));
@@ -347,47 +346,74 @@ bool registry_parse_reserved(struct registry *r, const char *buf, size_t len)
 			bits[lo / 8] |= (uint8_t)(1u << (lo % 8));
 		p = ce + 1;
 	}
-	memcpy(r->reserved, bits, sizeof(bits));
+	memcpy(pr->reserved, bits, sizeof(bits));
 	return true;
 }
 
-int registry_load_sysctl(struct registry *r, const char *proc_root)
+bool registry_parse_reserved(struct registry *r, const char *buf, size_t len)
+{
+	return parse_reserved(&r->host, buf, len);
+}
+
+int port_ranges_load(struct port_ranges *pr, const char *dir)
 {
 	char path[4096], buf[65536];
 	unsigned lo, hi;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_port_range",
-		 proc_root);
+	memset(pr, 0, sizeof(*pr));
+	snprintf(path, sizeof(path), "%s/ip_local_port_range", dir);
 	n = read_small(path, buf, 64);
 	if (n < 0)
 		return (int)n;
 	if (sscanf(buf, "%u %u", &lo, &hi) == 2 && lo <= hi && hi <= 65535) {
-		r->eph_lo = (uint16_t)lo;
-		r->eph_hi = (uint16_t)hi;
+		pr->eph_lo = (uint16_t)lo;
+		pr->eph_hi = (uint16_t)hi;
 	}
-	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_reserved_ports",
-		 proc_root);
+	snprintf(path, sizeof(path), "%s/ip_local_reserved_ports", dir);
 	n = read_small(path, buf, sizeof(buf));
 	if (n > 0)
-		registry_parse_reserved(r, buf, (size_t)n);
+		parse_reserved(pr, buf, (size_t)n);
 	return 0;
+}
+
+int registry_load_sysctl(struct registry *r, const char *proc_root)
+{
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s/sys/net/ipv4", proc_root);
+	return port_ranges_load(&r->host, dir);
+}
+
+const struct port_ranges *registry_ranges(const struct registry *r)
+{
+	return &r->host;
+}
+
+bool port_ranges_ephemeral(const struct port_ranges *pr, uint16_t port)
+{
+	return pr && pr->eph_hi && port >= pr->eph_lo && port <= pr->eph_hi;
+}
+
+bool port_ranges_reserved(const struct port_ranges *pr, uint16_t port)
+{
+	return pr && (pr->reserved[port / 8] & (1u << (port % 8)));
 }
 
 bool registry_ephemeral(const struct registry *r, uint16_t port)
 {
-	return r->eph_hi && port >= r->eph_lo && port <= r->eph_hi;
+	return port_ranges_ephemeral(&r->host, port);
 }
 
 bool registry_ephemeral_range(const struct registry *r, uint16_t *lo,
 			      uint16_t *hi)
 {
-	*lo = r->eph_lo;
-	*hi = r->eph_hi;
-	return r->eph_hi != 0;
+	*lo = r->host.eph_lo;
+	*hi = r->host.eph_hi;
+	return r->host.eph_hi != 0;
 }
 
 bool registry_reserved(const struct registry *r, uint16_t port)
 {
-	return r->reserved[port / 8] & (1u << (port % 8));
+	return port_ranges_reserved(&r->host, port);
 }

@@ -26,6 +26,25 @@ enum port_class {
 	PORT_DYNAMIC,		/* 49152-65535 */
 };
 
+/* The ephemeral range and the reserved ports of one network namespace
+ * (both are per namespace: net.ipv4.ip_local_port_range and
+ * ip_local_reserved_ports). Plain data. */
+struct port_ranges {
+	uint16_t eph_lo, eph_hi;	/* eph_hi 0: unknown */
+	uint8_t reserved[65536 / 8];	/* bitmap of reserved ports */
+};
+
+/* Read pr from the two sysctl files under dir (".../sys/net/ipv4"), as
+ * the namespace of the calling thread sees them. Returns 0 or -errno; pr
+ * is emptied first, so what cannot be read flags nothing. */
+int port_ranges_load(struct port_ranges *pr, const char *dir);
+
+/* True if port lies in pr's ephemeral range (pr may be NULL: false). */
+bool port_ranges_ephemeral(const struct port_ranges *pr, uint16_t port);
+
+/* True if port is reserved in pr (pr may be NULL: false). */
+bool port_ranges_reserved(const struct port_ranges *pr, uint16_t port);
+
 /* An empty registry; caller frees with registry_free(). */
 struct registry *registry_new(void);
 void registry_free(struct registry *r);
@@ -43,6 +62,10 @@ size_t registry_parse(struct registry *r, const char *buf, size_t len);
  * proc_root/sys/net/ipv4/ (ip_local_port_range, ip_local_reserved_ports).
  * Returns 0 or -errno; without them nothing is flagged. */
 int registry_load_sysctl(struct registry *r, const char *proc_root);
+
+/* The ranges registry_load_sysctl() read (porttop's own namespace);
+ * borrowed from r. */
+const struct port_ranges *registry_ranges(const struct registry *r);
 
 /* True if port lies in the host's ephemeral range, where outgoing
  * connections take their local ports. */

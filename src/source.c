@@ -12,7 +12,6 @@
 
 #include "cgroupmap.h"
 #include "collector.h"
-#include "buf.h"
 #include "diag.h"
 #include "fileio.h"
 #include "netns.h"
@@ -20,40 +19,10 @@
 #include "owners_bpf.h"
 #include "owners_signal.h"
 #include "probe.h"
+#include "source_priv.h"
 #include "xalloc.h"
 
 #define REPLAY_MAX (64 * 1024 * 1024)
-
-struct source {
-	const struct options *opts;
-	struct collector *collector;	/* NULL when replaying */
-	struct owners *owners;
-	struct registry *registry;
-	char *replay;			/* the --replay file */
-	size_t replay_len;
-	bool need_conns;
-	bool oneshot;			/* make one dump as complete as can be */
-	struct cgroup_map *cgroups;	/* NULL without a cgroup2 mount */
-	struct netns_list netns;	/* the last list: every namespace with
-					 * --all-netns, else the named ones */
-	struct ns_links *links;		/* device names, per namespace */
-	size_t nlinks, cap_links;
-	int record_fd;			/* during a --record refresh, or -1 */
-	unsigned missing;		/* COLLECT_TCP/UDP the kernel lacks */
-	int missing_err;
-	bool partial;			/* the last refresh lacks something */
-	bool listed;			/* netns listed during this refresh */
-	char warning[512];
-	char notice[1024];
-	char error[512];
-};
-
-/* The interfaces of one namespace, dumped when a socket there is bound
- * to a device. */
-struct ns_links {
-	uint64_t netns;
-	struct link_vec links;
-};
 
 static void load_registry(struct source *src)
 {
@@ -143,15 +112,6 @@ out_fail:
 	return NULL;
 }
 
-static void links_clear(struct source *src)
-{
-	size_t i;
-
-	for (i = 0; i < src->nlinks; i++)
-		link_vec_release(&src->links[i].links);
-	src->nlinks = 0;
-}
-
 void source_free(struct source *src)
 {
 	if (!src)
@@ -161,8 +121,9 @@ void source_free(struct source *src)
 	registry_free(src->registry);
 	cgroup_map_free(src->cgroups);
 	netns_list_release(&src->netns);
-	links_clear(src);
+	source_links_clear(src);
 	free(src->links);
+	free(src->ranges);
 	free(src->replay);
 	free(src);
 }
@@ -193,7 +154,7 @@ bool source_partial(const struct source *src)
 }
 
 /* Add one line to the notice of this refresh. */
-static void notice_add(struct source *src, const char *line)
+void source_notice_add(struct source *src, const char *line)
 {
 	size_t len = strlen(src->notice);
 
@@ -234,13 +195,13 @@ static int replay(struct source *src, struct sock_vec *out)
 				  "%s: skipped %zu recorded sockets that are not listening",
 				  info.skipped),
 			 src->opts->replay, info.skipped);
-		notice_add(src, line);
+		source_notice_add(src, line);
 	}
 	return rc;
 }
 
 /* Dump what the collector c can list; remember the protocols it cannot. */
-static int dump_with(struct source *src, struct collector *c, unsigned what,
+int source_dump_with(struct source *src, struct collector *c, unsigned what,
 		     struct sock_vec *out)
 {
 	int rc = collector_dump(c, what, out), err;
@@ -258,31 +219,6 @@ static int dump_with(struct source *src, struct collector *c, unsigned what,
 	return 0;
 }
 
-/* The interfaces of namespace netns through c, once per refresh, if one of
- * the sockets from index from on is bound to a device. */
-static void links_learn(struct source *src, struct collector *c,
-			const struct sock_vec *socks, size_t from)
-{
-	struct ns_links *l;
-	size_t i;
-
-	for (i = from; i < socks->n; i++)
-		if (socks->v[i].ifindex)
-			break;
-	if (i == socks->n)
-		return;
-	for (i = 0; i < src->nlinks; i++)
-		if (src->links[i].netns == collector_netns(c))
-			return;
-	src->links = xgrow(src->links, &src->cap_links, src->nlinks + 1,
-			   sizeof(*src->links));
-	l = &src->links[src->nlinks++];
-	memset(l, 0, sizeof(*l));
-	l->netns = collector_netns(c);
-	/* a failure leaves the list empty: the rows say "ifN" */
-	collector_links(c, &l->links);
-}
-
 static int dump(struct source *src, unsigned what, struct sock_vec *out)
 {
 	size_t from = out->n;
@@ -290,115 +226,10 @@ static int dump(struct source *src, unsigned what, struct sock_vec *out)
 
 	if (src->replay)
 		return replay(src, out);
-	rc = dump_with(src, src->collector, what, out);
+	rc = source_dump_with(src, src->collector, what, out);
 	if (rc == 0)
-		links_learn(src, src->collector, out, from);
+		source_links_learn(src, src->collector, out, from);
 	return rc;
-}
-
-/* Name one namespace we could not inspect, with the reason, into b. */
-static void name_failed(struct buf *b, const struct netns_entry *e, int err)
-{
-	if (b->len)
-		buf_printf(b, "; ");
-	if (e->name[0])
-		buf_printf(b, "%llu (%s): %s", (unsigned long long)e->inode,
-			   e->name, strerror(-err));
-	else
-		buf_printf(b, _("%llu (pid %d): %s"),
-			   (unsigned long long)e->inode, e->pid,
-			   strerror(-err));
-}
-
-/* Dump one namespace other than ours through a collector of its own. */
-static int dump_other(struct source *src, const struct netns_entry *e,
-		      unsigned what, struct sock_vec *out)
-{
-	struct collector *c;
-	size_t from = out->n;
-	int rc;
-
-	if (e->fd < 0)
-		return e->err;
-	c = collector_new(e->fd);
-	if (!c)
-		return -errno;
-	rc = src->record_fd >= 0 ? collector_record(c, src->record_fd) : 0;
-	if (rc == 0)
-		rc = dump_with(src, c, what, out);
-	if (rc == 0)
-		links_learn(src, c, out, from);
-	collector_free(c);
-	return rc;
-}
-
-/* --all-netns: dump every namespace we can enter; name the others. Ours
- * needs no setns (and no privilege): the source's own collector dumps it. */
-static int dump_namespaces(struct source *src, unsigned what,
-			   struct sock_vec *out)
-{
-	uint64_t self = collector_netns(src->collector);
-	bool first = !src->listed;
-	struct buf b;
-	size_t i, from, failed = 0;
-	char line[sizeof(src->notice)];
-	int rc;
-
-	if (first) {
-		netns_list_release(&src->netns);
-		rc = netns_list_all(&src->netns, src->opts->proc_root,
-				    "/run/netns");
-		if (rc < 0) {
-			snprintf(src->error, sizeof(src->error),
-				 _("cannot read %s: %s"), src->opts->proc_root,
-				 strerror(-rc));
-			return rc;
-		}
-		src->listed = true;
-	}
-	from = out->n;
-	rc = dump_with(src, src->collector, what, out);
-	if (rc < 0)
-		return rc;	/* our own namespace: a real failure */
-	links_learn(src, src->collector, out, from);
-	buf_init(&b);
-	for (i = 0; i < src->netns.n; i++) {
-		const struct netns_entry *e = &src->netns.v[i];
-		int err;
-
-		if (e->inode == self)
-			continue;
-		from = out->n;
-		err = dump_other(src, e, what, out);
-		if (err == 0)
-			continue;
-		out->n = from;
-		if (failed++ < 8)
-			name_failed(&b, e, err);
-	}
-	src->error[0] = '\0';	/* a namespace's error is in the notice */
-	if (!first)
-		failed = 0;	/* named by the first dump of this refresh */
-	if (failed) {
-		snprintf(line, sizeof(line),
-			 ngettext("cannot inspect %zu network namespace: %s%s",
-				  "cannot inspect %zu network namespaces: %s%s",
-				  failed),
-			 failed, b.p, failed > 8 ? "; ..." : "");
-		notice_add(src, line);
-		src->partial = true;
-	}
-	if (first && src->netns.unreadable && geteuid() != 0) {
-		snprintf(line, sizeof(line),
-			 ngettext("the network namespace of %zu process is not visible: run as root",
-				  "the network namespaces of %zu processes are not visible: run as root",
-				  src->netns.unreadable),
-			 src->netns.unreadable);
-		notice_add(src, line);
-		src->partial = true;
-	}
-	buf_release(&b);
-	return 0;
 }
 
 /* Make s the set of v's inodes. */
@@ -415,7 +246,7 @@ static void inoset_of(struct inoset *s, const struct sock_vec *v)
 static int dump_any(struct source *src, unsigned what, struct sock_vec *out)
 {
 	if (src->opts->all_netns && !src->replay)
-		return dump_namespaces(src, what, out);
+		return source_dump_namespaces(src, what, out);
 	return dump(src, what, out);
 }
 
@@ -455,13 +286,6 @@ static void find_gone(struct source *src, const struct sock_vec *socks,
 static const char *cgroup_cb(uint64_t id, void *data)
 {
 	return cgroup_map_path(data, id);
-}
-
-static const char *netns_name_cb(uint64_t inode, void *data)
-{
-	const struct netns_entry *e = netns_find(data, inode);
-
-	return e && e->name[0] ? e->name : NULL;
 }
 
 static int record_start(struct source *src)
@@ -521,22 +345,6 @@ static int exe_cb(int pid, char *buf, size_t size, void *data)
 	return 0;
 }
 
-static int ifname_cb(uint64_t netns, uint32_t ifindex, char *name,
-		     void *data)
-{
-	const struct source *src = data;
-	const char *found = NULL;
-	size_t i;
-
-	for (i = 0; i < src->nlinks && !found; i++)
-		if (src->links[i].netns == netns)
-			found = link_vec_name(&src->links[i].links, ifindex);
-	if (!found)
-		return -ENODEV;
-	snprintf(name, IF_NAMESIZE, "%s", found);
-	return 0;
-}
-
 /* Start a refresh: no notice, no namespace listed, nothing missing. */
 static void refresh_begin(struct source *src)
 {
@@ -544,9 +352,11 @@ static void refresh_begin(struct source *src)
 	src->error[0] = '\0';
 	src->partial = false;
 	src->listed = false;
+	src->listed_ranges = false;
+	src->nranges = 0;
 	src->missing = 0;
 	src->missing_err = 0;
-	links_clear(src);
+	source_links_clear(src);
 }
 
 /* Say which protocols the kernel could not list; an error when that is
@@ -578,23 +388,10 @@ static int refresh_missing(struct source *src, unsigned asked)
 			 _("%s sockets unavailable: %s: %s (the kernel has no sock_diag support for them; load the module)"),
 			 protos[i].name, protos[i].module,
 			 strerror(-src->missing_err));
-		notice_add(src, line);
+		source_notice_add(src, line);
 	}
 	src->partial = true;
 	return 0;
-}
-
-/* The names of the named namespaces (/run/netns), looked up always: a
- * namespace entered with "ip netns exec" has its name. */
-static void *netns_names(struct source *src)
-{
-	if (src->replay)
-		return NULL;
-	if (!src->opts->all_netns) {
-		netns_list_release(&src->netns);
-		netns_list_named(&src->netns, "/run/netns");
-	}
-	return &src->netns;
 }
 
 int source_refresh(struct source *src, const struct filter *f,
@@ -662,18 +459,20 @@ int source_refresh(struct source *src, const struct filter *f,
 		in.cgroup_path = cgroup_cb;
 		in.cgroup_data = src->cgroups;
 	}
-	in.netns_data = netns_names(src);
+	in.netns_data = source_netns_names(src);
 	if (in.netns_data)
-		in.netns_name = netns_name_cb;
+		in.netns_name = source_netns_name_cb;
 	in.socks = &socks;
 	in.conns = src->need_conns ? &conns : NULL;
 	in.owners = src->owners;
 	in.registry = src->registry;
 	in.filter = f;
-	in.ifname = ifname_cb;
+	in.ifname = source_ifname_cb;
 	in.ifname_data = src;
 	in.exe_path = exe_cb;
 	in.exe_data = src;
+	in.ranges = source_ranges_cb;
+	in.ranges_data = src;
 	model_build(m, &in);
 	inoset_release(&gone);
 out:

@@ -120,9 +120,9 @@ static void add_row(struct buf *b, const struct model *m, const struct row *r)
 	buf_printf(b, ",\"class\":\"%s\",\"exposure\":\"%s\","
 		      "\"ephemeral\":%s,\"reserved\":%s,",
 		   port_class_name(r->cls), exposure_name(r->exposure),
-		   m->registry && registry_ephemeral(m->registry, s->port)
+		   port_ranges_ephemeral(model_ranges(m, s->netns), s->port)
 			   ? "true" : "false",
-		   m->registry && registry_reserved(m->registry, s->port)
+		   port_ranges_reserved(model_ranges(m, s->netns), s->port)
 			   ? "true" : "false");
 	if (ctx->unit[0])
 		add_str(b, "unit", ctx->unit, strlen(ctx->unit));

@@ -89,8 +89,8 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 {
 	const struct sock_rec *s = r->sock;
 	struct buf scratch, *b = &scratch;
+	const struct port_ranges *pr;
 	const char *user;
-	uint16_t lo, hi;
 	size_t i, n;
 
 	buf_init(&scratch);
@@ -114,11 +114,11 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 	line(out, _("service"), b->p);
 	buf_reset(b);
 	buf_adds(b, port_class_name(r->cls));
-	if (m->registry && registry_ephemeral_range(m->registry, &lo, &hi) &&
-	    registry_ephemeral(m->registry, s->port))
+	pr = model_ranges(m, s->netns);
+	if (port_ranges_ephemeral(pr, s->port))
 		buf_printf(b, _("; inside this host's ephemeral range %u-%u"),
-			   lo, hi);
-	if (m->registry && registry_reserved(m->registry, s->port))
+			   pr->eph_lo, pr->eph_hi);
+	if (port_ranges_reserved(pr, s->port))
 		buf_adds(b, _("; reserved (ip_local_reserved_ports)"));
 	line(out, _("class"), b->p);
 	line(out, _("exposure"), exposure_text(r->exposure));

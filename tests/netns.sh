@@ -81,6 +81,17 @@ else
 	ok 0 "# SKIP no dummy or veth device with the same ifindex here"
 fi
 
+# --- reserved ports are per namespace: rdns reserves its port and ours
+port_host=$(awk '$1 == "sock" { print $4 }' "$work/out.host")
+ip netns exec rdns sh -c "echo $port_rdns,$port_host >/proc/sys/net/ipv4/ip_local_reserved_ports"
+"$PORTTOP" -N --json >"$work/res.json" 2>/dev/null
+jqt "$work/res.json" --argjson i "$ino_rdns" \
+	'any(.[]; .inode == $i and .reserved == true)'
+ok $? "-N: a port reserved in rdns is reserved for rdns's listener"
+jqt "$work/res.json" --argjson i "$ino_host" \
+	'any(.[]; .inode == $i and .reserved == false)'
+ok $? "-N: rdns's reserved ports are not ours"
+
 # --- the name of a named namespace without -N
 ip netns exec rdns "$PORTTOP" --json >"$work/in.json" 2>/dev/null
 jqt "$work/in.json" --argjson i "$ino_rdns" \
