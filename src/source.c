@@ -516,7 +516,7 @@ int source_why(struct source *src, const struct why_target *t,
 	size_t i, n = 0;
 	int rc;
 
-	src->notice[0] = '\0';
+	refresh_begin(src);
 	if (!src->collector) {
 		snprintf(src->error, sizeof(src->error), "%s",
 			 _("--why asks the running kernel: it cannot read a recording"));
@@ -533,8 +533,9 @@ int source_why(struct source *src, const struct why_target *t,
 			 strerror(-rc));
 		goto out;
 	}
+	source_links_learn(src, src->collector, &socks, 0);
 	if (src->opts->all_netns) {
-		rc = dump_namespaces(src, (tcp ? COLLECT_TCP : COLLECT_UDP) |
+		rc = source_dump_namespaces(src, (tcp ? COLLECT_TCP : COLLECT_UDP) |
 						  COLLECT_V4 | COLLECT_V6,
 				     &all);
 		if (rc < 0)
@@ -560,15 +561,16 @@ int source_why(struct source *src, const struct why_target *t,
 		in.cgroup_path = cgroup_cb;
 		in.cgroup_data = src->cgroups;
 	}
-	if (src->opts->all_netns) {
-		in.netns_name = netns_name_cb;
-		in.netns_data = &src->netns;
-	}
+	in.netns_data = source_netns_names(src);
+	if (in.netns_data)
+		in.netns_name = source_netns_name_cb;
 	in.socks = &socks;
 	in.owners = src->owners;
 	in.registry = src->registry;
-	in.ifname = ifname_cb;
-	in.ifname_data = src->collector;
+	in.ifname = source_ifname_cb;
+	in.ifname_data = src;
+	in.ranges = source_ranges_cb;
+	in.ranges_data = src;
 	model_build(m, &in);
 out:
 	sock_vec_release(&socks);
