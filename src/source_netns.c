@@ -8,12 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "nls.h"
 #include "nsrun.h"
 #include "xalloc.h"
+
+#define NAMES_MAX_AGE_S 5
 
 void source_links_clear(struct source *src)
 {
@@ -237,11 +241,35 @@ int source_ranges_cb(uint64_t netns, struct port_ranges *out,
 
 /* The names of the named namespaces (/run/netns), looked up always: a
  * namespace entered with "ip netns exec" has its name. */
+/* Read /run/netns again only when it changed, or every few seconds (a
+ * name is created before its namespace is mounted on it). */
+static bool names_stale(struct source *src)
+{
+	struct timespec now;
+	struct stat st;
+	bool changed;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (stat("/run/netns", &st) < 0)
+		memset(&st, 0, sizeof(st));
+	changed = st.st_ino != src->names_dir.st_ino ||
+		  st.st_mtim.tv_sec != src->names_dir.st_mtim.tv_sec ||
+		  st.st_mtim.tv_nsec != src->names_dir.st_mtim.tv_nsec ||
+		  now.tv_sec - src->names_at >= NAMES_MAX_AGE_S ||
+		  !src->names_read;
+	if (changed) {
+		src->names_dir = st;
+		src->names_at = now.tv_sec;
+		src->names_read = true;
+	}
+	return changed;
+}
+
 void *source_netns_names(struct source *src)
 {
 	if (src->replay)
 		return NULL;
-	if (!src->opts->all_netns) {
+	if (!src->opts->all_netns && names_stale(src)) {
 		netns_list_release(&src->netns);
 		netns_list_named(&src->netns, "/run/netns");
 	}

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
+#include <sys/stat.h>
 
 #include "cgroupmap.h"
 #include "collector.h"
@@ -43,6 +45,9 @@ struct source {
 	bool partial;			/* the last refresh lacks something */
 	bool listed;			/* netns listed during this refresh */
 	bool listed_ranges;		/* and their ranges read */
+	struct stat names_dir;		/* /run/netns when last read */
+	time_t names_at;		/* monotonic seconds of that read */
+	bool names_read;
 	char warning[512];
 	char notice[1024];
 	char error[512];
