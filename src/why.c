@@ -218,7 +218,8 @@ static void tcp_reason(struct why *w, size_t *cap, const struct model *m,
 		       const struct why_target *t, const struct row *r)
 {
 	const struct sock_rec *s = r->sock;
-	bool ra = t->options & WHY_OPT_REUSEADDR, rp = t->options & WHY_OPT_REUSEPORT;
+	bool ra = t->options & WHY_OPT_REUSEADDR;
+	bool rp = t->options & WHY_OPT_REUSEPORT;
 	enum why_effect e = WHY_BLOCKS;
 	size_t group;
 

@@ -24,15 +24,15 @@ struct why_target {
 				 * :: dual-stack (or 0.0.0.0 without IPv6) */
 	uint8_t addr[16];	/* network order; AF_INET: the first 4 */
 	unsigned options;	/* WHY_OPT_REUSEADDR | WHY_OPT_REUSEPORT */
-	uint32_t uid;		/* the server's effective uid (porttop's) */
+	uint32_t uid;		/* the server's euid: porttop's */
 };
 
 /* What the system says beyond the sockets; the source finds it out. */
 struct why_facts {
-	uint64_t netns;		/* the namespace asked about; 0 unknown */
+	uint64_t netns;		/* namespace asked about; 0 unknown */
 	int unpriv_start;	/* net.ipv4.ip_unprivileged_port_start of
 				 * that namespace; -1 unknown */
-	bool cap_bind;		/* porttop has CAP_NET_BIND_SERVICE there */
+	bool cap_bind;		/* porttop has CAP_NET_BIND_SERVICE */
 	bool sees_bound;	/* the kernel reports bound-only TCP sockets
 				 * (TCP_BOUND_INACTIVE, 6.7 and later) */
 	char kernel[65];	/* uname -r, for the note when it does not */
@@ -57,8 +57,8 @@ enum why_kind {
 /* What a reason does to a new server, weakest first. */
 enum why_effect {
 	WHY_NOTE,		/* nothing: worth knowing */
-	WHY_MAYBE,		/* blocks unless the holder set a socket option
-				 * sock_diag does not report */
+	WHY_MAYBE,		/* blocks unless the holder set a socket
+				 * option sock_diag does not report */
 	WHY_BLOCKS,		/* the kernel will refuse the bind */
 };
 
@@ -67,8 +67,8 @@ struct why_reason {
 	enum why_effect effect;
 	const struct row *row;	/* the socket, or NULL; borrowed */
 	size_t group;		/* WHY_GROUP: listeners in the group */
-	unsigned relief;	/* WHY_OPT_REUSE* options that could let a server
-				 * in (when the holder set them too) */
+	unsigned relief;	/* WHY_OPT_REUSE* options that could let
+				 * a server in (if the holder set them too) */
 };
 
 struct why {

@@ -484,7 +484,8 @@ Test(why, target_init)
 	cr_expect_eq(t.family, AF_INET6);
 	cr_expect_eq(t.v6only, 0, "every address is :: dual-stack");
 	cr_expect_eq(t.uid, 7);
-	cr_assert_eq(why_target_init(&t, 80, IPPROTO_TCP, NULL, 0, 7, false), 0);
+	cr_assert_eq(why_target_init(&t, 80, IPPROTO_TCP, NULL, 0, 7, false),
+		     0);
 	cr_expect_eq(t.family, AF_INET, "without IPv6, 0.0.0.0");
 	cr_assert_eq(why_target_init(&t, 80, IPPROTO_UDP, "[::1]",
 				     WHY_OPT_REUSEPORT, 0, true), 0);
