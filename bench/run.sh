@@ -36,8 +36,11 @@ size_args() {
 }
 
 # the timed commands, by number; PORT is the port for the query pair
+# (porttop-b and porttop-json use the default --owner-scan=auto, i.e. BPF
+# where it loads; the -proc and -bpf variants force one scan)
 TOOLS=(porttop-b porttop-json ss-tulnp ss-tuln netstat-tulnp lsof
-       porttop-PORT ss-sport-PORT)
+       porttop-PORT ss-sport-PORT porttop-b-proc porttop-b-bpf
+       porttop-PORT-proc)
 tool_cmd() {	# tool_cmd NAME PORT -> the command, in "${cmd[@]}"
 	case $1 in
 	porttop-b)	cmd=("$porttop" -b) ;;
@@ -48,6 +51,9 @@ tool_cmd() {	# tool_cmd NAME PORT -> the command, in "${cmd[@]}"
 	lsof)		cmd=(lsof -nP -iTCP -iUDP -sTCP:^ESTABLISHED) ;;
 	porttop-PORT)	cmd=("$porttop" "$2") ;;
 	ss-sport-PORT)	cmd=(ss -tlnp "sport = :$2") ;;
+	porttop-b-proc)	cmd=("$porttop" -b --owner-scan=proc) ;;
+	porttop-b-bpf)	cmd=("$porttop" -b --owner-scan=bpf) ;;
+	porttop-PORT-proc) cmd=("$porttop" --owner-scan=proc "$2") ;;
 	esac
 }
 tool_label() {	# the name shown in the tables
@@ -60,6 +66,9 @@ tool_label() {	# the name shown in the tables
 	lsof)		echo "lsof -nP -iTCP -iUDP" ;;
 	porttop-PORT)	echo "porttop $2" ;;
 	ss-sport-PORT)	echo "ss -tlnp sport=:$2" ;;
+	porttop-b-proc)	echo "porttop -b (proc scan)" ;;
+	porttop-b-bpf)	echo "porttop -b (bpf scan)" ;;
+	porttop-PORT-proc) echo "porttop $2 (proc scan)" ;;
 	esac
 }
 
@@ -134,6 +143,11 @@ inner() {
 	     "$(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 2>/dev/null | wc -l) fds"
 	for t in "${TOOLS[@]}"; do
 		tool_cmd "$t" "$port"
+		if [ "$t" = porttop-b-bpf ] &&
+		   ! "${cmd[@]}" >/dev/null 2>"$work/$size.bpf.err"; then
+			echo "   skipped: $(tool_label "$t" "$port"): $(cat "$work/$size.bpf.err")"
+			continue
+		fi
 		if command -v "${cmd[0]}" >/dev/null 2>&1; then
 			available+=("$t")
 		else
@@ -145,6 +159,16 @@ inner() {
 	"$bin/measure" -o "$work/$size.json" -- "$porttop" --json >/dev/null
 	check_json "$work/$size.json" "$man" | sed 's/^/   check: /'
 	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+	# both owner scans, each on its own
+	local how
+	for how in proc bpf; do
+		"$porttop" --json --owner-scan=$how >"$work/$size.$how.json" \
+			2>"$work/$size.$how.err" ||
+			{ echo "   check --owner-scan=$how: not run: $(cat "$work/$size.$how.err")"; continue; }
+		check_json "$work/$size.$how.json" "$man" |
+			sed "s/^/   check --owner-scan=$how: /"
+		[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+	done
 
 	# warm-up, untimed
 	for t in "${available[@]}"; do
