@@ -26,13 +26,20 @@ typedef __u32 __wsum;
 
 #define S_IFMT 0170000
 #define S_IFSOCK 0140000
+#define SOCKFS_MAGIC 0x534F434B
+
+struct super_block {
+	unsigned long s_magic;
+} __attribute__((preserve_access_index));
 
 struct inode {
 	unsigned short i_mode;
+	struct super_block *i_sb;
 	unsigned long i_ino;
 } __attribute__((preserve_access_index));
 
 struct file {
+	const void *f_op;
 	struct inode *f_inode;
 } __attribute__((preserve_access_index));
 
@@ -65,6 +72,9 @@ char LICENSE[] SEC("license") = "GPL";
 __u64 nr_files = 0;
 __u64 nr_tables = 0;
 static int last_pid;
+/* every socket file has the same file operations (socket_file_ops): once
+ * one socket is seen, other files are told apart without their inode */
+static __u64 sock_fops;
 
 SEC("iter/task_file")
 int porttop_sockets(struct bpf_iter__task_file *ctx)
@@ -84,8 +94,21 @@ int porttop_sockets(struct bpf_iter__task_file *ctx)
 		nr_tables++;
 	}
 	inode = file->f_inode;
-	if (!inode || (inode->i_mode & S_IFMT) != S_IFSOCK)
-		return 0;
+	if (sock_fops) {
+		if ((__u64)file->f_op != sock_fops || !inode)
+			return 0;
+	} else {
+		struct super_block *sb;
+
+		/* S_IFSOCK alone is not enough: an O_PATH fd of a socket's
+		 * path on a file system is no socket (/proc shows the path) */
+		if (!inode || (inode->i_mode & S_IFMT) != S_IFSOCK)
+			return 0;
+		sb = inode->i_sb;
+		if (!sb || sb->s_magic != SOCKFS_MAGIC)
+			return 0;
+		sock_fops = (__u64)file->f_op;
+	}
 	leader = task->group_leader;
 	rec.tgid = (__u32)task->tgid;
 	/* the iterator skips threads that share the leader's table, so a

@@ -10,11 +10,14 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 
 #include "netns.h"
@@ -340,6 +343,36 @@ Test(owners_bpf, a_socket_of_another_network_namespace)
 	cr_expect_eq(cnt[0], 1);
 	close(q[1]);
 	waitpid(kid, NULL, 0);
+}
+
+Test(owners_bpf, an_o_path_fd_of_a_socket_file_is_no_socket)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char dir[] = "/tmp/porttop-bpf.XXXXXX";
+	struct stat st;
+	uint32_t in[2];
+	size_t cnt[2];
+	int s, p;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/sock", dir);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_geq(s, 0);
+	cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	/* the file system's inode of the path: S_IFSOCK, but not a socket */
+	p = open(a.sun_path, O_PATH | O_CLOEXEC);
+	cr_assert_geq(p, 0, "O_PATH: %s", strerror(errno));
+	cr_assert_eq(fstat(p, &st), 0);
+	cr_assert(S_ISSOCK(st.st_mode));
+	in[0] = (uint32_t)st.st_ino;
+	in[1] = inode_of(s);
+	scan_both(in, 2, cnt);
+	cr_expect_eq(cnt[0], 0, "an O_PATH fd is a path, not a socket");
+	cr_expect_eq(cnt[1], 1);
+	close(p);
+	close(s);
+	unlink(a.sun_path);
+	rmdir(dir);
 }
 
 Test(owners_bpf, refreshes_follow_every_change)
