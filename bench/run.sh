@@ -139,7 +139,7 @@ inner() {
 	echo "== size $size: $(sed -n 1p "$man" | sed 's/^# loadgen manifest: //')"
 	echo "   $(sed -n 2p "$man" | sed 's/^# //'); established:" \
 	     "$(ss -Htn state established | wc -l) sockets;" \
-	     "host-wide: $(ls -d /proc/[0-9]* | wc -l) processes," \
+	     "host-wide: $(ls -d /proc/[0-9]* 2>/dev/null | wc -l) processes," \
 	     "$(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 2>/dev/null | wc -l) fds"
 	for t in "${TOOLS[@]}"; do
 		tool_cmd "$t" "$port"
