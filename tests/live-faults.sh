@@ -79,6 +79,27 @@ wait_for 'appeared|gone|No events|no events' 30
 screen | grep -Eq "gone +tcp4 127\.0\.0\.1:$pt "
 [ $? -ne 0 ]; okd $? "the failures logged no false 'gone'"
 
+# a real failed read (strace -e inject): ENOBUFS in a later refresh is
+# retried on a fresh socket; it neither fails the refresh nor leaves the
+# socket out of step ("Protocol error" on every refresh after it)
+if command -v strace >/dev/null 2>&1 &&
+	strace -f -o /dev/null -e trace=none true 2>/dev/null; then
+	$T kill-session -t t 2>/dev/null
+	$T new-session -d -s t -x 160 -y 20 \
+		"exec env LANG=C.UTF-8 TERM=tmux-256color strace -f -qq -o /dev/null -e trace=recvfrom -e inject=recvfrom:error=ENOBUFS:when=25 \"$PORTTOP\" --live -d 0.1"
+	wait_for "tcp4 +127\.0\.0\.1 +$pt "
+	okd $? "live under strace: the listener is listed"
+	sleep 3
+	screen | grep -Eq 'STALE|Protocol error|No buffer space'
+	[ $? -ne 0 ]; okd $? "live: an ENOBUFS read is retried, no refresh fails and none after it"
+	screen | grep -Eq "^ tcp4 +127\.0\.0\.1 +$pt "
+	okd $? "live: the listener is still there, not marked gone"
+else
+	ok 0 "# SKIP strace cannot trace here"
+	ok 0 "# SKIP strace cannot trace here"
+	ok 0 "# SKIP strace cannot trace here"
+fi
+
 # a stray reply (wrong sequence number) and an interrupted dump on a later
 # read: retried on a fresh socket, never shown as an error
 start 'recv:40-44:SEQ' --live -d 0.1
