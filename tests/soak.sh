@@ -44,7 +44,8 @@ view=$!
 pid=
 n=0
 while [ -z "$pid" ] && [ $n -lt 50 ]; do
-	pid=$(pgrep -n -f -- "--live -d 0.1 -n $iters" | head -1)
+	# the full path: other builds' soak tests may run at the same time
+	pid=$(pgrep -n -f -x -- "$PORTTOP --live -d 0.1 -n $iters" | head -1)
 	[ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" != porttop ] && pid=
 	sleep 0.1
 	n=$((n + 1))
