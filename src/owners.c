@@ -109,6 +109,7 @@ void owners_free(struct owners *o)
 	free(o->cache);
 	free(o->sockfds);
 	inoset_release(&o->orphans);
+	inoset_release(&o->unexplained);
 	close(o->proc_fd);
 	free(o);
 }

@@ -60,6 +60,8 @@ struct owners {
 	bool size_ok;		/* the kernel counts fds in st_size (6.2+) */
 	double last_full;	/* monotonic seconds of the last full scan */
 	struct inoset orphans;	/* wanted, but no holder was found */
+	struct inoset unexplained; /* wanted, no holder at the last
+				    * incremental refresh, not an orphan */
 	double full_period;	/* seconds between full scans */
 	struct owners_bpf *bpf;	/* the BPF fd scan, or NULL: /proc */
 };
@@ -115,7 +117,7 @@ int owners_cmp_pentry(const void *a, const void *b);
 /* owners_refresh.c: the cache */
 void owners_remember_orphans(struct owners *o, const uint32_t *inodes,
 			     size_t n);
-bool owners_missing_holders(const struct owners *o, const uint32_t *inodes,
+bool owners_missing_holders(struct owners *o, const uint32_t *inodes,
 			    size_t n);
 
 #endif

@@ -24,26 +24,41 @@ void owners_remember_orphans(struct owners *o, const uint32_t *inodes,
 	size_t i;
 
 	inoset_clear(&o->orphans);
+	inoset_clear(&o->unexplained);
 	for (i = 0; i < n; i++)
 		if (!owners_lookup(o, inodes[i], &h))
 			inoset_add(&o->orphans, inodes[i]);
 	inoset_seal(&o->orphans);
 }
 
-/* Without fd counts (kernels before 6.2) a process that opened a socket
- * looks unchanged: a wanted socket that has no holder and had none to
- * explain it at the last full scan calls for a full scan now. */
-bool owners_missing_holders(const struct owners *o, const uint32_t *inodes,
+/* A process that opened a socket can look unchanged: without fd counts
+ * (kernels before 6.2) always, and with them when it closed another file
+ * meanwhile. A wanted socket that has no holder and had none to explain it
+ * at the last full scan calls for a full scan: at once without fd counts;
+ * with them, when the last refresh could not explain it either, for a
+ * socket whose process is gone by the time of the scan (churn) is gone
+ * from the next dump, and must not cost a full scan at every refresh. */
+bool owners_missing_holders(struct owners *o, const uint32_t *inodes,
 			    size_t n)
 {
 	const struct holder *h;
+	struct inoset now;
+	bool missing = false;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!owners_lookup(o, inodes[i], &h) &&
-		    !inoset_has(&o->orphans, inodes[i]))
-			return true;
-	return false;
+	inoset_init(&now);
+	for (i = 0; i < n; i++) {
+		if (owners_lookup(o, inodes[i], &h) ||
+		    inoset_has(&o->orphans, inodes[i]))
+			continue;
+		if (!o->size_ok || inoset_has(&o->unexplained, inodes[i]))
+			missing = true;
+		inoset_add(&now, inodes[i]);
+	}
+	inoset_seal(&now);
+	inoset_release(&o->unexplained);
+	o->unexplained = now;
+	return missing;
 }
 
 static const struct pentry *cache_find(const struct pentry *c, size_t n,
@@ -195,7 +210,7 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 	free(old_cache);
 	free(old_sfds);
 	owners_procs_release(old_procs, nold_procs);
-	if (!o->size_ok && owners_missing_holders(o, inodes, n))
+	if (owners_missing_holders(o, inodes, n))
 		return owners_full_scan(o, inodes, n, threads);
 	return 0;
 }
