@@ -696,6 +696,10 @@ enum owner_status owners_why_none(const struct owners *o, uint32_t sock_uid)
 		if (o->stats.denied > 0)
 			return OWNER_PERMISSION;
 	}
+	/* root without CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH (a systemd
+	 * unit's CapabilityBoundingSet=) cannot read every process either */
+	if (o->euid == 0 && o->stats.denied > 0)
+		return OWNER_PERMISSION;
 	return OWNER_NONE;
 }
 
