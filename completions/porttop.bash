@@ -38,6 +38,19 @@ _porttop()
         --wait)
             $split && return
             ;;
+        --prometheus)
+            # an optional argument: only --prometheus=FILE
+            if $split; then
+                _filedir
+                return
+            fi
+            ;;
+        --events)
+            if $split; then
+                COMPREPLY=($(compgen -W 'changes' -- "$cur"))
+                return
+            fi
+            ;;
         --try)
             if $split; then
                 COMPREPLY=($(compgen -W 'reuseaddr reuseport reuseaddr,reuseport' -- "$cur"))
@@ -75,7 +88,8 @@ _porttop()
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--batch --json --live --output --output-all
+        COMPREPLY=($(compgen -W '--batch --json --live --prometheus
+            --prometheus= --events --events= --output --output-all
             --list-columns
             --no-header --color --color= --tcp --udp --ipv4 --ipv6 --pid --user
             --command --exposed --all-netns --wait --wait= --timeout --why --address --try --try= --delay

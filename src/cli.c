@@ -38,6 +38,8 @@ enum {
 	OPT_TRY,
 	OPT_OWNER_SCAN,
 	OPT_BTF,
+	OPT_PROMETHEUS,
+	OPT_EVENTS,
 };
 
 static const struct option long_options[] = {
@@ -67,6 +69,8 @@ static const struct option long_options[] = {
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "live", no_argument, NULL, OPT_LIVE },
 	{ "owner-scan", required_argument, NULL, OPT_OWNER_SCAN },
+	{ "prometheus", optional_argument, NULL, OPT_PROMETHEUS },
+	{ "events", optional_argument, NULL, OPT_EVENTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	/* hidden: for tests and bug reports */
@@ -96,6 +100,11 @@ void cli_usage(FILE *out)
 		"      --color[=WHEN]   colours in the live view: auto, always, never\n"),
 	      out);
 	fputs(_("  -o all, --output-all every column; -o +LIST: the default ones and LIST\n"),
+	      out);
+	fputs(_("      --prometheus[=FILE]  metrics in the Prometheus text format; a FILE\n"
+		"                       is written aside, then renamed over\n"
+		"      --events[=changes]  a JSON line for every change between refreshes,\n"
+		"                       after one with the starting set (not with =changes)\n"),
 	      out);
 	fputs(_("Filters (different kinds combine with AND, repeats with OR):\n"
 		"  -t, --tcp            TCP listeners only\n"
@@ -308,6 +317,21 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts,
 			break;
 		case OPT_LIVE:
 			opts->view = VIEW_LIVE;
+			break;
+		case OPT_PROMETHEUS:
+			if (optarg && !*optarg)
+				return fail(why, what, N_("empty file name"),
+					    optarg);
+			opts->view = VIEW_PROM;
+			opts->prom_file = optarg;
+			break;
+		case OPT_EVENTS:
+			if (optarg && strcmp(optarg, "changes") != 0)
+				return fail(why, what,
+					    N_("--events takes no value or changes"),
+					    optarg);
+			opts->view = VIEW_EVENTS;
+			opts->events_changes = optarg != NULL;
 			break;
 		case OPT_NO_HEADER:
 			opts->no_header = true;

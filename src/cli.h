@@ -14,6 +14,8 @@ enum view_kind {
 	VIEW_TEXT,
 	VIEW_JSON,
 	VIEW_LIVE,		/* asked for explicitly (tests) */
+	VIEW_PROM,		/* --prometheus */
+	VIEW_EVENTS,		/* --events */
 };
 
 enum color_mode {
@@ -53,6 +55,8 @@ struct options {
 	const char *why_address; /* --address ADDR, or NULL: every address */
 	bool why_try;		/* --try: a real test bind */
 	unsigned why_options;	/* --try=LIST: WHY_OPT_REUSEADDR, WHY_OPT_REUSEPORT */
+	const char *prom_file;	/* --prometheus=FILE; NULL: stdout */
+	bool events_changes;	/* --events=changes: no starting set */
 };
 
 /* What cli_parse() found. */

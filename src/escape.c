@@ -163,6 +163,46 @@ void escape_json(struct buf *b, const char *s, size_t len)
 		buf_add(b, "", 0);
 }
 
+void escape_prom(struct buf *b, const char *s, size_t len)
+{
+	static const char fffd[] = "\xef\xbf\xbd";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t start = i;
+		uint32_t cp;
+		size_t n;
+
+		while (i < len && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' &&
+		       p[i] != '"')
+			i++;
+		if (i > start)
+			buf_add(b, p + start, i - start);
+		if (i >= len)
+			break;
+		n = utf8_decode(p + i, len - i, &cp);
+		if (n == 0) {
+			buf_add(b, fffd, 3);
+			i++;
+			continue;
+		}
+		if (cp == '"')
+			buf_add(b, "\\\"", 2);
+		else if (cp == '\\')
+			buf_add(b, "\\\\", 2);
+		else if (cp == '\n')
+			buf_add(b, "\\n", 2);
+		else if (escape_is_unsafe(cp))
+			buf_add(b, fffd, 3);
+		else
+			buf_add(b, p + i, n);
+		i += n;
+	}
+	if (!b->p)
+		buf_add(b, "", 0);
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -19,6 +19,12 @@ void escape_text(struct buf *b, const char *s, size_t len);
  * control byte; invalid bytes become U+FFFD. */
 void escape_json(struct buf *b, const char *s, size_t len);
 
+/* Append s as a label value of the Prometheus text format: a backslash, a
+ * double quote and a newline are escaped as the format asks ("\\", "\"",
+ * "\n"); every other character escape_is_unsafe() names, and every byte
+ * that is not valid UTF-8, becomes U+FFFD. */
+void escape_prom(struct buf *b, const char *s, size_t len);
+
 /* Undo escape_text(): append the original bytes of s. Returns false on a
  * malformed escape. */
 bool unescape_text(struct buf *b, const char *s, size_t len);

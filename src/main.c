@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <locale.h>
+#include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +18,14 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "fileio.h"
 #include "sock.h"
 #include "model.h"
 #include "nls.h"
 #include "probe.h"
 #include "source.h"
 #include "tui.h"
+#include "view_events.h"
 #include "views.h"
 #include "why.h"
 
@@ -182,6 +186,54 @@ static void say_nothing(const struct options *opts)
 	buf_release(&b);
 }
 
+/* Refresh m from src, and note how long it took and whether it is
+ * partial; on failure say why. */
+static int refresh(struct source *src, struct options *opts, struct model *m)
+{
+	double t0 = now();
+
+	if (source_refresh(src, &opts->filter, m) < 0) {
+		warnx_("%s", source_error(src));
+		return -1;
+	}
+	m->scan_seconds = now() - t0;
+	m->partial = source_partial(src);
+	return 0;
+}
+
+/* The lines on stderr about processes a refresh could not see. */
+static void warn_unseen(const struct model *m)
+{
+	if (m->unread_procs)
+		warnx_(ngettext("%zu process could not be read: too many open files (raise the limit with ulimit -n)",
+				"%zu processes could not be read: too many open files (raise the limit with ulimit -n)",
+				m->unread_procs),
+		       m->unread_procs);
+	if (m->hidden_owners)
+		warnx_(ngettext("the owner of %zu socket is not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
+				"the owners of %zu sockets are not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
+				m->hidden_owners),
+		       m->hidden_owners);
+}
+
+/* --prometheus=FILE: write aside, rename over FILE. */
+static int write_prom_file(const struct model *m, const struct options *opts)
+{
+	struct file_replace fr;
+	int rc = file_replace_open(&fr, opts->prom_file);
+
+	if (rc == 0) {
+		view_prom(m, opts, fr.f);
+		rc = file_replace_commit(&fr);
+	}
+	if (rc < 0) {
+		warnx_(_("cannot write %s: %s"), opts->prom_file,
+		       strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
 static int run_once(struct source *src, struct options *opts,
 		    enum view_kind view)
 {
@@ -189,34 +241,30 @@ static int run_once(struct source *src, struct options *opts,
 	int status = EXIT_FOUND;
 
 	model_init(&m);
-	if (source_refresh(src, &opts->filter, &m) < 0) {
-		warnx_("%s", source_error(src));
+	if (refresh(src, opts, &m) < 0) {
 		model_release(&m);
 		return EXIT_TROUBLE;
 	}
-	if (view == VIEW_JSON)
+	if (view == VIEW_JSON) {
 		view_json(&m, opts, stdout);
-	else if (cli_single_port(opts) && opts->view == VIEW_AUTO)
+	} else if (view == VIEW_PROM && opts->prom_file) {
+		if (write_prom_file(&m, opts) < 0)
+			status = EXIT_TROUBLE;
+	} else if (view == VIEW_PROM) {
+		view_prom(&m, opts, stdout);
+	} else if (cli_single_port(opts) && opts->view == VIEW_AUTO) {
 		view_query(&m, opts, stdout);
-	else
+	} else {
 		view_text(&m, opts, stdout);
+	}
 	warn_notices(src);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		/* a reader that went away is not an error to report */
 		if (errno != EPIPE)
 			warnx_(_("write error: %s"), strerror(errno));
 		status = EXIT_TROUBLE;
-	} else {
-		if (m.unread_procs)
-			warnx_(ngettext("%zu process could not be read: too many open files (raise the limit with ulimit -n)",
-					"%zu processes could not be read: too many open files (raise the limit with ulimit -n)",
-					m.unread_procs),
-			       m.unread_procs);
-		if (m.hidden_owners)
-			warnx_(ngettext("the owner of %zu socket is not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
-					"the owners of %zu sockets are not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
-					m.hidden_owners),
-			       m.hidden_owners);
+	} else if (status != EXIT_TROUBLE) {
+		warn_unseen(&m);
 		if (m.nrows == 0 &&
 		    (filter_active(&opts->filter) || opts->proto_filter)) {
 			status = EXIT_NOMATCH;
@@ -228,6 +276,80 @@ static int run_once(struct source *src, struct options *opts,
 			status = EXIT_PARTIAL;
 	}
 	model_release(&m);
+	return status;
+}
+
+/* Sleep for seconds, or until the reader of stdout goes away: true then. */
+static bool pause_for_reader(double seconds)
+{
+	struct pollfd pfd = { STDOUT_FILENO, 0, 0 };
+	double until = now() + seconds;
+
+	for (;;) {
+		double left = until - now();
+		int rc;
+
+		if (left <= 0)
+			return false;
+		rc = poll(&pfd, 1, (int)(left * 1000) + 1);
+		if (rc > 0 && (pfd.revents & (POLLERR | POLLHUP)))
+			return true;
+		if (rc > 0) {
+			/* not a pipe we can watch: just sleep */
+			struct timespec ts = { (time_t)left,
+				(long)((left - (double)(time_t)left) * 1e9) };
+
+			nanosleep(&ts, NULL);
+			return false;
+		}
+	}
+}
+
+/* --events: a JSON line per change, every -d seconds, -n times or until
+ * the reader goes away (exit 0 then). A failed refresh is reported and
+ * skipped: the next may work. */
+static int run_events(struct source *src, struct options *opts)
+{
+	struct events *ev = events_new(opts->events_changes);
+	int status = EXIT_FOUND;
+	bool warned = false;
+	long i;
+
+	/* a closed pipe is the reader's way to stop the stream */
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; opts->iterations == 0 || i < opts->iterations; i++) {
+		struct timespec wall;
+		struct model m;
+		int rc;
+
+		if (i > 0 && pause_for_reader(opts->delay))
+			break;
+		model_init(&m);
+		if (refresh(src, opts, &m) < 0) {
+			model_release(&m);
+			status = EXIT_TROUBLE;
+			continue;
+		}
+		if (m.partial && status == EXIT_FOUND)
+			status = EXIT_PARTIAL;
+		clock_gettime(CLOCK_REALTIME, &wall);
+		rc = events_update(ev, &m, &wall, now(), stdout);
+		/* what could not be seen, once: not at every refresh */
+		if (rc == 0 && !warned) {
+			warn_notices(src);
+			warn_unseen(&m);
+			warned = true;
+		}
+		model_release(&m);
+		if (rc == -EPIPE)
+			break;
+		if (rc < 0) {
+			warnx_(_("write error: %s"), strerror(-rc));
+			status = EXIT_TROUBLE;
+			break;
+		}
+	}
+	events_free(ev);
 	return status;
 }
 
@@ -428,6 +550,10 @@ int main(int argc, char **argv)
 		warnx_(_("%s; printing the table instead"), _(msg));
 		view = VIEW_TEXT;
 	}
+	if (view == VIEW_EVENTS) {
+		status = run_events(src, &opts);
+		goto out;
+	}
 	if (opts.iterations > 0) {
 		/* like top -b -n: refresh incrementally, print every time */
 		long i;
@@ -441,7 +567,8 @@ int main(int argc, char **argv)
 
 			if (i > 0) {
 				nanosleep(&ts, NULL);
-				if (view != VIEW_JSON)
+				if (view != VIEW_JSON &&
+				    !(view == VIEW_PROM && opts.prom_file))
 					putchar('\n');
 			}
 			rc = run_once(src, &opts, view);

@@ -82,6 +82,10 @@ struct model {
 	size_t unread_procs;		/* processes not read: out of fds */
 	struct model_ranges *ranges;	/* per namespace, owned */
 	size_t nranges;
+	double scan_seconds;		/* the refresh that built it took this
+					 * long; set by its caller, 0 unknown */
+	bool partial;			/* some namespaces or protocols could
+					 * not be listed; set by its caller */
 	/* after model_detach(): the rows' holders and their processes */
 	struct holder *holders;		/* owned; rows point into it */
 	struct proc_info *procs;	/* owned; holder.proc indexes it */

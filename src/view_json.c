@@ -1,4 +1,5 @@
-/* view_json.c - the JSON view: one array of listener objects
+/* view_json.c - the JSON view: one array of listener objects (one line
+ * per refresh with -n: JSON lines)
  *
  * Keys are part of the documented schema (porttop(1)) and never
  * translated. Every string goes through escape_json(). */
@@ -82,13 +83,27 @@ void view_json_owner(struct buf *b, const struct model *m,
 	buf_addc(b, '}');
 }
 
-static void add_row(struct buf *b, const struct model *m, const struct row *r)
+void view_json_owners(struct buf *b, const struct model *m,
+		      const struct row *r)
+{
+	size_t i;
+
+	buf_addc(b, '[');
+	for (i = 0; i < r->nholders; i++) {
+		if (i > 0)
+			buf_addc(b, ',');
+		view_json_owner(b, m, &r->holders[i]);
+	}
+	buf_addc(b, ']');
+}
+
+void view_json_listener(struct buf *b, const struct model *m,
+			const struct row *r)
 {
 	const struct context *ctx = row_ctx(r);
 	const struct sock_rec *s = r->sock;
 	bool tcp = s->proto == IPPROTO_TCP;
 	char addr[INET6_ADDRSTRLEN];
-	size_t i;
 
 	model_address(r, addr, sizeof(addr));
 	buf_printf(b, "{\"proto\":\"%s\",\"family\":\"%s\",\"address\":\"%s\","
@@ -167,18 +182,16 @@ static void add_row(struct buf *b, const struct model *m, const struct row *r)
 		buf_printf(b, "\"accept_queue\":null,\"backlog\":null,"
 			      "\"recv_queue_bytes\":%" PRIu32 ",\"drops\":null,",
 			   s->rqueue);
-	buf_printf(b, "\"owner_status\":\"%s\",\"owners\":[",
+	buf_printf(b, "\"owner_status\":\"%s\",\"owners\":",
 		   owner_status_name(r->status));
-	for (i = 0; i < r->nholders; i++) {
-		if (i > 0)
-			buf_addc(b, ',');
-		view_json_owner(b, m, &r->holders[i]);
-	}
-	buf_adds(b, "]}");
+	view_json_owners(b, m, r);
+	buf_addc(b, '}');
 }
 
 int view_json(const struct model *m, const struct options *opts, FILE *out)
 {
+	/* with -n, one document per refresh and each on one line */
+	bool lines = opts->iterations > 0;
 	struct buf b;
 	size_t i;
 
@@ -186,11 +199,14 @@ int view_json(const struct model *m, const struct options *opts, FILE *out)
 	fputc('[', out);
 	for (i = 0; i < m->nrows; i++) {
 		buf_reset(&b);
-		add_row(&b, m, &m->rows[i]);
-		fputs(i ? ",\n" : "\n", out);
+		view_json_listener(&b, m, &m->rows[i]);
+		if (i)
+			fputc(',', out);
+		if (!lines)
+			fputc('\n', out);
 		fwrite(b.p, 1, b.len, out);
 	}
-	fputs(m->nrows ? "\n]\n" : "]\n", out);
+	fputs(m->nrows && !lines ? "\n]\n" : "]\n", out);
 	buf_release(&b);
 	return 0;
 }

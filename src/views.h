@@ -14,8 +14,20 @@
  * in out's error flag for the caller. */
 int view_text(const struct model *m, const struct options *opts, FILE *out);
 
-/* Print the model as one JSON array of listener objects. */
+/* Print the model as one JSON array of listener objects; with -n
+ * (opts->iterations), on one line (JSON lines). */
 int view_json(const struct model *m, const struct options *opts, FILE *out);
+
+/* Append the JSON object of row r (an element of view_json()'s array), and
+ * the array of its owners alone. */
+void view_json_listener(struct buf *b, const struct model *m,
+			const struct row *r);
+void view_json_owners(struct buf *b, const struct model *m,
+		      const struct row *r);
+
+/* Print the model in the Prometheus text exposition format (the metrics
+ * are documented in porttop(1)). */
+int view_prom(const struct model *m, const struct options *opts, FILE *out);
 
 /* The columns the options ask for (or the default ones). */
 void view_columns(const struct options *opts, const enum col_id **ids,

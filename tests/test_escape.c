@@ -24,7 +24,17 @@ static char *json(const char *s, size_t len)
 	return b.p;
 }
 
+static char *prom(const char *s, size_t len)
+{
+	static struct buf b;
+
+	buf_reset(&b);
+	escape_prom(&b, s, len);
+	return b.p;
+}
+
 #define T(lit) text(lit, sizeof(lit) - 1)
+#define P(lit) prom(lit, sizeof(lit) - 1)
 #define J(lit) json(lit, sizeof(lit) - 1)
 
 Test(escape, text_examples)
@@ -107,6 +117,45 @@ Test(escape, json_output_is_valid_utf8_without_controls)
 				cr_assert(off > 0 && p[off - 1] == '\\');
 			off += n;
 		}
+	}
+}
+
+Test(escape, prom_label_values)
+{
+	/* the three escapes of the text format, nothing else */
+	cr_expect_str_eq(P("q\"b\\s\nx"), "q\\\"b\\\\s\\nx");
+	cr_expect_str_eq(P("nginx: worker"), "nginx: worker");
+	cr_expect_str_eq(P("caf\xc3\xa9"), "caf\xc3\xa9");
+	/* what must not reach a person raw, and what is not UTF-8 */
+	cr_expect_str_eq(P("a\x1b]0;X\x07z"), "a\xef\xbf\xbd]0;X\xef\xbf\xbdz");
+	cr_expect_str_eq(P("tab\tcr\r"), "tab\xef\xbf\xbd" "cr\xef\xbf\xbd");
+	cr_expect_str_eq(P("bad\xff"), "bad\xef\xbf\xbd");
+	cr_expect_str_eq(P("rlo\xe2\x80\xae"), "rlo\xef\xbf\xbd");
+	cr_expect_str_eq(P(""), "");
+}
+
+Test(escape, prom_output_has_no_raw_quote_newline_or_control)
+{
+	char in[256];
+	const unsigned char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)i;
+	p = (const unsigned char *)prom(in, sizeof(in));
+	for (i = 0; p[i]; i++) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, strlen((const char *)p + i), &cp);
+
+		cr_assert_gt(n, 0, "valid UTF-8 at %zu", i);
+		cr_assert(cp >= 0x20 && !escape_is_unsafe(cp), "no control at %zu", i);
+		if (cp == '\\') {
+			cr_assert(p[i + 1] == '\\' || p[i + 1] == '"' || p[i + 1] == 'n');
+			n = 2;
+		} else {
+			cr_assert_neq(cp, '"', "no raw quote at %zu", i);
+		}
+		i += n - 1;
 	}
 }
 

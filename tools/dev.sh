@@ -16,7 +16,8 @@ build=${PORTTOP_BUILD:-$top/_build}
 # what a fresh Debian 12 machine lacks to build and test porttop
 PACKAGES="autoconf automake autopoint autoconf-archive pkgconf gettext make gcc
 libc6-dev libmnl-dev libncurses-dev libcriterion-dev iproute2 util-linux jq
-python3 tmux mandoc bash-completion netbase strace clang llvm libbpf-dev bpftool"
+python3 tmux mandoc bash-completion netbase strace clang llvm libbpf-dev bpftool
+prometheus systemd"
 
 deps() {
 	missing=

@@ -1,5 +1,5 @@
 /* fuzz_escape.c - libFuzzer target: escape_text() round trips, and
- * escape_json() gives valid, quote-safe UTF-8 */
+ * escape_json() and escape_prom() give valid, quote-safe UTF-8 */
 #include "config.h"
 
 #include <stdlib.h>
@@ -43,6 +43,27 @@ static void check_json(const struct buf *b)
 	}
 }
 
+static void check_prom(const struct buf *b)
+{
+	const unsigned char *s = (const unsigned char *)b->p;
+	size_t i = 0;
+
+	while (i < b->len) {
+		uint32_t cp;
+		size_t n = utf8_decode(s + i, b->len - i, &cp);
+
+		if (n == 0 || cp < 0x20 || escape_is_unsafe(cp) || cp == '"')
+			abort();
+		if (cp == '\\') {
+			if (i + 1 >= b->len || !strchr("\"\\n", b->p[i + 1]) ||
+			    b->p[i + 1] == '\0')
+				abort();
+			n = 2;
+		}
+		i += n;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
@@ -65,6 +86,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!esc.p || esc.p[esc.len] != '\0')
 		abort();
 	check_json(&esc);
+
+	buf_reset(&esc);
+	escape_prom(&esc, s, size);
+	if (!esc.p || esc.p[esc.len] != '\0')
+		abort();
+	check_prom(&esc);
 
 	/* unescaping arbitrary text must fail cleanly, never crash */
 	buf_reset(&back);
