@@ -17,7 +17,7 @@ build=${PORTTOP_BUILD:-$top/_build}
 PACKAGES="autoconf automake autopoint autoconf-archive pkgconf gettext make gcc
 libc6-dev libmnl-dev libncurses-dev libcriterion-dev iproute2 util-linux jq
 python3 tmux mandoc bash-completion netbase strace clang llvm libbpf-dev bpftool
-prometheus systemd"
+prometheus systemd dpkg-dev debhelper fakeroot lintian"
 
 deps() {
 	missing=
