@@ -10,8 +10,11 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/capability.h>
+#include <linux/nsfs.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 
@@ -48,6 +51,66 @@ static bool has_cap_bind(void)
 	       (1u << (CAP_NET_BIND_SERVICE % 32));
 }
 
+/* User namespaces nest at most 32 deep. */
+#define USERNS_DEPTH 33
+
+static bool same_ns(int fd, const struct stat *st)
+{
+	struct stat o;
+
+	return fstat(fd, &o) == 0 && o.st_ino == st->st_ino &&
+	       o.st_dev == st->st_dev;
+}
+
+/* Whether a capability porttop holds (held: in its own user namespace)
+ * counts for the network namespace it is in: the kernel checks it with
+ * ns_capable(net->user_ns, ...), which passes when the namespace's owner
+ * is porttop's user namespace and porttop holds it there, or a descendant
+ * of it (then also when porttop's euid created the owner's ancestor just
+ * below porttop's). Returns 1 or 0, or -1 when it cannot be told. */
+static int cap_counts(bool held)
+{
+	struct stat mine;
+	int net, ns, parent, depth, rc = -1;
+	uid_t owner;
+
+	/* porttop's own namespaces: the real /proc, not --proc-root */
+	if (stat("/proc/self/ns/user", &mine) < 0)
+		return -1;
+	net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (net < 0)
+		return -1;
+	ns = ioctl(net, NS_GET_USERNS);
+	close(net);
+	if (ns < 0)
+		/* EPERM: the owner is outside porttop's user namespace (an
+		 * ancestor, as after unshare -U without -n): no capability of
+		 * porttop's counts there */
+		return errno == EPERM ? 0 : -1;
+	if (same_ns(ns, &mine)) {
+		close(ns);
+		return held;
+	}
+	for (depth = 0; depth < USERNS_DEPTH; depth++) {
+		parent = ioctl(ns, NS_GET_PARENT);
+		if (parent < 0)
+			break;
+		if (same_ns(parent, &mine)) {
+			/* ns is a child of ours: its creator has every
+			 * capability in it */
+			rc = held;
+			if (!held && ioctl(ns, NS_GET_OWNER_UID, &owner) == 0)
+				rc = owner == geteuid();
+			close(parent);
+			break;
+		}
+		close(ns);
+		ns = parent;
+	}
+	close(ns);
+	return rc;
+}
+
 /* TCP_BOUND_INACTIVE came with Linux 6.7. */
 static bool kernel_sees_bound(const char *release)
 {
@@ -61,9 +124,13 @@ static bool kernel_sees_bound(const char *release)
 void probe_facts(struct why_facts *f, const char *proc_root)
 {
 	struct utsname u;
+	int counts;
 
 	f->unpriv_start = unpriv_start(proc_root);
-	f->cap_bind = has_cap_bind();
+	f->cap_held = has_cap_bind();
+	counts = cap_counts(f->cap_held);
+	f->cap_unknown = counts < 0;
+	f->cap_bind = counts > 0;
 	f->kernel[0] = '\0';
 	if (uname(&u) == 0)
 		snprintf(f->kernel, sizeof(f->kernel), "%s", u.release);

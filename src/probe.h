@@ -10,7 +10,9 @@
 
 /* Fill every field of f but netns: the threshold from
  * proc_root/sys/net/ipv4/ip_unprivileged_port_start (of the namespace we
- * are in), the capability from capget(2), the kernel from uname(2). */
+ * are in), the capability from capget(2) and whether it counts for our
+ * network namespace from its owner (NS_GET_USERNS), the kernel from
+ * uname(2). */
 void probe_facts(struct why_facts *f, const char *proc_root);
 
 /* True if this namespace can make IPv6 sockets. */

@@ -70,6 +70,25 @@ static const char *verdict_name(enum why_effect e)
 	return "free";
 }
 
+/* With --try the kernel settled it: "free" or "blocked". */
+static const char *answer_name(const struct why_report *r)
+{
+	if (!r->tried)
+		return verdict_name(r->why->verdict);
+	return r->try_err ? "blocked" : "free";
+}
+
+static void add_settled(struct buf *b, const struct why_report *r)
+{
+	if (r->try_err == 0)
+		buf_adds(b, _("free: the kernel accepted a test bind"));
+	else
+		buf_printf(b, _("blocked: the kernel refused a test bind with %s"),
+			   strerrorname_np(-r->try_err));
+	if (r->why->verdict == WHY_MAYBE)
+		buf_adds(b, _(" (the diagnosis alone said maybe)"));
+}
+
 static void add_verdict(struct buf *b, const struct why_report *r)
 {
 	const struct why *w = r->why;
@@ -89,6 +108,11 @@ static void add_verdict(struct buf *b, const struct why_report *r)
 	else if (r->target->options & WHY_OPT_REUSEPORT)
 		buf_adds(b, _(" with SO_REUSEPORT"));
 	buf_adds(b, ": ");
+	if (r->tried) {
+		add_settled(b, r);
+		buf_addc(b, '\n');
+		return;
+	}
 	switch (w->verdict) {
 	case WHY_NOTE:
 		buf_adds(b, _("free: a new server can bind it now"));
@@ -270,11 +294,20 @@ static void explain_system(struct buf *b, const struct why_report *r,
 	case WHY_PRIVILEGED:
 		if (f->unpriv_start < 0)
 			buf_adds(b, _("ports below 1024 usually need CAP_NET_BIND_SERVICE; net.ipv4.ip_unprivileged_port_start cannot be read here"));
+		else if (x->effect == WHY_MAYBE)
+			buf_printf(b, _("ports below %d (net.ipv4.ip_unprivileged_port_start of this namespace) need CAP_NET_BIND_SERVICE in the user namespace that owns this network namespace; whether porttop's counts there cannot be determined (NS_GET_USERNS failed): unknown, --try tells"),
+				   f->unpriv_start);
+		else if (x->effect == WHY_BLOCKS && f->cap_held)
+			buf_printf(b, _("ports below %d (net.ipv4.ip_unprivileged_port_start of this namespace) need CAP_NET_BIND_SERVICE in the user namespace that owns this network namespace: porttop (uid %" PRIu32 ") has it only in its own user namespace, which does not own this network namespace (as after unshare -U without -n), so the bind gets EACCES. Run the server in a network namespace its user namespace owns (unshare -Urn), give it the capability in the owner's namespace, or lower the threshold there"),
+				   f->unpriv_start, r->target->uid);
+		else if (x->effect == WHY_BLOCKS && r->target->uid == 0)
+			buf_printf(b, _("ports below %d (net.ipv4.ip_unprivileged_port_start of this namespace) need CAP_NET_BIND_SERVICE: porttop runs as uid 0 but without it, so the capability was dropped (a container's capability set, or the bounding set) and the bind gets EACCES. Give it back: --cap-add NET_BIND_SERVICE for a container, AmbientCapabilities=CAP_NET_BIND_SERVICE in the unit, setcap cap_net_bind_service=+ep on the server, or lower net.ipv4.ip_unprivileged_port_start in that namespace"),
+				   f->unpriv_start);
 		else if (x->effect == WHY_BLOCKS)
 			buf_printf(b, _("ports below %d (net.ipv4.ip_unprivileged_port_start of this namespace) need CAP_NET_BIND_SERVICE, which porttop does not have (uid %" PRIu32 "): the bind gets EACCES. Run the server as root, give it the capability (AmbientCapabilities= in its unit, or setcap cap_net_bind_service=+ep), or lower the threshold"),
 				   f->unpriv_start, r->target->uid);
 		else
-			buf_printf(b, _("ports below %d (net.ipv4.ip_unprivileged_port_start of this namespace) need CAP_NET_BIND_SERVICE: porttop has it, a server without it gets EACCES"),
+			buf_printf(b, _("ports below %d (net.ipv4.ip_unprivileged_port_start of this namespace) need CAP_NET_BIND_SERVICE: porttop has it (in the user namespace that owns this network namespace), a server without it gets EACCES"),
 				   f->unpriv_start);
 		break;
 	case WHY_RESERVED:
@@ -557,7 +590,8 @@ static void json_facts(struct buf *b, const struct why_report *r)
 	else
 		buf_adds(b, "null");
 	buf_printf(b, ",\"cap_net_bind_service\":%s,\"uid\":%" PRIu32 ",",
-		   f->cap_bind ? "true" : "false", r->target->uid);
+		   f->cap_unknown ? "null" : f->cap_bind ? "true" : "false",
+		   r->target->uid);
 	json_str(b, "kernel", f->kernel[0] ? f->kernel : NULL);
 	buf_printf(b, ",\"sees_bound_sockets\":%s},",
 		   f->sees_bound ? "true" : "false");
@@ -598,6 +632,7 @@ int view_why_json(const struct why_report *r, FILE *out)
 		       "\"netns\":%" PRIu64 ",\"verdict\":\"%s\",",
 		   t->any ? "true" : "false", t->v6only == 1 ? "true" : "false",
 		   r->facts->netns, verdict_name(w->verdict));
+	buf_printf(&b, "\"answer\":\"%s\",", answer_name(r));
 	json_str(&b, "error",
 		 w->verdict != WHY_BLOCKS ? NULL
 		 : blocks_eacces(w)	  ? "EACCES"

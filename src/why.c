@@ -267,8 +267,10 @@ static void system_reasons(struct why *w, size_t *cap, const struct model *m,
 			   const struct why_target *t,
 			   const struct why_facts *f)
 {
+	enum why_effect lacking = f->cap_unknown ? WHY_MAYBE : WHY_BLOCKS;
+
 	if (t->port > 0 && f->unpriv_start > 0 && t->port < f->unpriv_start)
-		add(w, cap, WHY_PRIVILEGED, f->cap_bind ? WHY_NOTE : WHY_BLOCKS,
+		add(w, cap, WHY_PRIVILEGED, f->cap_bind ? WHY_NOTE : lacking,
 		    NULL, 0);
 	else if (t->port > 0 && f->unpriv_start < 0 && t->port < 1024)
 		add(w, cap, WHY_PRIVILEGED, f->cap_bind ? WHY_NOTE : WHY_MAYBE,

@@ -32,7 +32,12 @@ struct why_facts {
 	uint64_t netns;		/* namespace asked about; 0 unknown */
 	int unpriv_start;	/* net.ipv4.ip_unprivileged_port_start of
 				 * that namespace; -1 unknown */
-	bool cap_bind;		/* porttop has CAP_NET_BIND_SERVICE */
+	bool cap_bind;		/* porttop has CAP_NET_BIND_SERVICE over the
+				 * namespace: held in the user namespace
+				 * that owns it (or an ancestor of that) */
+	bool cap_held;		/* porttop has it in its own user namespace
+				 * (capget), whether or not it counts here */
+	bool cap_unknown;	/* whether it counts here is unknown */
 	bool sees_bound;	/* the kernel reports bound-only TCP sockets
 				 * (TCP_BOUND_INACTIVE, 6.7 and later) */
 	char kernel[65];	/* uname -r, for the note when it does not */

@@ -14,6 +14,7 @@
  *             (a connection closed by the listener's side first, so that
  *             the port stays in TIME_WAIT; nothing is held)
  *             OPTION: v6only, dual, dev=IFNAME, backlog=N, reuseport,
+ *             reuseaddr (SO_REUSEADDR; a tcp-tw's connection inherits it),
  *             conn=N (N clients connect to a tcp listener), accept=K (the
  *             listener accepts K of them; the rest wait in its queue),
  *             dup (a second fd on the same socket: "dup FD NEWFD")
@@ -90,7 +91,7 @@ static void open_spec(char *spec)
 	char *port = strtok_r(NULL, "/", &save);
 	char *opt;
 	int v6only = -1, backlog = 16, reuse = 0, conns = 0, accepts = 0;
-	int dups = 0;
+	int dups = 0, reuseaddr = 0;
 	const char *dev = NULL;
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -111,6 +112,8 @@ static void open_spec(char *spec)
 			backlog = atoi(opt + 8);
 		else if (strcmp(opt, "reuseport") == 0)
 			reuse = 1;
+		else if (strcmp(opt, "reuseaddr") == 0)
+			reuseaddr = 1;
 		else if (strncmp(opt, "conn=", 5) == 0)
 			conns = atoi(opt + 5);
 		else if (strncmp(opt, "accept=", 7) == 0)
@@ -132,6 +135,9 @@ static void open_spec(char *spec)
 		die("IPV6_V6ONLY", spec);
 	if (reuse && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
 		die("SO_REUSEPORT", spec);
+	if (reuseaddr &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
+		die("SO_REUSEADDR", spec);
 	if (dev && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
 			      (socklen_t)strlen(dev)))
 		die("SO_BINDTODEVICE", spec);

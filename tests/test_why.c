@@ -356,6 +356,19 @@ Test(why, privileged_ports)
 	cr_expect_eq(count(&w, WHY_PRIVILEGED, WHY_MAYBE), 1,
 		     "an unknown threshold is not a verdict");
 	done(&m, &w);
+	f.unpriv_start = 1024;
+	f.cap_held = true;
+	f.cap_unknown = true;
+	diagnose(&m, &w, NULL, 0, &t, &f, NULL);
+	cr_expect_eq(count(&w, WHY_PRIVILEGED, WHY_MAYBE), 1,
+		     "a capability whose scope is unknown is not a verdict");
+	cr_expect_eq(w.verdict, WHY_MAYBE);
+	done(&m, &w);
+	f.cap_unknown = false;
+	diagnose(&m, &w, NULL, 0, &t, &f, NULL);
+	cr_expect_eq(count(&w, WHY_PRIVILEGED, WHY_BLOCKS), 1,
+		     "held in porttop's user namespace only: it does not count");
+	done(&m, &w);
 }
 
 Test(why, other_namespaces_are_notes)

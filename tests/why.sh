@@ -139,6 +139,25 @@ why -- 7104 --try=reuseaddr
 ok $? "TIME_WAIT with SO_REUSEADDR: maybe; the kernel refuses, its listener had none (rc $rc)"
 "$PORTTOP" --why 7104 | grep -Eq "TIME_WAIT ends by itself in [0-9]+ s"
 ok $? "the text says when TIME_WAIT ends"
+why -- 7104 --try=reuseaddr
+jqt "$out" '.answer == "blocked"'
+ok $? "...and its answer is the kernel's: blocked (rc $rc)"
+txt=$("$PORTTOP" --why 7104 --try=reuseaddr | head -1)
+echo "$txt" | grep -q ': blocked: the kernel refused a test bind with EADDRINUSE'
+ok $? "the verdict line says what the kernel answered: $txt"
+
+# TIME_WAIT of a listener with SO_REUSEADDR: --try settles the maybe
+hold twr -- tcp-tw/127.0.0.1/7110/reuseaddr
+why -- 7110 --try=reuseaddr
+[ $rc -eq 0 ] && verdict maybe && jqt "$out" '.answer == "free" and .try.accepted'
+ok $? "TIME_WAIT whose socket set SO_REUSEADDR: maybe, the kernel accepts, answer free, exit 0 (rc $rc)"
+txt=$("$PORTTOP" --why 7110 --try=reuseaddr | head -1)
+echo "$txt" | grep -q 'with SO_REUSEADDR: free: the kernel accepted a test bind' &&
+	! echo "$txt" | grep -q 'maybe:'
+ok $? "the verdict line states the settled answer: $txt"
+why -- 7110
+[ $rc -eq 1 ] && jqt "$out" '.answer == "blocked" and .verdict == "blocked"'
+ok $? "without --try the answer is the verdict (rc $rc)"
 
 # an established connection on the port
 hold est -- tcp-est/127.0.0.1/7105
@@ -213,6 +232,13 @@ if $root; then
 	[ $rc -eq 1 ] && agrees && has privileged yes &&
 		jqt "$out" '.error == "EACCES" and .try.errno == "EACCES" and (.facts.cap_net_bind_service | not)'
 	ok $? "without CAP_NET_BIND_SERVICE port 80 gets EACCES (rc $rc)"
+	# (the text is folded: one line to grep)
+	txt=$(setpriv --bounding-set -net_bind_service "$PORTTOP" --why 80 |
+		tr '\n' ' ' | tr -s ' ')
+	echo "$txt" | grep -q "uid 0 but without it, so the capability was dropped" &&
+		echo "$txt" | grep -q -- "--cap-add NET_BIND_SERVICE" &&
+		! echo "$txt" | grep -q "Run the server as root"
+	ok $? "as uid 0 without the capability, the advice says it was dropped and how to give it back"
 	why $nobody -- 80 --try
 	[ $rc -eq 1 ] && agrees && has privileged yes &&
 		jqt "$out" '.facts.uid == 65534 and .facts.unprivileged_port_start == 1024'
@@ -225,6 +251,28 @@ if $root; then
 	echo 1024 >"$sys/ip_unprivileged_port_start"
 else
 	ok 0 "# SKIP a privileged port as another user needs root and setpriv"
+fi
+
+# a user namespace: the capability counts only over the network namespace
+# its user namespace owns (this one is the test's, owned by the user
+# namespace the test started in)
+if unshare -U -r true 2>/dev/null; then
+	why unshare -U -r -- 80 --try
+	[ $rc -eq 1 ] && agrees && has privileged yes &&
+		jqt "$out" '.error == "EACCES" and .try.errno == "EACCES" and .facts.cap_net_bind_service == false and .facts.uid == 0'
+	ok $? "root of a new user namespace in a network namespace it does not own: EACCES, as the kernel says (rc $rc)"
+	unshare -U -r "$PORTTOP" --why 80 | tr '\n' ' ' | tr -s ' ' >"$work/userns.txt"
+	grep -q "has it only in its own user namespace" "$work/userns.txt" &&
+		! grep -q "porttop has it" "$work/userns.txt"
+	ok $? "the text says the capability does not count here"
+	why unshare -U -r -n -- 80 --try
+	[ $rc -eq 0 ] && verdict free && agrees && has privileged no &&
+		jqt "$out" '.facts.cap_net_bind_service == true and .try.accepted'
+	ok $? "root of a new user namespace in a network namespace it owns (unshare -Urn): free, as the kernel says (rc $rc)"
+else
+	ok 0 "# SKIP the kernel refuses a user namespace (unshare -U -r)"
+	ok 0 "# SKIP the kernel refuses a user namespace (unshare -U -r)"
+	ok 0 "# SKIP the kernel refuses a user namespace (unshare -U -r)"
 fi
 
 # another namespace: a note with -N
