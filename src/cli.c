@@ -136,7 +136,9 @@ void cli_usage(FILE *out)
 	      out);
 	fputs("\n", out);
 	fputs(_("Exit status: 0 something listens (or success), 1 nothing matched,\n"
-		"2 usage or fatal error.\n"),
+		"2 usage or fatal error, 3 partial (a namespace not entered, a protocol\n"
+		"unavailable). With --why: 0 a new server could bind, 1 something\n"
+		"blocks it (or may), 2 error.\n"),
 	      out);
 }
 

@@ -29,7 +29,7 @@ struct track_entry {
 	bool appeared;		/* came after the first dump */
 	double since;		/* when it appeared (caller's clock) */
 	double gone_at;		/* when it was declared gone */
-	unsigned misses;	/* consecutive dumps without it */
+	unsigned misses;	/* consecutive refreshes without it */
 };
 
 enum track_kind {

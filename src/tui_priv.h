@@ -32,7 +32,7 @@ struct tui_item {
 	const struct row *row;		/* NULL once it is not in the model */
 	struct track_key key;
 	const char *cells;		/* TUI_SEP-joined; borrowed */
-	bool gone;			/* absent from two dumps in a row */
+	bool gone;			/* absent from the last refresh */
 };
 
 enum tui_mode {

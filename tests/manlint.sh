@@ -12,4 +12,19 @@ for opt in $("$PORTTOP" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
 	grep -q -- "$esc" "$srcdir/doc/porttop.1"
 	ok $? "man page documents $opt"
 done
+# every exit status of the man page's EXIT STATUS is in --help's last
+# block, and so is what the status means for --why
+help=$("$PORTTOP" --help | sed -n '/^Exit status:/,$p')
+for st in $(sed -n '/^\.SH EXIT STATUS/,/^\.SH /{/^\.TP/{n;s/^\.B \([0-9]\)$/\1/p}}' \
+	"$srcdir/doc/porttop.1"); do
+	printf '%s\n' "$help" | grep -Eq "(^|[:,.] )$st [a-z]"
+	ok $? "--help explains exit status $st"
+done
+printf '%s\n' "$help" | grep -q -- "--why: 0 a new server could bind"
+ok $? "--help explains the exit status of --why"
+# a gone listener is marked at the first refresh that misses it (the
+# CONSISTENCY section): no page may still say it takes two dumps
+! grep -Eiq 'two (netlink )?dumps in a row|after two dumps' \
+	"$srcdir/doc/porttop.1" "$srcdir/README.md"
+ok $? "man page and README agree on when a gone listener is marked"
 done_testing
