@@ -38,7 +38,8 @@ struct column {
 	const char *name;	/* for -o; never translated */
 	const char *header;	/* N_() */
 	const char *desc;	/* N_(), for --list-columns */
-	size_t max;		/* widest it gets in a table; 0: no limit */
+	size_t max;		/* widest it gets in the live view; 0: no
+				 * limit (the first such takes what is left) */
 	bool right;		/* right-aligned (numbers) */
 	unsigned needs;		/* COL_NEEDS_* */
 	/* Append the cell's text, already escaped, to b. */
@@ -46,6 +47,9 @@ struct column {
 	/* Order two rows by this column. */
 	int (*cmp)(const struct model *m, const struct row *a,
 		   const struct row *b);
+	/* On a terminal too narrow for every column, the highest rank is
+	 * hidden first; 0: never hidden (the port, who holds it). */
+	unsigned drop;
 };
 
 extern const struct column columns[COL__COUNT];

@@ -218,9 +218,7 @@ static void tui_init(struct tui *t, struct source *src,
 	t->tcp = t->udp = t->ipv4 = t->ipv6 = true;
 	t->exposed = req->filter->exposed;
 	t->sort_col = COL_PROTO;
-	t->delay = req->delay > 0 ? req->delay : 2.0;
-	if (t->delay < TUI_DELAY_MIN)
-		t->delay = TUI_DELAY_MIN;
+	t->delay = tui_delay_clamp(req->delay > 0 ? req->delay : 2.0);
 	t->next_refresh = tui_now();
 	t->sel_key.inode = 0;
 	if (gethostname(host, sizeof(host)) < 0)

@@ -102,7 +102,7 @@ static void draw_title(struct tui *t, int y)
 			   t->m.hidden_owners);
 	}
 	buf_adds(b, "  ");
-	buf_printf(b, _("every %.1fs"), t->delay);
+	buf_printf(b, _("every %gs"), t->delay);
 	if (t->busy && tui_now() - t->busy_since >= TUI_SLOW) {
 		buf_adds(b, "  ");
 		buf_adds(b, _("refreshing"));
@@ -190,11 +190,14 @@ static void put_cells(struct tui *t, char mark, const char *cells,
 static void draw_table(struct tui *t, int y, int h, double now)
 {
 	size_t width[COLUMNS_MAX], i, page;
+	unsigned drop[COLUMNS_MAX];
 
 	t->page = 0;
 	if (h <= 0)
 		return;
-	tui_layout(t->want, t->ncols, flex_column(t),
+	for (i = 0; i < t->ncols; i++)
+		drop[i] = columns[t->ids[i]].drop;
+	tui_layout(t->want, drop, t->ncols, flex_column(t),
 		   COLS > 1 ? (size_t)COLS - 1 : 0, width);
 	put_cells(t, ' ', NULL, width, true);
 	/* not plain reverse video: that is the selection */

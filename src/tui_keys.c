@@ -218,6 +218,7 @@ int tui_key(struct tui *t, bool fkey, int key)
 	case TUI_DELAY:
 		t->prompt = TUI_PROMPT_DELAY;
 		snprintf(t->input, sizeof(t->input), "%g", t->delay);
+		t->input_fresh = true;
 		break;
 	case TUI_SLOWER:
 		tui_set_delay(t, t->delay < 1.0 ? t->delay + 0.1 : t->delay + 1.0);

@@ -12,19 +12,49 @@
 #include "escape.h"
 #include "nls.h"
 
-size_t tui_layout(const size_t *want, size_t n, size_t flex, size_t cols,
-		  size_t *width)
+/* Room the shown columns need: their wants, the flexible one at its
+ * minimum, and the separators. */
+static size_t need(const size_t *want, const size_t *width, size_t n,
+		   size_t flex)
 {
-	size_t fixed = 0, j, x = 0;
+	size_t j, sum = 0, shown = 0;
 
 	for (j = 0; j < n; j++) {
-		width[j] = want[j];
+		if (!width[j])
+			continue;
+		shown++;
 		if (j != flex)
-			fixed += want[j];
+			sum += want[j];
+		else
+			sum += want[j] < TUI_FLEX_MIN ? want[j] : TUI_FLEX_MIN;
 	}
-	if (n)
-		fixed += n - 1;
-	if (flex < n) {
+	return sum + (shown ? shown - 1 : 0);
+}
+
+size_t tui_layout(const size_t *want, const unsigned *drop, size_t n,
+		  size_t flex, size_t cols, size_t *width)
+{
+	size_t fixed = 0, j, x = 0;
+	bool sep = false;
+
+	for (j = 0; j < n; j++)
+		width[j] = want[j];
+	/* too narrow: hide the columns that matter least, one by one */
+	while (drop && need(want, width, n, flex) > cols) {
+		size_t worst = n;
+
+		for (j = 0; j < n; j++)
+			if (width[j] && drop[j] &&
+			    (worst == n || drop[j] >= drop[worst]))
+				worst = j;
+		if (worst == n)
+			break;
+		width[worst] = 0;
+	}
+	for (j = 0; j < n; j++)
+		if (width[j] && j != flex)
+			fixed += want[j] + 1;
+	if (flex < n && width[flex]) {
 		size_t left = cols > fixed ? cols - fixed : 0;
 		size_t min = want[flex] < TUI_FLEX_MIN ? want[flex]
 						       : TUI_FLEX_MIN;
@@ -35,6 +65,10 @@ size_t tui_layout(const size_t *want, size_t n, size_t flex, size_t cols,
 	}
 	/* what does not fit is cut at the right edge */
 	for (j = 0; j < n; j++) {
+		if (!width[j])
+			continue;
+		if (sep && x < cols)
+			x++;
 		if (x >= cols) {
 			width[j] = 0;
 			continue;
@@ -42,8 +76,7 @@ size_t tui_layout(const size_t *want, size_t n, size_t flex, size_t cols,
 		if (width[j] > cols - x)
 			width[j] = cols - x;
 		x += width[j];
-		if (j + 1 < n && x < cols)
-			x++;
+		sep = true;
 	}
 	return x;
 }

@@ -13,10 +13,13 @@
 
 /* Fit n columns, separated by one space, into cols cells. want[j] is the
  * width column j asks for; column flex (n for none) takes what is left,
- * up to its want. Columns past the right edge get width 0, the one on it
- * what remains. Fills width[] and returns the width used. */
-size_t tui_layout(const size_t *want, size_t n, size_t flex, size_t cols,
-		  size_t *width);
+ * up to its want. When the columns do not fit, those with a drop rank
+ * (drop[j] > 0; drop may be NULL) are hidden first, the highest rank
+ * (then the rightmost) first, until they fit. Hidden columns and those
+ * past the right edge get width 0, the one on it what remains. Fills
+ * width[] and returns the width used. */
+size_t tui_layout(const size_t *want, const unsigned *drop, size_t n,
+		  size_t flex, size_t cols, size_t *width);
 
 /* Append escaped text s to b in exactly width cells: padded (on the left
  * if right), or cut with a '>' as its last cell when it does not fit. */

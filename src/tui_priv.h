@@ -110,6 +110,7 @@ struct tui {
 	enum tui_mode mode;
 	enum tui_prompt prompt;
 	char input[TUI_TEXT_MAX];	/* what the prompt holds */
+	bool input_fresh;		/* pre-filled: the first key replaces it */
 	char search[TUI_TEXT_MAX];
 	char filter_text[TUI_TEXT_MAX];
 	bool tcp, udp, ipv4, ipv6, exposed;
@@ -224,6 +225,8 @@ void tui_prompt_key(struct tui *t, bool fkey, int key);
 void tui_kill_ask(struct tui *t);
 
 /* Refresh every d seconds (clamped). */
+/* d within TUI_DELAY_MIN..TUI_DELAY_MAX, to the millisecond. */
+double tui_delay_clamp(double d);
 void tui_set_delay(struct tui *t, double d);
 
 /* tui_keys.c */

@@ -62,22 +62,32 @@ static void kill_do(struct tui *t)
 	t->next_refresh = tui_now() + TUI_SOON;
 }
 
-void tui_set_delay(struct tui *t, double d)
+double tui_delay_clamp(double d)
 {
-	if (d < TUI_DELAY_MIN)
+	if (!(d >= TUI_DELAY_MIN))
 		d = TUI_DELAY_MIN;
 	if (d > TUI_DELAY_MAX)
 		d = TUI_DELAY_MAX;
+	/* kept to the millisecond, so that the title shows it as set */
+	return (double)(long long)(d * 1000.0 + 0.5) / 1000.0;
+}
+
+void tui_set_delay(struct tui *t, double d)
+{
+	d = tui_delay_clamp(d);
 	/* a refresh in flight sets the next one from the new delay */
 	if (!t->busy)
 		t->next_refresh += d - t->delay;
 	t->delay = d;
-	tui_note(t, _("refreshing every %.1f s"), d);
+	tui_note(t, _("refreshing every %g s"), d);
 }
 void tui_prompt_key(struct tui *t, bool fkey, int key)
 {
 	size_t len = strlen(t->input);
-	bool changed = false;
+	bool changed = false, fresh = t->input_fresh;
+
+	/* a pre-filled value is selected: a key replaces or erases it */
+	t->input_fresh = false;
 
 	if (t->prompt == TUI_PROMPT_KILL) {
 		t->prompt = TUI_PROMPT_NONE;
@@ -111,6 +121,8 @@ void tui_prompt_key(struct tui *t, bool fkey, int key)
 	if ((fkey && key == KEY_BACKSPACE) ||
 	    (!fkey && (key == 127 || key == 8))) {
 		/* drop the last character, not the last byte */
+		if (fresh)
+			len = 0;
 		while (len > 0 &&
 		       ((unsigned char)t->input[len - 1] & 0xc0) == 0x80)
 			len--;
@@ -124,6 +136,8 @@ void tui_prompt_key(struct tui *t, bool fkey, int key)
 		size_t n;
 
 		memset(&ps, 0, sizeof(ps));
+		if (fresh)
+			len = 0;
 		n = wcrtomb(mb, (wchar_t)key, &ps);
 		if (n != (size_t)-1 && len + n < sizeof(t->input)) {
 			memcpy(t->input + len, mb, n);

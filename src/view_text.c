@@ -66,17 +66,14 @@ int view_text(const struct model *m, const struct options *opts, FILE *out)
 		width[j] = opts->no_header ? 0
 					   : columns_width(_(columns[ids[j]].header));
 	}
-	/* widths fit the content, up to each column's cap: one long cell
-	 * overflows its own line instead of padding every other line */
+	/* each column is as wide as its widest cell, so that every line
+	 * lines up (the text is never cut: scripts read it whole) */
 	for (i = 0; i < m->nrows; i++) {
 		fill(cells, ids, n, m, &m->rows[i]);
 		for (j = 0; j < n; j++) {
 			size_t w = columns_width(cells[j].p ? cells[j].p : "");
-			size_t max = columns[ids[j]].max;
 
-			if (max && w > max)
-				w = max;
-			if (!max && j == n - 1 && !columns[ids[j]].right)
+			if (j == n - 1 && !columns[ids[j]].right)
 				w = 0;	/* the last column is never padded */
 			if (w > width[j])
 				width[j] = w;

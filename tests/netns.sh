@@ -25,7 +25,8 @@ ip netns add rdns || skip_all "ip netns add refused"
 ip -n rdns link set lo up
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-netns.XXXXXX") || exit 99
-trap 'exec 3>&- 4>&-; wait; ip netns del rdns 2>/dev/null; rm -rf "$work"' EXIT
+wide=porttop-test-wide-$$	# longer than the NETNS header and its cap
+trap 'exec 3>&- 4>&- 5>&-; wait; ip netns del rdns 2>/dev/null; ip netns del "$wide" 2>/dev/null; rm -rf "$work"' EXIT
 chmod 755 "$work"
 
 # ifindex 2 is "foodev" here and "bardev9" in rdns
@@ -142,6 +143,33 @@ PY
 rc=$?
 [ $rc -eq 2 ] && grep -q 'malformed recording at byte offset [0-9]' "$work/bad.err"
 ok $? "a damaged recording: exit 2 with the byte offset (rc $rc: $(cat "$work/bad.err"))"
+
+# --- -N text table: a long namespace name does not push the columns
+if ip netns add "$wide"; then
+	ip -n "$wide" link set lo up
+	mkfifo "$work/in.wide"
+	ip netns exec "$wide" "$HELPER" tcp/127.0.0.1/0 \
+		<"$work/in.wide" >"$work/out.wide" &
+	wide_pid=$!
+	exec 5>"$work/in.wide"
+	wait_ready "$work/out.wide"
+	"$PORTTOP" -N -b -o netns,proto,port,command >"$work/wide.txt" 2>"$work/wide.err"
+	grep -q "^ *$wide tcp4 " "$work/wide.txt"
+	ok $? "-N lists $wide, whole, then its protocol"
+	# every line's second column (PROTO, left-aligned) starts where
+	# the header's does
+	starts=$(awk '{ s = $0; sub(/^ *[^ ]+ +/, "", s); print length($0) - length(s) }' \
+		"$work/wide.txt" | sort -u | wc -l)
+	rc=0
+	[ "$starts" -eq 1 ] || { rc=1; diag "$(cat "$work/wide.txt")"; }
+	ok $rc "-N: the columns line up after a long namespace name ($starts starts)"
+	exec 5>&-
+	wait "$wide_pid"
+	ip netns del "$wide"
+else
+	ok 0 "# SKIP ip netns add $wide refused"
+	ok 0 "# SKIP ip netns add $wide refused"
+fi
 
 # --- -N as nobody: our namespace listed, rdns named with the reason
 setpriv --reuid=65534 --regid=65534 --clear-groups \

@@ -263,7 +263,7 @@ Test(layout, command_takes_what_is_left)
 {
 	/* proto address port service class user pid command */
 	size_t want[] = { 5, 15, 5, 8, 10, 8, 6, 60 }, w[8];
-	size_t used = tui_layout(want, 8, 7, 100, w);
+	size_t used = tui_layout(want, NULL, 8, 7, 100, w);
 
 	cr_assert_eq(w[0], 5);
 	cr_assert_eq(w[6], 6);
@@ -275,7 +275,7 @@ Test(layout, command_takes_what_is_left)
 Test(layout, wide_terminal_no_padding_beyond_want)
 {
 	size_t want[] = { 5, 15, 20 }, w[3];
-	size_t used = tui_layout(want, 3, 2, 200, w);
+	size_t used = tui_layout(want, NULL, 3, 2, 200, w);
 
 	cr_assert_eq(w[2], 20);
 	cr_assert_eq(used, 5 + 15 + 20 + 2);
@@ -284,7 +284,7 @@ Test(layout, wide_terminal_no_padding_beyond_want)
 Test(layout, narrow_terminal_cuts_at_the_edge)
 {
 	size_t want[] = { 5, 15, 5, 8, 10, 8, 6, 60 }, w[8];
-	size_t used = tui_layout(want, 8, 7, 20, w);
+	size_t used = tui_layout(want, NULL, 8, 7, 20, w);
 
 	cr_assert_eq(w[0], 5);
 	cr_assert_eq(w[1], 14, "the address is cut at the edge");
@@ -293,14 +293,51 @@ Test(layout, narrow_terminal_cuts_at_the_edge)
 	cr_assert_leq(used, 20);
 }
 
+Test(layout, narrow_terminal_hides_what_matters_least)
+{
+	/* proto address port service class user pid command, ranked as
+	 * in the column table */
+	size_t want[] = { 5, 9, 5, 8, 10, 8, 5, 60 }, w[8];
+	unsigned drop[] = { 2, 1, 0, 8, 9, 5, 0, 0 };
+	size_t used = tui_layout(want, drop, 8, 7, 39, w);
+
+	cr_assert_eq(w[4], 0, "class goes first");
+	cr_assert_eq(w[3], 0, "then the service");
+	cr_assert_eq(w[5], 0, "then the user");
+	cr_assert_eq(w[0], 5, "the protocol fits at 39");
+	cr_assert_eq(w[1], 9, "and the address");
+	cr_assert_eq(w[2], 5);
+	cr_assert_eq(w[6], 5, "the pid is whole");
+	cr_assert_eq(w[7], 39 - 28, "the command takes what is left");
+	cr_assert_eq(used, 39);
+
+	used = tui_layout(want, drop, 8, 7, 19, w);
+	cr_assert_eq(w[0], 0, "at 19 the protocol goes too");
+	cr_assert_eq(w[1], 0, "and the address");
+	cr_assert_eq(w[2], 5, "the port stays");
+	cr_assert_eq(w[6], 5, "the pid stays");
+	cr_assert_eq(w[7], 19 - 12, "the command gets the rest");
+	cr_assert_eq(used, 19);
+}
+
+Test(layout, ranks_do_not_hide_what_fits)
+{
+	size_t want[] = { 5, 9, 5, 8, 10, 8, 5, 60 }, w[8];
+	unsigned drop[] = { 2, 1, 0, 8, 9, 5, 0, 0 };
+
+	tui_layout(want, drop, 8, 7, 100, w);
+	for (size_t j = 0; j < 8; j++)
+		cr_assert_gt(w[j], 0, "column %zu is shown at 100", j);
+}
+
 Test(layout, flex_keeps_a_minimum_before_others_are_cut)
 {
 	size_t want[] = { 30, 30 }, w[2];
 
-	tui_layout(want, 2, 1, 40, w);
+	tui_layout(want, NULL, 2, 1, 40, w);
 	cr_assert_eq(w[0], 30);
 	cr_assert_eq(w[1], 9, "what remains after the separator");
-	tui_layout(want, 2, 0, 40, w);
+	tui_layout(want, NULL, 2, 0, 40, w);
 	cr_assert_eq(w[0], 9);
 	cr_assert_eq(w[1], 30);
 }
@@ -309,13 +346,13 @@ Test(layout, zero_and_tiny)
 {
 	size_t want[] = { 5, 5 }, w[2];
 
-	cr_assert_eq(tui_layout(want, 2, 2, 0, w), 0);
+	cr_assert_eq(tui_layout(want, NULL, 2, 2, 0, w), 0);
 	cr_assert_eq(w[0], 0);
 	cr_assert_eq(w[1], 0);
-	tui_layout(want, 2, 2, 3, w);
+	tui_layout(want, NULL, 2, 2, 3, w);
 	cr_assert_eq(w[0], 3);
 	cr_assert_eq(w[1], 0);
-	cr_assert_eq(tui_layout(NULL, 0, 0, 80, w), 0);
+	cr_assert_eq(tui_layout(NULL, NULL, 0, 0, 80, w), 0);
 }
 
 static const char *fit(const char *s, size_t width, bool right)

@@ -384,6 +384,50 @@ okd $? "q quits"
 [ "$(cat "$work/rc")" = 0 ]
 okd $? "with status 0"
 
+# d: the pre-filled interval is replaced by what is typed, and the title
+# shows the interval as set, not rounded to a tenth
+start 100 20 --live -d 0.8
+wait_for "tcp4 +127\.0\.0\.1 +$pa "
+okd $? "the live view starts with -d 0.8"
+screen | head -1 | grep -q 'every 0\.8s'
+okd $? "the title shows every 0.8s"
+keys d
+wait_for 'refresh every \(seconds\): 0\.8_' 30
+okd $? "d pre-fills the prompt with the interval"
+keys 5 Enter
+wait_for 'every 5s' 30
+okd $? "typing 5 replaces the pre-filled 0.8 (not 0.85)"
+keys d . 8 5 Enter
+wait_for 'every 0\.85s' 30
+okd $? "the title shows 0.85s as set"
+keys d BSpace Enter
+wait_for 'the interval is a number of seconds' 30
+okd $? "Backspace erases the whole pre-filled value"
+keys q
+wait_rc
+
+# a narrow terminal: PORT, PID and COMMAND stay on screen, the columns
+# worth less (CLASS, SERVICE, USER...) go first
+pida=$(pid_of tuia)
+start 40 10 --live -d 0.3
+wait_for "^ +PORT" 50
+wait_for " $pa +$pida +" 50
+okd $? "at 40x10 the PID of the test's listener is on screen, next to its port"
+screen | grep -q '^ .*PORT.*PID.*COMMAND'
+okd $? "at 40x10 the header shows PORT, PID and COMMAND"
+screen | grep -Eq 'regist>|CLASS'
+[ $? -ne 0 ]
+okd $? "at 40x10 CLASS is dropped, not cut"
+screen | grep -Eq " $pa +$pida +[^ ]"
+okd $? "at 40x10 the command shows"
+keys q
+wait_rc
+start 20 5 --live -d 0.3
+wait_for " $pa +$pida" 50
+okd $? "at 20x5 the PID of the test's listener is on screen, next to its port"
+keys q
+wait_rc
+
 # not a terminal, or TERM=dumb: the text table
 TERM=dumb "$PORTTOP" --live </dev/null >"$work/dumb" 2>"$work/dumb.err"
 grep -q "$pa" "$work/dumb" && grep -q 'printing the table instead' "$work/dumb.err"
