@@ -410,7 +410,6 @@ wait_rc
 # worth less (CLASS, SERVICE, USER...) go first
 pida=$(pid_of tuia)
 start 40 10 --live -d 0.3
-wait_for "^ +PORT" 50
 wait_for " $pa +$pida +" 50
 okd $? "at 40x10 the PID of the test's listener is on screen, next to its port"
 screen | grep -q '^ .*PORT.*PID.*COMMAND'
