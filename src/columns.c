@@ -11,6 +11,7 @@
 #include "escape.h"
 #include "model.h"
 #include "nls.h"
+#include "procparse.h"
 
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
 
@@ -30,12 +31,18 @@ const char *columns_status_text(const struct row *r)
 	switch (r->status) {
 	case OWNER_OK:
 		return "";
+	case OWNER_PARTIAL:
+		return _("(more holders may exist: some processes could not be read)");
 	case OWNER_PERMISSION:
 		return _("(owner unknown: permission denied)");
 	case OWNER_HIDDEN:
 		return _("(owner unknown: hidden by hidepid)");
+	case OWNER_UNREAD:
+		return _("(owner unknown: some processes could not be read)");
 	case OWNER_EXITED:
 		return _("(owner unknown: process exited)");
+	case OWNER_CLOSED:
+		return _("(closed during the scan)");
 	case OWNER_NONE:
 		return _("(no process holds it)");
 	}
@@ -44,10 +51,8 @@ const char *columns_status_text(const struct row *r)
 
 void columns_command(struct buf *b, const struct proc_info *p)
 {
-	size_t i = 0, len = p->cmdline_len;
+	size_t i = 0, len = procparse_argv_len(p->cmdline, p->cmdline_len);
 
-	while (len > 0 && p->cmdline[len - 1] == '\0')
-		len--;
 	if (len == 0) {
 		buf_addc(b, '[');
 		escape_text(b, p->comm, p->comm_len);
@@ -61,6 +66,8 @@ void columns_command(struct buf *b, const struct proc_info *p)
 
 		if (i > 0)
 			buf_addc(b, ' ');
+		if (alen == 0)
+			buf_adds(b, "''");	/* an empty argument */
 		escape_text(b, arg, alen);
 		i += alen + 1;
 	}
@@ -240,8 +247,9 @@ static int cmp_user(const struct model *m, const struct row *a,
 	return strcmp(x ? x : "", y ? y : "");
 }
 
-/* The first pid and how many other processes hold it ("14007 +2"): the
- * card and JSON list them all, the table leaves the width to the command */
+/* The first pid and how many other processes hold it ("14007 +2"), and a
+ * "?" when there may be more that could not be read: the card and JSON
+ * list them all, the table leaves the width to the command */
 static void cell_pid(struct buf *b, const struct model *m,
 		     const struct row *r)
 {
@@ -257,6 +265,8 @@ static void cell_pid(struct buf *b, const struct model *m,
 	buf_printf(b, "%d", r->holders[0].pid);
 	if (more)
 		buf_printf(b, " +%zu", more);
+	if (r->status == OWNER_PARTIAL)
+		buf_addc(b, '?');	/* and maybe others we could not read */
 }
 
 static int cmp_pid(const struct model *m, const struct row *a,

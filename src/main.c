@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <locale.h>
 #include <poll.h>
@@ -20,9 +21,11 @@
 #include "cli.h"
 #include "fileio.h"
 #include "sock.h"
+#include "hint.h"
 #include "model.h"
 #include "nls.h"
 #include "probe.h"
+#include "privs.h"
 #include "source.h"
 #include "tui.h"
 #include "view_events.h"
@@ -34,6 +37,7 @@ enum {
 	EXIT_NOMATCH = 1,
 	EXIT_TROUBLE = 2,
 	EXIT_PARTIAL = 3,	/* what is shown is true, but some is missing */
+	EXIT_OWNER_UNKNOWN = 4,	/* matched, but some holders are unknown */
 };
 
 static void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -201,19 +205,15 @@ static int refresh(struct source *src, struct options *opts, struct model *m)
 	return 0;
 }
 
-/* The lines on stderr about processes a refresh could not see. */
-static void warn_unseen(const struct model *m)
+/* The line on stderr about holders a refresh could not see. */
+static void warn_unseen(const struct model *m, const struct privs *pv)
 {
-	if (m->unread_procs)
-		warnx_(ngettext("%zu process could not be read: too many open files (raise the limit with ulimit -n)",
-				"%zu processes could not be read: too many open files (raise the limit with ulimit -n)",
-				m->unread_procs),
-		       m->unread_procs);
-	if (m->hidden_owners)
-		warnx_(ngettext("the owner of %zu socket is not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
-				"the owners of %zu sockets are not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
-				m->hidden_owners),
-		       m->hidden_owners);
+	struct buf b;
+
+	buf_init(&b);
+	if (hint_owners(&b, m, pv))
+		warnx_("%s", b.p);
+	buf_release(&b);
 }
 
 /* --prometheus=FILE: write aside, rename over FILE. */
@@ -234,8 +234,40 @@ static int write_prom_file(const struct model *m, const struct options *opts)
 	return 0;
 }
 
+/* --pid of a process that exists but whose fds cannot be read: say so. */
+static void explain_pids(const struct options *opts)
+{
+	size_t i;
+
+	for (i = 0; i < opts->filter.npids; i++) {
+		char path[PATH_MAX];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%d/fd", opts->proc_root,
+			 opts->filter.pids[i]);
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		if (errno != ENOENT && errno != ESRCH)
+			warnx_(_("process %d exists, but its open files cannot be read: %s"),
+			       opts->filter.pids[i], strerror(errno));
+	}
+}
+
+static void print_pidns(const struct privs *pv)
+{
+	struct buf b;
+
+	buf_init(&b);
+	if (hint_pidns(&b, pv))
+		warnx_("%s", b.p);
+	buf_release(&b);
+}
+
 static int run_once(struct source *src, struct options *opts,
-		    enum view_kind view)
+		    enum view_kind view, const struct privs *pv)
 {
 	struct model m;
 	int status = EXIT_FOUND;
@@ -264,13 +296,17 @@ static int run_once(struct source *src, struct options *opts,
 			warnx_(_("write error: %s"), strerror(errno));
 		status = EXIT_TROUBLE;
 	} else if (status != EXIT_TROUBLE) {
-		warn_unseen(&m);
-		if (m.nrows == 0 &&
-		    (filter_active(&opts->filter) || opts->proto_filter)) {
+		bool asked = filter_active(&opts->filter) || opts->proto_filter;
+
+		warn_unseen(&m, pv);
+		if (m.nrows == 0 && asked) {
 			status = EXIT_NOMATCH;
 			/* not where some could not be looked at */
 			if (!source_partial(src))
 				say_nothing(opts);
+			explain_pids(opts);
+		} else if (asked && m.hidden_owners) {
+			status = EXIT_OWNER_UNKNOWN;
 		}
 		if (source_partial(src))
 			status = EXIT_PARTIAL;
@@ -308,7 +344,8 @@ static bool pause_for_reader(double seconds)
 /* --events: a JSON line per change, every -d seconds, -n times or until
  * the reader goes away (exit 0 then). A failed refresh is reported and
  * skipped: the next may work. */
-static int run_events(struct source *src, struct options *opts)
+static int run_events(struct source *src, struct options *opts,
+		      const struct privs *pv)
 {
 	struct events *ev = events_new(opts->events_changes);
 	int status = EXIT_FOUND;
@@ -337,7 +374,7 @@ static int run_events(struct source *src, struct options *opts)
 		/* what could not be seen, once: not at every refresh */
 		if (rc == 0 && !warned) {
 			warn_notices(src);
-			warn_unseen(&m);
+			warn_unseen(&m, pv);
 			warned = true;
 		}
 		model_release(&m);
@@ -481,6 +518,7 @@ int main(int argc, char **argv)
 	const char *why, *what, *msg = NULL;
 	char errbuf[1024];
 	struct source *src;
+	struct privs pv;
 	enum view_kind view;
 	int status = EXIT_FOUND;
 
@@ -528,6 +566,8 @@ int main(int argc, char **argv)
 	}
 	if (source_warning(src))
 		warnx_("%s", source_warning(src));
+	privs_read(opts.proc_root, &pv);
+	print_pidns(&pv);
 	if (resolve(&opts, source_registry(src)) < 0) {
 		status = EXIT_TROUBLE;
 		goto out;
@@ -551,7 +591,7 @@ int main(int argc, char **argv)
 		view = VIEW_TEXT;
 	}
 	if (view == VIEW_EVENTS) {
-		status = run_events(src, &opts);
+		status = run_events(src, &opts, &pv);
 		goto out;
 	}
 	if (opts.iterations > 0) {
@@ -571,7 +611,7 @@ int main(int argc, char **argv)
 				    !(view == VIEW_PROM && opts.prom_file))
 					putchar('\n');
 			}
-			rc = run_once(src, &opts, view);
+			rc = run_once(src, &opts, view, &pv);
 			/* a failed refresh is reported; the next may work */
 			if (status != EXIT_TROUBLE)
 				status = rc;
@@ -581,7 +621,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	source_set_oneshot(src, true);
-	status = run_once(src, &opts, view);
+	status = run_once(src, &opts, view, &pv);
 out:
 	source_free(src);
 	cli_release(&opts);

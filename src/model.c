@@ -373,18 +373,19 @@ static void label_from_cgroup(struct model *m, struct row *r,
 static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 		     const struct model_input *in)
 {
+	struct owner_facts facts;
 	size_t j;
 
 	memset(r, 0, sizeof(*r));
 	r->sock = s;
 	r->nholders = in->owners ? owners_lookup(in->owners, s->inode,
 						 &r->holders) : 0;
-	if (r->nholders > 0)
-		r->status = OWNER_OK;
-	else if (in->owners)
-		r->status = owners_why_none(in->owners, s->uid);
+	if (in->owners)
+		owners_facts(in->owners, s->inode, &facts);
 	else
-		r->status = OWNER_NONE;
+		memset(&facts, 0, sizeof(facts));
+	facts.closed = in->gone && inoset_has(in->gone, s->inode);
+	r->status = owner_status_decide(&facts);
 	r->service = in->registry ? registry_lookup(in->registry, s->port,
 						    s->proto) : NULL;
 	r->cls = registry_class(s->port);
@@ -400,8 +401,6 @@ static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
 			snprintf(label_mut(m, r)->netns_name,
 				 sizeof(r->label->netns_name), "%s", name);
 	}
-	if (r->nholders == 0 && in->gone && inoset_has(in->gone, s->inode))
-		r->status = OWNER_EXITED;
 	remember_user(m, s->uid);
 	for (j = 0; j < r->nholders; j++) {
 		const struct proc_info *p = model_proc(m, &r->holders[j]);
@@ -491,7 +490,10 @@ void model_build(struct model *m, const struct model_input *in)
 	m->registry = in->registry;
 	m->has_conns = false;
 	m->hidden_owners = 0;
-	m->unread_procs = in->owners ? owners_stats(in->owners)->failed : 0;
+	if (in->owners)
+		m->unread = owners_stats(in->owners)->unread;
+	else
+		memset(&m->unread, 0, sizeof(m->unread));
 	dedupe(&m->socks);
 	learn_ranges(m, in);
 
@@ -513,7 +515,7 @@ void model_build(struct model *m, const struct model_input *in)
 
 		if (in->filter && !filter_match(in->filter, m, r))
 			continue;
-		if (r->status == OWNER_PERMISSION || r->status == OWNER_HIDDEN)
+		if (owner_status_uncertain(r->status))
 			m->hidden_owners++;
 		m->rows[n++] = *r;
 	}

@@ -76,10 +76,11 @@ struct model {
 	size_t nusers, cap_users;
 	uint64_t netns;			/* namespace inspected; 0 unknown */
 	bool has_conns;			/* conns were counted */
-	size_t hidden_owners;		/* rows whose holders we may not see */
+	size_t hidden_owners;		/* rows whose holders are unknown or
+					 * may be incomplete */
 	struct row_label **labels;	/* every row_label, owned */
 	size_t nlabels, cap_labels;
-	size_t unread_procs;		/* processes not read: out of fds */
+	struct owner_failures unread;	/* processes not fully read, why */
 	struct model_ranges *ranges;	/* per namespace, owned */
 	size_t nranges;
 	double scan_seconds;		/* the refresh that built it took this

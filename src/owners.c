@@ -28,6 +28,7 @@
 #include "mountinfo.h"
 #include "owners_bpf.h"
 #include "owners_priv.h"
+#include "privs.h"
 #include "procparse.h"
 #include "xalloc.h"
 
@@ -46,15 +47,29 @@ static bool hidepid_mounted(const char *proc_root)
 
 static long long read_boot_time(int proc_fd)
 {
-	char buf[8192];
-	ssize_t n = owners_read_at(proc_fd, "stat", buf, sizeof(buf) - 1);
+	char *buf;
+	size_t len;
 	const char *p;
+	long long t;
 
-	if (n <= 0)
+	/* a line per cpu comes first: large on hosts with many of them */
+	if (read_whole_at(proc_fd, "stat", 16 << 20, &buf, &len, NULL) < 0)
 		return 0;
-	buf[n] = '\0';
 	p = strstr(buf, "\nbtime ");
-	return p ? atoll(p + 7) : 0;
+	t = p ? atoll(p + 7) : 0;
+	free(buf);
+	return t;
+}
+
+/* True if porttop runs in a pid namespace below the initial one (the
+ * kernel gives that one a fixed inode number). */
+static bool pid_ns_below_init(int proc_fd)
+{
+	struct stat st;
+
+	if (fstatat(proc_fd, "self/ns/pid", &st, 0) < 0)
+		return false;
+	return st.st_ino != PRIVS_INIT_PID_NS;
 }
 
 struct owners *owners_new(const char *proc_root)
@@ -73,6 +88,7 @@ struct owners *owners_new(const char *proc_root)
 	o->full_period = FULL_PERIOD_DEFAULT;
 	o->hidepid = hidepid_mounted(proc_root);
 	o->boot_time = read_boot_time(o->proc_fd);
+	o->other_pidns = pid_ns_below_init(o->proc_fd);
 	return o;
 }
 
@@ -191,8 +207,9 @@ ssize_t owners_read_at(int dirfd, const char *name, char *buf, size_t cap)
 }
 
 
-/* Read the facts of a holding process. False if it is gone. */
-static bool read_proc(int pdir, int pid, struct proc_info *p)
+/* Read the facts of a holding process. Returns 0, -ESRCH if it is gone,
+ * or another -errno. */
+int owners_read_proc(int pdir, int pid, struct proc_info *p)
 {
 	char buf[4096];
 	struct proc_stat st;
@@ -201,26 +218,25 @@ static bool read_proc(int pdir, int pid, struct proc_info *p)
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	n = owners_read_at(pdir, "stat", buf, sizeof(buf));
+	if (n < 0 && n != -ENOENT)
+		return (int)n;
 	if (n <= 0 || !procparse_stat(buf, (size_t)n, &st))
-		return false;
+		return -ESRCH;
 	p->start_time = st.start_time;
 	memcpy(p->comm, st.comm, sizeof(p->comm));
 	p->comm_len = st.comm_len;
 	n = owners_read_at(pdir, "status", buf, sizeof(buf));
+	if (n < 0 && n != -ENOENT)
+		return (int)n;
 	if (n <= 0 || !procparse_status_uid(buf, (size_t)n, &p->uid))
-		return false;
+		return -ESRCH;
 	read_whole_at(pdir, "cmdline", OWNERS_CMDLINE_MAX, &p->cmdline,
 		      &p->cmdline_len, &p->cmdline_cut);
 	/* every hierarchy: context_from_cgroup_file() picks the path */
 	n = owners_read_at(pdir, "cgroup", buf, sizeof(buf) - 1);
 	if (n > 0)
 		p->cgroup = xmemdup(buf, (size_t)n);
-	return true;
-}
-
-bool owners_read_proc(int pdir, int pid, struct proc_info *p)
-{
-	return read_proc(pdir, pid, p);
+	return 0;
 }
 
 void owners_push_holder(struct worker *w, uint32_t inode, int pid, int tid,
@@ -278,6 +294,18 @@ static const char *dirwalk_next(struct dirwalk *dw)
 	}
 }
 
+void owners_fail(struct worker *w, int err, bool dir)
+{
+	if (dir)
+		w->stats.unread.dirs++;
+	else
+		w->stats.unread.links++;
+	owner_failures_add(&w->stats.unread, err, 1);
+	w->bad = true;
+	if (err == EACCES || err == EPERM)
+		w->bad_denied = true;
+}
+
 /* Read every fd link of one fd directory; record the wanted sockets. */
 static void scan_fd_dir(struct worker *w, int fdd, int pid, int tid)
 {
@@ -294,6 +322,11 @@ static void scan_fd_dir(struct worker *w, int fdd, int pid, int tid)
 		if (name[0] < '0' || name[0] > '9')
 			continue;
 		len = readlinkat(fdd, name, lnk, sizeof(lnk));
+		if (len < 0 && errno != ENOENT) {
+			/* ENOENT: closed since the listing, nothing lost */
+			owners_fail(w, errno, false);
+			continue;
+		}
 		if (len <= 0)
 			continue;
 		w->stats.fds++;
@@ -310,6 +343,8 @@ static void scan_fd_dir(struct worker *w, int fdd, int pid, int tid)
 		if (owners_table_find(o, inode))
 			owners_push_holder(w, inode, pid, tid, procparse_pid(name));
 	}
+	if (dw.err < 0 && dw.err != -ENOENT)
+		owners_fail(w, -dw.err, true);
 }
 
 /* A thread that called unshare(CLONE_FILES) has an fd table of its own,
@@ -324,17 +359,31 @@ static void scan_private_tasks(struct worker *w, int pdir, int pid)
 	int tdir, *tids = NULL;
 	size_t ntids = 0, cap = 0, i;
 
-	if (fstatat(pdir, "task", &st, 0) < 0 || st.st_nlink <= 3)
+	if (fstatat(pdir, "task", &st, 0) < 0) {
+		if (errno != ENOENT && errno != ESRCH)
+			owners_fail(w, errno, true);
+		return;
+	}
+	if (st.st_nlink <= 3)
 		return;
 	tdir = openat(pdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (tdir < 0)
+	if (tdir < 0) {
+		if (errno != ENOENT && errno != ESRCH)
+			owners_fail(w, errno, true);
 		return;
+	}
 	dirwalk_init(&dw, tdir, w->dents, sizeof(w->dents));
 	while ((name = dirwalk_next(&dw)) != NULL) {
 		int tid = procparse_pid(name);
+		long same;
 
-		if (tid > 0 && tid != pid &&
-		    syscall(SYS_kcmp, pid, tid, KCMP_FILES, 0, 0) > 0) {
+		if (tid <= 0 || tid == pid)
+			continue;
+		same = syscall(SYS_kcmp, pid, tid, KCMP_FILES, 0, 0);
+		if (same < 0 && errno != ESRCH) {
+			/* cannot tell whether it has a table of its own */
+			owners_fail(w, errno, true);
+		} else if (same > 0) {
 			tids = xgrow(tids, &cap, ntids + 1, sizeof(*tids));
 			tids[ntids++] = tid;
 		}
@@ -346,8 +395,11 @@ static void scan_private_tasks(struct worker *w, int pdir, int pid)
 
 		snprintf(path, sizeof(path), "%d/fd", tids[i]);
 		fdd = openat(tdir, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fdd < 0)
+		if (fdd < 0) {
+			if (errno != ENOENT && errno != ESRCH)
+				owners_fail(w, errno, true);
 			continue;
+		}
 		scan_fd_dir(w, fdd, pid, tids[i]);
 		close(fdd);
 	}
@@ -358,31 +410,32 @@ static void scan_private_tasks(struct worker *w, int pdir, int pid)
 static void scan_pid(struct worker *w, int pid)
 {
 	char name[16];
-	int pdir, fdd;
+	int pdir, fdd, rc;
 	size_t first = w->nholders, first_sfd = w->nsfds, i;
 	struct stat st;
 	struct pentry *pe;
 
+	w->bad = false;
+	w->bad_denied = false;
 	snprintf(name, sizeof(name), "%d", pid);
 	pdir = openat(w->o->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pdir < 0) {
-		if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
-			w->stats.failed++;
-		else
+		if (errno == ENOENT || errno == ESRCH) {
 			w->stats.vanished++;
-		return;
+			return;
+		}
+		owners_fail(w, errno, true);
+		goto out_count;
 	}
 	w->stats.procs++;
 	/* everything below is relative to pdir, which stays bound to this
 	 * process even if the pid is reused while we read */
 	fdd = openat(pdir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fdd < 0) {
-		if (errno == EACCES || errno == EPERM)
-			w->stats.denied++;
-		else if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
-			w->stats.failed++;
-		else
+		if (errno == ENOENT || errno == ESRCH)
 			w->stats.vanished++;
+		else
+			owners_fail(w, errno, true);
 		goto out_close_pdir;
 	}
 	if (fstat(fdd, &st) < 0)
@@ -392,7 +445,8 @@ static void scan_pid(struct worker *w, int pid)
 	scan_fd_dir(w, fdd, pid, pid);
 	close(fdd);
 	scan_private_tasks(w, pdir, pid);
-	if (w->o->caching) {
+	/* a process not fully read is read again by every refresh */
+	if (w->o->caching && !w->bad) {
 		w->pents = xgrow(w->pents, &w->cap_pents, w->npents + 1,
 				 sizeof(*w->pents));
 		pe = &w->pents[w->npents++];
@@ -406,11 +460,15 @@ static void scan_pid(struct worker *w, int pid)
 
 	w->procs = xgrow(w->procs, &w->cap_procs, w->nprocs + 1,
 			 sizeof(*w->procs));
-	if (!read_proc(pdir, pid, &w->procs[w->nprocs])) {
+	rc = owners_read_proc(pdir, pid, &w->procs[w->nprocs]);
+	if (rc < 0) {
 		free(w->procs[w->nprocs].cmdline);
 		free(w->procs[w->nprocs].cgroup);
-		w->nholders = first;	/* it exited under us */
-		w->stats.vanished++;
+		w->nholders = first;
+		if (rc == -ESRCH)
+			w->stats.vanished++;	/* it exited under us */
+		else
+			owners_fail(w, -rc, false);
 		goto out_close_pdir;
 	}
 	for (i = first; i < w->nholders; i++)
@@ -419,6 +477,12 @@ static void scan_pid(struct worker *w, int pid)
 
 out_close_pdir:
 	close(pdir);
+out_count:
+	if (w->bad) {
+		w->stats.unread.procs++;
+		if (w->bad_denied)
+			w->stats.unread.denied++;
+	}
 }
 
 static void *worker_run(void *arg)
@@ -538,9 +602,8 @@ static void merge(struct owners *o, struct worker *ws, size_t nw)
 		o->nprocs += w->nprocs;
 		o->stats.procs += w->stats.procs;
 		o->stats.fds += w->stats.fds;
-		o->stats.denied += w->stats.denied;
+		owner_failures_merge(&o->stats.unread, &w->stats.unread);
 		o->stats.vanished += w->stats.vanished;
-		o->stats.failed += w->stats.failed;
 		free(w->holders);
 		free(w->procs);
 	}
@@ -632,7 +695,8 @@ int owners_full_scan(struct owners *o, const uint32_t *inodes, size_t n,
 		return owners_bpf_full_scan(o, inodes, n);
 	owners_reset(o);
 	memset(&o->stats, 0, sizeof(o->stats));
-	o->stats.hidepid = o->hidepid;
+	o->stats.hidepid = o->hidepid && o->euid != 0;
+	o->stats.other_pidns = o->other_pidns;
 	owners_table_build(o, inodes, n);
 	if (n == 0)
 		return 0;	/* nothing to look for: no walk */
@@ -688,30 +752,15 @@ const struct owners_stats *owners_stats(const struct owners *o)
 	return &o->stats;
 }
 
-enum owner_status owners_why_none(const struct owners *o, uint32_t sock_uid)
+void owners_facts(const struct owners *o, uint32_t inode,
+		  struct owner_facts *f)
 {
-	if (o->euid != 0 && sock_uid != o->euid) {
-		if (o->stats.hidepid)
-			return OWNER_HIDDEN;
-		if (o->stats.denied > 0)
-			return OWNER_PERMISSION;
-	}
-	/* root without CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH (a systemd
-	 * unit's CapabilityBoundingSet=) cannot read every process either */
-	if (o->euid == 0 && o->stats.denied > 0)
-		return OWNER_PERMISSION;
-	return OWNER_NONE;
-}
+	const struct holder *h;
 
-const char *owner_status_name(enum owner_status st)
-{
-	static const char *const names[] = {
-		[OWNER_OK] = "ok",
-		[OWNER_PERMISSION] = "permission",
-		[OWNER_HIDDEN] = "hidden",
-		[OWNER_EXITED] = "exited",
-		[OWNER_NONE] = "none",
-	};
-
-	return (size_t)st < sizeof(names) / sizeof(names[0]) ? names[st] : "none";
+	memset(f, 0, sizeof(*f));
+	f->nholders = owners_lookup(o, inode, &h);
+	f->unread = o->stats.unread.procs;
+	f->denied = o->stats.unread.denied;
+	f->hidepid = o->stats.hidepid;
+	f->other_pidns = o->stats.other_pidns;
 }

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "ownerstat.h"
+
 struct owners;
 
 /* One process that holds at least one wanted socket. */
@@ -32,24 +34,17 @@ struct holder {
 	uint32_t proc;		/* index for owners_proc() */
 };
 
-/* Why a socket has no visible holder. */
-enum owner_status {
-	OWNER_OK,		/* holders listed */
-	OWNER_PERMISSION,	/* processes we may not inspect (not root) */
-	OWNER_HIDDEN,		/* /proc is mounted with hidepid */
-	OWNER_EXITED,		/* the holder went away during the scan */
-	OWNER_NONE,		/* no process holds it (kernel, in flight) */
-};
-
 /* Counters of the last scan. */
 struct owners_stats {
 	size_t procs;		/* processes looked at */
 	size_t fds;		/* fd links read */
-	size_t denied;		/* processes whose fds we may not read */
+	struct owner_failures unread;	/* processes not fully read, and
+					 * why (EACCES, EMFILE...) */
 	size_t vanished;	/* processes that exited during the scan */
-	size_t failed;		/* processes not read for want of fds or
-				 * memory (RLIMIT_NOFILE too small) */
-	bool hidepid;		/* /proc hides other users' processes */
+	bool hidepid;		/* /proc hides other users' processes from
+				 * us (mounted with hidepid, and not root) */
+	bool other_pidns;	/* porttop runs in a pid namespace below the
+				 * initial one: processes outside are unseen */
 	bool full;		/* every process was read (not incremental) */
 	size_t rescanned;	/* incremental: processes read again */
 };
@@ -93,10 +88,9 @@ time_t owners_start_time(const struct owners *o, const struct proc_info *p);
 /* Counters of the last scan; borrowed. */
 const struct owners_stats *owners_stats(const struct owners *o);
 
-/* Why a socket whose uid is sock_uid has no holder after the last scan. */
-enum owner_status owners_why_none(const struct owners *o, uint32_t sock_uid);
-
-/* The stable name of a status ("permission"...), for JSON and text. */
-const char *owner_status_name(enum owner_status st);
+/* What the last scan found for inode, for owner_status_decide(): its
+ * holders and the processes that were not fully read. */
+void owners_facts(const struct owners *o, uint32_t inode,
+		  struct owner_facts *f);
 
 #endif

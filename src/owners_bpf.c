@@ -409,7 +409,7 @@ static bool holder_facts(struct owners *o, int pid, unsigned long long start,
 		*denied = kill(pid, 0) == 0 || errno == EPERM;
 		return false;
 	}
-	ok = owners_read_proc(pdir, pid, p);
+	ok = owners_read_proc(pdir, pid, p) == 0;
 	close(pdir);
 	if (ok && p->start_time != start) {
 		ok = false;	/* the pid is another process's now */
@@ -448,6 +448,8 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 	o->nprocs = 0;
 	owners_reset(o);
 	memset(&o->stats, 0, sizeof(o->stats));
+	o->stats.hidepid = o->hidepid && o->euid != 0;
+	o->stats.other_pidns = o->other_pidns;
 	owners_table_build(o, inodes, n);
 	o->have_cache = false;
 	if (n == 0) {
@@ -481,10 +483,14 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 		s = bsearch(&key, seen, nseen, sizeof(*seen), cmp_seen);
 		if (!s || !holder_facts(o, pid, s->start, old, nold, &p,
 					&denied)) {
-			if (denied)
-				w->stats.denied++;
-			else
+			if (denied) {
+				/* a holder we cannot describe: not read */
+				owner_failures_add(&w->stats.unread, EACCES, 1);
+				w->stats.unread.procs++;
+				w->stats.unread.denied++;
+			} else {
 				w->stats.vanished++;
+			}
 			continue;
 		}
 		w->procs = xgrow(w->procs, &w->cap_procs, w->nprocs + 1,

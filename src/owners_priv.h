@@ -43,6 +43,7 @@ struct owners {
 	uid_t euid;
 	long long boot_time;	/* seconds since the epoch; 0 unknown */
 	bool hidepid;
+	bool other_pidns;	/* see owners_stats */
 	struct slot *table;
 	size_t mask;		/* table size - 1; size is a power of two */
 	struct holder *holders;
@@ -90,6 +91,8 @@ struct worker {
 	struct sockfd *sfds;
 	size_t nsfds, cap_sfds;
 	bool size_seen;		/* some fd directory had a non-zero size */
+	bool bad;		/* the current process was not fully read */
+	bool bad_denied;	/* ... because a read was refused */
 	struct owners_stats stats;
 	char dents[DENTS_BUF];
 };
@@ -101,8 +104,12 @@ void owners_table_build(struct owners *o, const uint32_t *inodes, size_t n);
 struct slot *owners_table_find(const struct owners *o, uint32_t inode);
 /* Read a small file relative to dirfd: up to cap bytes, or -errno. */
 ssize_t owners_read_at(int dirfd, const char *name, char *buf, size_t cap);
-/* Read the facts of process pid from its /proc directory pdir. */
-bool owners_read_proc(int pdir, int pid, struct proc_info *p);
+/* Read the facts of a holding process from its directory pdir: 0, -ESRCH
+ * if it is gone, or another -errno. Frees nothing on failure. */
+int owners_read_proc(int pdir, int pid, struct proc_info *p);
+/* Count a read of the current process that failed with err (positive): it
+ * is not fully read. dir: a directory, else an fd link. */
+void owners_fail(struct worker *w, int err, bool dir);
 void owners_push_holder(struct worker *w, uint32_t inode, int pid, int tid,
 			int fd);
 int owners_list_pids(int proc_fd, int **out, size_t *n);

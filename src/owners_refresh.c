@@ -178,7 +178,8 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 	o->nprocs = 0;
 	owners_reset(o);
 	memset(&o->stats, 0, sizeof(o->stats));
-	o->stats.hidepid = o->hidepid;
+	o->stats.hidepid = o->hidepid && o->euid != 0;
+	o->stats.other_pidns = o->other_pidns;
 	owners_table_build(o, inodes, n);
 	if (nold_procs > 1)
 		qsort(old_procs, nold_procs, sizeof(*old_procs), cmp_proc_pid);

@@ -250,8 +250,8 @@ static int dump_any(struct source *src, unsigned what, struct sock_vec *out)
 	return dump(src, what, out);
 }
 
-/* Sockets without a holder whose holder may have exited during the scan:
- * those a new dump no longer shows go into gone. */
+/* Sockets without a holder after the scan: those a new dump no longer
+ * shows were closed during the scan, and go into gone. */
 static void find_gone(struct source *src, const struct sock_vec *socks,
 		      struct inoset *gone)
 {
@@ -260,7 +260,7 @@ static void find_gone(struct source *src, const struct sock_vec *socks,
 	const struct holder *h;
 	size_t i;
 
-	if (!owners_stats(src->owners)->vanished || src->replay)
+	if (src->replay)
 		return;
 	for (i = 0; i < socks->n; i++)
 		if (!owners_lookup(src->owners, socks->v[i].inode, &h))
@@ -451,8 +451,7 @@ int source_refresh(struct source *src, const struct filter *f,
 	}
 
 	inoset_init(&gone);
-	if (src->oneshot)
-		find_gone(src, &socks, &gone);
+	find_gone(src, &socks, &gone);
 	memset(&in, 0, sizeof(in));
 	in.gone = &gone;
 	if (src->cgroups) {

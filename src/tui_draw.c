@@ -96,11 +96,6 @@ static void draw_title(struct tui *t, int y)
 	buf_printf(b, _("UDP %zu"), nudp);
 	buf_adds(b, "  ");
 	buf_printf(b, _("exposed %zu"), nexp);
-	if (t->m.hidden_owners) {
-		buf_adds(b, "  ");
-		buf_printf(b, _("owners hidden %zu (run as root)"),
-			   t->m.hidden_owners);
-	}
 	buf_adds(b, "  ");
 	buf_printf(b, _("every %gs"), t->delay);
 	if (t->busy && tui_now() - t->busy_since >= TUI_SLOW) {
@@ -114,6 +109,11 @@ static void draw_title(struct tui *t, int y)
 	if (t->frozen) {
 		buf_adds(b, "  ");
 		buf_adds(b, _("FROZEN"));
+	}
+	/* last: on a narrow screen the states above matter more */
+	if (t->m.hidden_owners) {
+		buf_adds(b, "  ");
+		buf_printf(b, _("owners incomplete %zu"), t->m.hidden_owners);
 	}
 	put(t, y, 0, b->p, A_BOLD | pair(t, TUI_PAIR_TITLE), true);
 }

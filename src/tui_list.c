@@ -55,7 +55,8 @@ static void put_label(struct buf *b, const struct model *m,
 
 		if (p)
 			escape_text(b, p->comm, p->comm_len);
-		buf_printf(b, "[%d]", r->holders[0].pid);
+		buf_printf(b, "[%d]%s", r->holders[0].pid,
+			   r->status == OWNER_PARTIAL ? "?" : "");
 	} else {
 		buf_adds(b, columns_status_text(r));
 	}

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 
 #include "escape.h"
+#include "procparse.h"
 
 static void add_str(struct buf *b, const char *key, const char *s, size_t len)
 {
@@ -31,11 +32,9 @@ static void add_user(struct buf *b, const struct model *m, uint32_t uid)
 
 static void add_cmdline(struct buf *b, const struct proc_info *p)
 {
-	size_t i = 0, len = p->cmdline_len;
+	size_t i = 0, len = procparse_argv_len(p->cmdline, p->cmdline_len);
 	bool first = true;
 
-	while (len > 0 && p->cmdline[len - 1] == '\0')
-		len--;
 	buf_adds(b, "\"cmdline\":[");
 	while (i < len) {
 		const char *arg = p->cmdline + i;
@@ -182,8 +181,10 @@ void view_json_listener(struct buf *b, const struct model *m,
 		buf_printf(b, "\"accept_queue\":null,\"backlog\":null,"
 			      "\"recv_queue_bytes\":%" PRIu32 ",\"drops\":null,",
 			   s->rqueue);
-	buf_printf(b, "\"owner_status\":\"%s\",\"owners\":",
-		   owner_status_name(r->status));
+	buf_printf(b, "\"owner_status\":\"%s\",\"owners_complete\":%s,"
+		      "\"owners\":",
+		   owner_status_name(r->status),
+		   owner_status_complete(r->status) ? "true" : "false");
 	view_json_owners(b, m, r);
 	buf_addc(b, '}');
 }

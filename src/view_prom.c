@@ -204,7 +204,7 @@ int view_prom(const struct model *m, const struct options *opts, FILE *out)
 	fprintf(out, "porttop_hidden_owner_sockets %zu\n", m->hidden_owners);
 	put_header(out, "porttop_unread_processes", "gauge",
 		   "Processes not read for want of file descriptors (raise RLIMIT_NOFILE).");
-	fprintf(out, "porttop_unread_processes %zu\n", m->unread_procs);
+	fprintf(out, "porttop_unread_processes %zu\n", m->unread.procs);
 	put_header(out, "porttop_scan_partial", "gauge",
 		   "1 if some namespaces or protocols could not be listed (porttop says which on stderr), else 0.");
 	fprintf(out, "porttop_scan_partial %d\n", m->partial ? 1 : 0);

@@ -178,6 +178,8 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 			;
 		put_holder(out, b, m, h, n);
 	}
+	if (r->nholders && r->status == OWNER_PARTIAL)
+		line(out, _("holder"), columns_status_text(r));
 	buf_release(&scratch);
 }
 

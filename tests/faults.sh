@@ -107,7 +107,7 @@ rc=$?
 [ $rc -eq 3 ]; ok $? "udp_diag missing: exit 3, partial (got $rc)"
 inodes "$work/out" | cmp -s - "$work/want-tcp"
 ok $? "udp_diag missing: every TCP listener is still listed"
-[ "$(wc -l <"$work/err")" -eq 1 ] &&
+[ "$(not_hint "$work/err" | wc -l)" -eq 1 ] &&
 	grep -q '^porttop: UDP sockets unavailable: udp_diag: No such file or directory' "$work/err"
 ok $? "udp_diag missing: one clear line ($(cat "$work/err"))"
 PORTTOP_FAULT=udp:ENOENT "$PORTTOP" --json >"$work/json" 2>/dev/null
@@ -135,7 +135,7 @@ ok $(( rc + $? )) "-n 2: interrupted dumps: $t tables, each complete (rc $rc)"
 # works on a fresh socket
 PORTTOP_FAULT=recv:1-2:EIO "$PORTTOP" -b -n 3 -d 0.1 --no-header -o inode >"$work/out" 2>"$work/err"
 rc=$?
-n=$(grep -c . "$work/err")
+n=$(not_hint "$work/err" | grep -c .)
 [ $rc -eq 2 ] && [ "$n" -eq 2 ] && [ "$(inodes "$work/out" | wc -l)" -eq 4 ]
 ok $? "-n 3: a failed refresh is reported (exit 2) and the run goes on ($n error lines)"
 tail -n 4 "$work/out" | sort -n | cmp -s - "$work/want"

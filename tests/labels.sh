@@ -225,15 +225,17 @@ wait_ready "$work/h10"
 pa=$(awk '/^holder/ {print $2; exit}' "$work/h10")
 port=$(awk '/^sock/ {print $4}' "$work/h10")
 fds=$(awk '/^dup/ {print $2 "," $3}' "$work/h10")
-line=$("$PORTTOP" -b --no-header -o user,pid,fd "$port")
-"$PORTTOP" --json "$port" >"$work/own.json"
-echo "$line" | grep -q "^root  *$pa +1 $fds +1\$" &&
+fds_unreadable
+line=$("$PORTTOP" -b --no-header -o user,pid,fd "$port" 2>/dev/null)
+"$PORTTOP" --json "$port" >"$work/own.json" 2>/dev/null
+echo "$line" | grep -q "^root  *$pa +1$(partial_mark) $fds +1\$" &&
 	jqt "$work/own.json" '.[0].uid == 0 and .[0].user == "root" and (.[0].owners | length) == 4 and all(.[0].owners[]; .uid == 65534)'
 ok $? "USER is the socket's owner; PID and FD name the same process ($line)"
-"$PORTTOP" "$port" >"$work/card"
+"$PORTTOP" "$port" >"$work/card" 2>/dev/null
 grep -q "^  socket  *root (uid 0), inode" "$work/card"
 ok $? "the card's socket line pairs the owner's name with its own uid"
-[ "$(grep -c '^  holder ' "$work/card")" -eq 2 ]
+# (where processes cannot be read, one more line says more may exist)
+[ "$(grep '^  holder ' "$work/card" | grep -vc 'more holders may exist')" -eq 2 ]
 ok $? "each holding process is shown once ($(grep -c '^  holder ' "$work/card") holder lines)"
 grep -q "^  holder  *pid $pa, fd $fds\$" "$work/card" &&
 	grep -q "user nobody (65534)" "$work/card"

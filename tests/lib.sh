@@ -86,3 +86,37 @@ netns_or_skip() {
 	command -v ip >/dev/null 2>&1 || skip_all "ip (iproute2) is not installed"
 	in_netns true 2>/dev/null || skip_all "the kernel refuses a new network namespace"
 }
+
+# Where some process's open files cannot be read even by root (the PID 1
+# of some sandboxes, a security module), porttop truthfully calls the
+# holders it finds "partial", says "permission" where it finds none, prints
+# one hint line and exits 4 for a question. fds_unreadable tells (call it
+# once in the test's own shell: it remembers); the others say what to
+# expect here.
+fds_unreadable() {
+	if [ -z "${fdu_known:-}" ]; then
+		fdu_known=1
+		fdu=1
+		for fdu_p in /proc/[0-9]*; do
+			if ls -l "$fdu_p/fd/" 2>&1 >/dev/null |
+				grep -q -e 'Permission denied' -e 'not permitted'; then
+				fdu=0
+				break
+			fi
+		done
+		[ "$fdu" = 0 ] && diag "some process's open files cannot be read here: expecting partial owner sets"
+	fi
+	[ "$fdu" = 0 ]
+}
+held_status() { if fds_unreadable; then echo partial; else echo ok; fi; }
+unheld_status() { if fds_unreadable; then echo permission; else echo none; fi; }
+asked_rc() { if fds_unreadable; then echo 4; else echo 0; fi; }
+partial_mark() { if fds_unreadable; then echo '?'; fi; }
+# not_hint FILE: the lines of FILE but the owner hint
+not_hint() { grep -v '^porttop: the holders of ' "$1"; }
+# only_hint FILE: FILE is empty, or (where open files are unreadable) holds
+# nothing but the owner hint
+only_hint() {
+	[ -s "$1" ] || return 0
+	fds_unreadable && [ "$(grep -vc '^porttop: the holders of ' "$1")" -eq 0 ]
+}

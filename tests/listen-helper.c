@@ -1,10 +1,13 @@
 /* listen-helper.c - opens the sockets a test asks for, reports them, and
  * holds them until its standard input closes.
  *
- * Usage: listen-helper [-f N] [-n NAME] [-u UID] SPEC... [PADDING ARG...]
+ * Usage: listen-helper [-D] [-c NAME] [-f N] [-k UID] [-n NAME] [-u UID]
+ *        SPEC... [PADDING ARG...]
+ *   -D        make every holder non-dumpable (PR_SET_DUMPABLE 0)
  *   -f N      fork N children that hold every socket too
  *   -n NAME   set the process name (prctl PR_SET_NAME) of all holders
  *   -c NAME   the children of -f take this name and command line instead
+ *   -k UID    the children of -f run as UID (and stay readable by it)
  *   -u UID    become UID (and its gid) once the sockets are open, as a
  *             daemon that drops privileges does
  *   SPEC      PROTO/ADDRESS/PORT[/OPTION...]
@@ -19,7 +22,8 @@
  *             listener accepts K of them; the rest wait in its queue),
  *             dup (a second fd on the same socket: "dup FD NEWFD")
  * Prints one line per socket: "sock PROTO ADDRESS PORT INODE FD", one
- * "holder PID" per process, then "ready". */
+ * "holder PID" per process, then "ready". SIGUSR1 closes every socket;
+ * the process lives on. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -35,6 +39,18 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+
+static int socks[64];
+static int nsocks;
+
+static void close_all(int sig)
+{
+	int i;
+
+	(void)sig;
+	for (i = 0; i < nsocks; i++)
+		close(socks[i]);
+}
 
 static void die(const char *what, const char *spec)
 {
@@ -78,6 +94,8 @@ static void report(const char *proto, const char *addr, int fd)
 {
 	struct stat st;
 
+	if (nsocks < 64)
+		socks[nsocks++] = fd;
 	fstat(fd, &st);
 	printf("sock %s %s %u %lu %d\n", proto, addr, bound_port(fd),
 	       (unsigned long)st.st_ino, fd);
@@ -252,12 +270,18 @@ static void hold(void)
 
 int main(int argc, char **argv)
 {
-	int opt, forks = 0, i, uid = -1;
+	int opt, forks = 0, i, uid = -1, undump = 0, kid_uid = -1;
 	const char *name = NULL, *kid_name = NULL;
 	pid_t kids[64];
 
-	while ((opt = getopt(argc, argv, "+c:f:n:u:")) != -1) {
+	while ((opt = getopt(argc, argv, "+Dc:f:k:n:u:")) != -1) {
 		switch (opt) {
+		case 'D':
+			undump = 1;
+			break;
+		case 'k':
+			kid_uid = atoi(optarg);
+			break;
 		case 'f':
 			forks = atoi(optarg);
 			break;
@@ -278,6 +302,9 @@ int main(int argc, char **argv)
 		return 2;
 	if (name)
 		prctl(PR_SET_NAME, name, 0, 0, 0);
+	if (undump)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	signal(SIGUSR1, close_all);
 	for (i = optind; i < argc; i++) {
 		if (strcmp(argv[i], "PADDING") == 0)
 			break;	/* the rest only pads the command line */
@@ -298,6 +325,13 @@ int main(int argc, char **argv)
 			if (kid_name) {
 				prctl(PR_SET_NAME, kid_name, 0, 0, 0);
 				retitle(argc, argv, kid_name);
+			}
+			if (kid_uid >= 0) {
+				if (setgid((gid_t)kid_uid) < 0 ||
+				    setuid((uid_t)kid_uid) < 0)
+					die("setuid", "-k");
+				/* a changed uid clears it: stay readable */
+				prctl(PR_SET_DUMPABLE, undump ? 0 : 1, 0, 0, 0);
 			}
 			hold();
 			_exit(0);

@@ -60,6 +60,6 @@ ok $? "JSON keys are English"
 vals='[.[] | [.proto, .family, .class, .exposure]]'
 [ "$(printf '%s' "$jde" | jq -c "$vals")" = "$(printf '%s' "$jen" | jq -c "$vals")" ]
 ok $? "JSON keywords (proto, class, exposure) are not translated"
-[ -n "$jde" ] && [ "$(printf '%s' "$jde" | jq 'length > 0 and all(.[]; .owner_status | IN("ok", "permission", "hidden", "exited", "none"))')" = true ]
+[ -n "$jde" ] && [ "$(printf '%s' "$jde" | jq 'length > 0 and all(.[]; .owner_status | IN("ok", "partial", "permission", "hidden", "unread", "exited", "closed", "none"))')" = true ]
 ok $? "owner_status stays a keyword"
 done_testing

@@ -208,8 +208,47 @@ Test(owners, missing_root_is_an_error)
 	errno = 0;
 	cr_expect_null(owners_new("/nonexistent/proc"));
 	cr_expect_eq(errno, ENOENT);
-	cr_expect_str_eq(owner_status_name(OWNER_PERMISSION), "permission");
-	cr_expect_str_eq(owner_status_name(OWNER_NONE), "none");
+}
+
+/* /proc/stat has a line per cpu before btime: over 8 KiB on big hosts */
+Test(owners, boot_time_after_a_big_proc_stat)
+{
+	struct owners *o;
+	const struct holder *h;
+	const struct proc_info *p;
+	uint32_t want = 4004;
+	char *stat = malloc(64 * 1024), line[128];
+	size_t len = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	int cpu;
+
+	cr_assert_not_null(stat);
+	len += (size_t)sprintf(stat, "cpu  1 2 3 4 5 6 7 0 0 0\n");
+	for (cpu = 0; cpu < 512; cpu++) {
+		snprintf(line, sizeof(line),
+			 "cpu%d 123456 789 234567 8901234 5678 0 910 0 0 0\n",
+			 cpu);
+		memcpy(stat + len, line, strlen(line));
+		len += strlen(line);
+	}
+	len += (size_t)sprintf(stat + len, "intr 1 2 3\nctxt 99\n"
+				"btime 1700000000\nprocesses 5\n");
+	cr_assert_gt(len, 16 * 1024);
+	put("stat", stat, len);
+	free(stat);
+	proc(400, "svc", 0, "svc\0", 4);
+	link_fd("400/fd/3", "socket:[4004]");
+
+	o = owners_new(root);
+	cr_assert_not_null(o);
+	cr_assert_eq(owners_scan(o, &want, 1, 1), 0);
+	cr_assert_eq(owners_lookup(o, 4004, &h), 1);
+	p = owners_proc(o, h[0].proc);
+	cr_assert_not_null(p);
+	cr_assert_gt(hz, 0);
+	/* the fixture's start time is pid * 10 ticks */
+	cr_expect_eq(owners_start_time(o, p), 1700000000 + 4000 / hz);
+	owners_free(o);
 }
 
 static void rm_rel(const char *rel)
