@@ -11,7 +11,7 @@
 #include "escape.h"
 #include "model.h"
 #include "nls.h"
-#include "procparse.h"
+#include "ownerstat.h"
 
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
 
@@ -51,7 +51,7 @@ const char *columns_status_text(const struct row *r)
 
 void columns_command(struct buf *b, const struct proc_info *p)
 {
-	size_t i = 0, len = procparse_argv_len(p->cmdline, p->cmdline_len);
+	size_t i = 0, len = owner_argv_len(p->cmdline, p->cmdline_len);
 
 	if (len == 0) {
 		buf_addc(b, '[');

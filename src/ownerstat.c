@@ -77,3 +77,14 @@ void owner_failures_merge(struct owner_failures *dst,
 	for (i = 0; i < src->nerrs; i++)
 		owner_failures_add(dst, src->errs[i].err, src->errs[i].count);
 }
+
+size_t owner_argv_len(const char *cmdline, size_t len)
+{
+	size_t t = 0;
+
+	while (t < len && cmdline[len - 1 - t] == '\0')
+		t++;
+	if (t > 4)
+		return len - t + 1 > 1 ? len - t + 1 : 0;
+	return len;
+}

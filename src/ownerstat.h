@@ -63,6 +63,11 @@ bool owner_status_complete(enum owner_status st);
 /* The stable name of a status ("permission"...), for JSON and text. */
 const char *owner_status_name(enum owner_status st);
 
+/* The length of the argv elements in /proc/PID/cmdline text, each with
+ * its NUL: an empty last element ("a\0\0") is kept, but a long run of NULs
+ * at the end is the padding of a rewritten title, not empty elements. */
+size_t owner_argv_len(const char *cmdline, size_t len);
+
 /* Count one failed read with errno err (positive) in f. */
 void owner_failures_add(struct owner_failures *f, int err, size_t count);
 

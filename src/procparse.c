@@ -163,14 +163,3 @@ int procparse_pid(const char *name)
 	}
 	return (int)n;
 }
-
-size_t procparse_argv_len(const char *buf, size_t len)
-{
-	size_t t = 0;
-
-	while (t < len && buf[len - 1 - t] == '\0')
-		t++;
-	if (t > 4)
-		return len - t + 1 > 1 ? len - t + 1 : 0;
-	return len;
-}

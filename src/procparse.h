@@ -32,11 +32,6 @@ bool procparse_status_uid(const char *buf, size_t len, uint32_t *uid);
  * pointer into buf and its length in *plen, or NULL when there is none. */
 const char *procparse_cgroup_v2(const char *buf, size_t len, size_t *plen);
 
-/* The length of the argv elements in /proc/PID/cmdline text, each with
- * its NUL: an empty last element ("a\0\0") is kept, but a long run of NULs
- * at the end is the padding of a rewritten title, not empty elements. */
-size_t procparse_argv_len(const char *buf, size_t len);
-
 /* Parse a decimal pid-like name (only digits, no sign, fits in int).
  * Returns the number or -1. */
 int procparse_pid(const char *name);

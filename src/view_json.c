@@ -11,7 +11,7 @@
 #include <netinet/in.h>
 
 #include "escape.h"
-#include "procparse.h"
+#include "ownerstat.h"
 
 static void add_str(struct buf *b, const char *key, const char *s, size_t len)
 {
@@ -32,7 +32,7 @@ static void add_user(struct buf *b, const struct model *m, uint32_t uid)
 
 static void add_cmdline(struct buf *b, const struct proc_info *p)
 {
-	size_t i = 0, len = procparse_argv_len(p->cmdline, p->cmdline_len);
+	size_t i = 0, len = owner_argv_len(p->cmdline, p->cmdline_len);
 	bool first = true;
 
 	buf_adds(b, "\"cmdline\":[");

@@ -47,7 +47,9 @@ part_of() {
 # (DESIGN.md), but struct sock_rec is the snapshot's socket record and the
 # COLLECT_* flags a request: issue 14 moved the flags there "so that cli.c
 # does not include the collector". Reading it is not calling the collector.
-records=' sock.h '
+# ownerstat.h: the owner status and its facts, plain data that the owner
+# scan fills and the model decides from (issue 11)
+records=' sock.h ownerstat.h '
 
 # "FROM TO" pairs a part must never include (DESIGN.md, "Forbidden:").
 # Model -> Context is there too: issue 14 says "the model includes neither

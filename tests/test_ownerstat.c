@@ -140,3 +140,17 @@ Test(privs, uid_map)
 	cr_expect_not(privs_parse_uid_map_full(two, sizeof(two) - 1));
 	cr_expect_not(privs_parse_uid_map_full("", 0));
 }
+
+Test(ownerstat, argv_keeps_empty_elements)
+{
+	/* argv {"a", "", "b", ""}: every element with its NUL */
+	cr_expect_eq(owner_argv_len("a\0\0b\0\0", 6), 6);
+	cr_expect_eq(owner_argv_len("a\0", 2), 2);
+	/* not NUL-ended (cut, or a rewritten title) */
+	cr_expect_eq(owner_argv_len("abc", 3), 3);
+	/* a rewritten title padded with NULs: one element */
+	cr_expect_eq(owner_argv_len("nginx: master\0\0\0\0\0\0\0\0", 21),
+		     14);
+	cr_expect_eq(owner_argv_len("", 0), 0);
+	cr_expect_eq(owner_argv_len("\0\0\0\0\0\0", 6), 0);
+}

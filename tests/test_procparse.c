@@ -109,17 +109,3 @@ Test(procparse, pids)
 	cr_expect_eq(procparse_pid("12x"), -1);
 	cr_expect_eq(procparse_pid("99999999999"), -1);
 }
-
-Test(procparse, argv_keeps_empty_elements)
-{
-	/* argv {"a", "", "b", ""}: every element with its NUL */
-	cr_expect_eq(procparse_argv_len("a\0\0b\0\0", 6), 6);
-	cr_expect_eq(procparse_argv_len("a\0", 2), 2);
-	/* not NUL-ended (cut, or a rewritten title) */
-	cr_expect_eq(procparse_argv_len("abc", 3), 3);
-	/* a rewritten title padded with NULs: one element */
-	cr_expect_eq(procparse_argv_len("nginx: master\0\0\0\0\0\0\0\0", 21),
-		     14);
-	cr_expect_eq(procparse_argv_len("", 0), 0);
-	cr_expect_eq(procparse_argv_len("\0\0\0\0\0\0", 6), 0);
-}
