@@ -239,6 +239,28 @@ int owners_read_proc(int pdir, int pid, struct proc_info *p)
 	return 0;
 }
 
+int owners_identity(int pdir, unsigned long long *start_time,
+		    uint32_t *comm_hash)
+{
+	char buf[1024];
+	struct proc_stat st;
+	ssize_t n = owners_read_at(pdir, "stat", buf, sizeof(buf));
+	uint32_t h = 2166136261U;	/* FNV-1a */
+	size_t i;
+
+	if (n < 0)
+		return (int)n;
+	if (n == 0 || !procparse_stat(buf, (size_t)n, &st))
+		return -ESRCH;
+	for (i = 0; i < st.comm_len; i++) {
+		h ^= (unsigned char)st.comm[i];
+		h *= 16777619U;
+	}
+	*start_time = st.start_time;
+	*comm_hash = h;
+	return 0;
+}
+
 void owners_push_holder(struct worker *w, uint32_t inode, int pid, int tid,
 			int fd)
 {
@@ -412,6 +434,8 @@ static void scan_pid(struct worker *w, int pid)
 	char name[16];
 	int pdir, fdd, rc;
 	size_t first = w->nholders, first_sfd = w->nsfds, i;
+	unsigned long long start_time;
+	uint32_t comm_hash;
 	struct stat st;
 	struct pentry *pe;
 
@@ -446,11 +470,14 @@ static void scan_pid(struct worker *w, int pid)
 	close(fdd);
 	scan_private_tasks(w, pdir, pid);
 	/* a process not fully read is read again by every refresh */
-	if (w->o->caching && !w->bad) {
+	if (w->o->caching && !w->bad &&
+	    owners_identity(pdir, &start_time, &comm_hash) == 0) {
 		w->pents = xgrow(w->pents, &w->cap_pents, w->npents + 1,
 				 sizeof(*w->pents));
 		pe = &w->pents[w->npents++];
 		pe->pid = pid;
+		pe->start_time = start_time;
+		pe->comm_hash = comm_hash;
 		pe->nfds = (uint32_t)st.st_size;
 		pe->first = (uint32_t)first_sfd;	/* rebased in merge() */
 		pe->count = (uint32_t)(w->nsfds - first_sfd);

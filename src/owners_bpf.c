@@ -377,31 +377,18 @@ static int cmp_proc_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* The facts of process pid, started at start: from the last scan if it is
- * the same process, else from /proc. False if they cannot be had; then
- * *denied says whether the process is still there. */
+/* The facts of process pid, started at start, read from /proc at every
+ * scan (an exec or setuid changes them, not the start time). False if they
+ * cannot be had; then *denied says whether the process is still there. */
 static bool holder_facts(struct owners *o, int pid, unsigned long long start,
 			 const struct proc_info *old, size_t nold,
 			 struct proc_info *p, bool *denied)
 {
-	struct proc_info key = { .pid = pid };
-	const struct proc_info *hit = nold ? bsearch(&key, old, nold,
-						     sizeof(*old),
-						     cmp_proc_pid)
-					   : NULL;
 	char name[16];
 	int pdir;
 	bool ok;
 
 	*denied = false;
-	if (hit && hit->start_time == start) {
-		*p = *hit;
-		p->cmdline = hit->cmdline ? xmemdup(hit->cmdline,
-						    hit->cmdline_len)
-					  : NULL;
-		p->cgroup = hit->cgroup ? xstrdup(hit->cgroup) : NULL;
-		return true;
-	}
 	snprintf(name, sizeof(name), "%d", pid);
 	pdir = openat(o->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pdir < 0) {

@@ -36,6 +36,9 @@ struct pentry {
 	uint32_t nfds;		/* st_size of its fd directory: open fds */
 	uint32_t first;		/* its socket fds in sockfds[] */
 	uint32_t count;
+	unsigned long long start_time;	/* clock ticks after boot: the
+					 * same process */
+	uint32_t comm_hash;	/* of its name: the same program */
 };
 
 struct owners {
@@ -120,6 +123,10 @@ int owners_full_scan(struct owners *o, const uint32_t *inodes, size_t n,
 		     unsigned threads);
 double owners_now(void);
 int owners_cmp_pentry(const void *a, const void *b);
+/* The start time and a hash of the name of the process whose directory is
+ * pdir, from its stat file. Returns 0 or -errno. */
+int owners_identity(int pdir, unsigned long long *start_time,
+		    uint32_t *comm_hash);
 
 /* owners_refresh.c: the cache */
 void owners_remember_orphans(struct owners *o, const uint32_t *inodes,

@@ -1,8 +1,10 @@
 /* owners_refresh.c - the owner scan's memory, so that a refresh costs what
  * changed: every socket fd of every process as the last scan saw it, with
- * the process's number of open fds. A refresh reads again only new
- * processes, those whose fd count changed, and holders whose start time
- * says their pid was reused; everything is read again every full_period. */
+ * the process's number of open fds, start time and name. A refresh reads
+ * again new processes, those whose fd count, start time or name changed,
+ * and those where an fd that was a socket is no longer that socket; it
+ * reads the facts of every holder again. Everything is read again every
+ * full_period. */
 #include "config.h"
 #include "owners.h"
 
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "owners_priv.h"
@@ -32,12 +35,12 @@ void owners_remember_orphans(struct owners *o, const uint32_t *inodes,
 }
 
 /* A process that opened a socket can look unchanged: without fd counts
- * (kernels before 6.2) always, and with them when it closed another file
+ * (kernels before 6.2) always, and with them when it put the socket on an
+ * fd that was not one (dup2 over /dev/null) or closed another file
  * meanwhile. A wanted socket that has no holder and had none to explain it
- * at the last full scan calls for a full scan: at once without fd counts;
- * with them, when the last refresh could not explain it either, for a
- * socket whose process is gone by the time of the scan (churn) is gone
- * from the next dump, and must not cost a full scan at every refresh. */
+ * at the last full scan calls for a full scan at once: a refresh must be
+ * as true as a fresh scan (one whose process is already gone costs that
+ * scan once, and is gone from the next dump). */
 bool owners_missing_holders(struct owners *o, const uint32_t *inodes,
 			    size_t n)
 {
@@ -51,8 +54,7 @@ bool owners_missing_holders(struct owners *o, const uint32_t *inodes,
 		if (owners_lookup(o, inodes[i], &h) ||
 		    inoset_has(&o->orphans, inodes[i]))
 			continue;
-		if (!o->size_ok || inoset_has(&o->unexplained, inodes[i]))
-			missing = true;
+		missing = true;
 		inoset_add(&now, inodes[i]);
 	}
 	inoset_seal(&now);
@@ -69,45 +71,48 @@ static const struct pentry *cache_find(const struct pentry *c, size_t n,
 	return n ? bsearch(&key, c, n, sizeof(*c), owners_cmp_pentry) : NULL;
 }
 
-static int cmp_proc_pid(const void *a, const void *b)
+/* Is the socket fd sf of the process at pdir still the socket the cache
+ * says? */
+static bool same_socket(int pdir, int pid, const struct sockfd *sf)
 {
-	const struct proc_info *x = a, *y = b;
+	char path[48], lnk[64];
+	ssize_t len;
+	uint32_t inode;
 
-	return (x->pid > y->pid) - (x->pid < y->pid);
+	if (sf->tid == pid)
+		snprintf(path, sizeof(path), "fd/%d", sf->fd);
+	else
+		snprintf(path, sizeof(path), "task/%d/fd/%d", sf->tid, sf->fd);
+	len = readlinkat(pdir, path, lnk, sizeof(lnk));
+	return len > 0 && procparse_socket_link(lnk, (size_t)len, &inode) &&
+	       inode == sf->inode;
 }
 
-/* The start time in /proc/PID/stat, or 0 if it cannot be read. */
-static unsigned long long start_time_of(int dirfd, const char *stat_path)
-{
-	char buf[1024];
-	struct proc_stat st;
-	ssize_t n = owners_read_at(dirfd, stat_path, buf, sizeof(buf));
-
-	if (n <= 0 || !procparse_stat(buf, (size_t)n, &st))
-		return 0;
-	return st.start_time;
-}
-
-static void copy_proc(struct proc_info *dst, const struct proc_info *src)
-{
-	*dst = *src;
-	dst->cmdline = src->cmdline ? xmemdup(src->cmdline, src->cmdline_len)
-				    : NULL;
-	dst->cgroup = src->cgroup ? xstrdup(src->cgroup) : NULL;
-}
-
-/* Carry one unchanged process over from the old cache into keep. Returns
- * false if it must be scanned again (its pid was reused, or it went). */
+/* Carry one process over from the old cache into keep, after checking
+ * cheaply what can change without its fd count changing: it is the same
+ * process (start time) running the same program (name), and every fd that
+ * was a socket is still that socket. The facts of a holder are read again
+ * (exec, setuid). Returns false if it must be scanned again. */
 static bool keep_process(struct owners *o, struct worker *keep,
-			 const struct pentry *pe, const struct sockfd *sfds,
-			 const struct proc_info *old_procs, size_t nold)
+			 const struct pentry *pe, const struct sockfd *sfds)
 {
 	size_t i, first_h = keep->nholders;
-	const struct proc_info *old = NULL;
-	struct proc_info key = { .pid = pe->pid };
-	char path[32];
+	unsigned long long start_time;
+	uint32_t comm_hash;
+	char name[16];
 	struct pentry *np;
+	int pdir;
 
+	snprintf(name, sizeof(name), "%d", pe->pid);
+	pdir = openat(o->proc_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pdir < 0)
+		return false;
+	if (owners_identity(pdir, &start_time, &comm_hash) < 0 ||
+	    start_time != pe->start_time || comm_hash != pe->comm_hash)
+		goto out_rescan;
+	for (i = 0; i < pe->count; i++)
+		if (!same_socket(pdir, pe->pid, &sfds[pe->first + i]))
+			goto out_rescan;
 	for (i = 0; i < pe->count; i++) {
 		const struct sockfd *sf = &sfds[pe->first + i];
 
@@ -115,22 +120,23 @@ static bool keep_process(struct owners *o, struct worker *keep,
 			owners_push_holder(keep, sf->inode, pe->pid, sf->tid, sf->fd);
 	}
 	if (keep->nholders > first_h) {
+		struct proc_info *p;
+
 		keep->procs = xgrow(keep->procs, &keep->cap_procs,
 				    keep->nprocs + 1, sizeof(*keep->procs));
-		if (nold)
-			old = bsearch(&key, old_procs, nold, sizeof(*old),
-				      cmp_proc_pid);
-		snprintf(path, sizeof(path), "%d/stat", pe->pid);
-		/* the facts are still good if the process is the same one */
-		if (!old || start_time_of(o->proc_fd, path) != old->start_time) {
+		p = &keep->procs[keep->nprocs];
+		if (owners_read_proc(pdir, pe->pid, p) < 0 ||
+		    p->start_time != pe->start_time) {
+			free(p->cmdline);
+			free(p->cgroup);
 			keep->nholders = first_h;
-			return false;
+			goto out_rescan;
 		}
-		copy_proc(&keep->procs[keep->nprocs], old);
 		for (i = first_h; i < keep->nholders; i++)
 			keep->holders[i].proc = (uint32_t)keep->nprocs;
 		keep->nprocs++;
 	}
+	close(pdir);
 	keep->pents = xgrow(keep->pents, &keep->cap_pents, keep->npents + 1,
 			    sizeof(*keep->pents));
 	np = &keep->pents[keep->npents++];
@@ -144,6 +150,10 @@ static bool keep_process(struct owners *o, struct worker *keep,
 	keep->nsfds += pe->count;
 	keep->stats.procs++;
 	return true;
+
+out_rescan:
+	close(pdir);
+	return false;
 }
 
 int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
@@ -181,8 +191,6 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 	o->stats.hidepid = o->hidepid && o->euid != 0;
 	o->stats.other_pidns = o->other_pidns;
 	owners_table_build(o, inodes, n);
-	if (nold_procs > 1)
-		qsort(old_procs, nold_procs, sizeof(*old_procs), cmp_proc_pid);
 
 	memset(&keep, 0, sizeof(keep));
 	keep.o = o;
@@ -200,8 +208,7 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 			if ((uint32_t)st.st_size != pe->nfds)
 				pe = NULL;
 		}
-		if (!pe || !keep_process(o, &keep, pe, old_sfds, old_procs,
-					 nold_procs))
+		if (!pe || !keep_process(o, &keep, pe, old_sfds))
 			scan[nscan++] = pids[i];
 	}
 	owners_scan_pids(o, scan, nscan, threads, &keep);
@@ -211,6 +218,10 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 	free(old_cache);
 	free(old_sfds);
 	owners_procs_release(old_procs, nold_procs);
+	/* a socket put on an fd that was not one, with the count unchanged
+	 * (dup2 over /dev/null), is not seen above: a wanted socket without
+	 * a holder that the last full scan could not explain either calls
+	 * for a full scan */
 	if (owners_missing_holders(o, inodes, n))
 		return owners_full_scan(o, inodes, n, threads);
 	return 0;

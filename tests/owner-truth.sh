@@ -35,7 +35,8 @@ if noptrace grep -q '^CapEff:' /proc/self/status 2>/dev/null; then
 	eff=$(noptrace awk '/^CapEff:/ {print $2}' /proc/self/status)
 	[ $(( 0x$eff >> 19 & 1 )) -eq 0 ]
 	ok $? "the test drops CAP_SYS_PTRACE (CapEff $eff)"
-	noptrace "$PORTTOP" --json "$port1" >"$work/np.json" 2>"$work/np.err"
+	# the /proc scan (the BPF one, where it loads, needs no ptrace)
+	noptrace "$PORTTOP" --owner-scan=proc --json "$port1" >"$work/np.json" 2>"$work/np.err"
 	rc=$?
 	[ $rc -eq 4 ]; ok $? "without CAP_SYS_PTRACE, porttop PORT exits 4: held, owner unknown (got $rc)"
 	jqt "$work/np.json" 'length == 1 and .[0].owner_status == "permission" and .[0].owners_complete == false and (.[0].owners | length) == 0'
@@ -51,7 +52,7 @@ fi
 
 # --- a user namespace: its root may not read processes of the outer users
 if unshare -Ur true 2>/dev/null; then
-	unshare -Ur "$PORTTOP" --json "$port1" >"$work/ns.json" 2>"$work/ns.err"
+	unshare -Ur "$PORTTOP" --owner-scan=proc --json "$port1" >"$work/ns.json" 2>"$work/ns.err"
 	rc=$?
 	[ $rc -eq 4 ]; ok $? "in a user namespace, porttop PORT exits 4 (got $rc)"
 	jqt "$work/ns.json" 'length == 1 and .[0].owner_status == "permission"'
@@ -62,6 +63,7 @@ else
 fi
 
 # --- a holder set seen in part: a root parent and its nobody children
+# (as nobody: no BPF, the /proc scan)
 mkfifo "$work/in2"
 "$HELPER" -n mixedsvc -f 2 -k 65534 tcp/127.0.0.1/0 <"$work/in2" >"$work/h2" &
 exec 4>"$work/in2"
@@ -125,10 +127,11 @@ if command -v strace >/dev/null 2>&1; then
 	wait_ready "$work/h4"
 	port4=$(awk '/^sock tcp/ {print $4}' "$work/h4")
 	pid4=$(awk '/^holder/ {print $2}' "$work/h4")
-	# the first getdents64 lists /proc, after the dump: hold it there
+	# the first getdents64 of the /proc scan lists /proc, after the dump:
+	# hold it there
 	strace -f -o /dev/null -e trace=getdents64 \
 		-e inject=getdents64:delay_enter=1500000:when=1 \
-		"$PORTTOP" --json "$port4" >"$work/cl.json" 2>"$work/cl.err" &
+		"$PORTTOP" --owner-scan=proc --json "$port4" >"$work/cl.json" 2>"$work/cl.err" &
 	st=$!
 	sleep 0.6
 	kill -USR1 "$pid4"

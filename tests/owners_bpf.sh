@@ -17,9 +17,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# what the JSON says of holders, in a stable order
+# what the JSON says of holders, in a stable order. Where some process's
+# fds cannot be read, the /proc scan cannot prove a holder set complete and
+# says partial (or permission) where the BPF scan, which sees every fd, says
+# ok (or none): the same holders
 holders() {
-	jq -S '[.[] | {inode, proto, address, port, owner_status,
+	jq -S '[.[] | {inode, proto, address, port,
+		owner_status: ({"partial": "ok", "permission": "none"}[.owner_status]
+			// .owner_status),
 		owners: [.owners[] | del(.age_seconds)] | sort_by(.pid, .tid, .fd)}]
 		| sort_by(.inode)' "$1"
 }
@@ -111,7 +116,7 @@ ok $? "without BTF, --owner-scan=bpf exits 2 naming it: $(cat "$work/btf.err")"
 "$PORTTOP" --btf "$work/none" --json >"$work/nobtf.json" 2>"$work/nobtf.err"
 rc=$?
 holders "$work/nobtf.json" | cmp -s - "$work/proc.h" && [ $rc -eq 0 ] &&
-	[ ! -s "$work/nobtf.err" ]
+	[ -z "$(not_hint "$work/nobtf.err")" ]
 ok $? "without BTF, auto falls back to /proc silently"
 
 "$PORTTOP" --owner-scan=kernel -b >/dev/null 2>"$work/bad.err"; rc=$?
