@@ -36,7 +36,7 @@ const char *columns_status_text(const struct row *r)
 	case OWNER_PERMISSION:
 		return _("(owner unknown: permission denied)");
 	case OWNER_HIDDEN:
-		return _("(owner unknown: hidden by hidepid)");
+		return _("(owner unknown: hidden by hidepid or a pid namespace)");
 	case OWNER_UNREAD:
 		return _("(owner unknown: some processes could not be read)");
 	case OWNER_EXITED:

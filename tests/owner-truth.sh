@@ -90,6 +90,25 @@ jqt "$work/mixroot.json" --argjson p "$parent" --arg st "$(held_status)" \
 	'.[0].owner_status == $st and ([.[0].owners[].pid] | index($p)) != null'
 ok $? "root sees the parent too ($(held_status))"
 
+# --- pid namespaces: porttop in one of its own sees none of the holders
+if unshare -pf --mount-proc true 2>/dev/null; then
+	unshare -pf --mount-proc "$PORTTOP" --owner-scan=proc --json "$port1" \
+		>"$work/pn.json" 2>"$work/pn.err"
+	rc=$?
+	jqt "$work/pn.json" 'length == 1 and .[0].owner_status == "hidden" and (.[0].owners | length) == 0'
+	ok $? "in a pid namespace of its own, a holder outside is 'hidden', not 'none'"
+	[ $rc -eq 4 ]; ok $? "and porttop PORT exits 4 (got $rc)"
+	grep -q -- '--pid=host' "$work/pn.err"; ok $? "the hint says --pid=host"
+	# the /proc of the outer namespace: its pids are not porttop's
+	unshare -pf "$PORTTOP" --owner-scan=proc --json "$port1" \
+		>/dev/null 2>"$work/pf.err"
+	grep -q "belongs to another pid namespace" "$work/pf.err"
+	ok $? "a /proc of another pid namespace is named once"
+	[ "$(grep -c 'another pid namespace' "$work/pf.err")" -eq 1 ]; ok $? "and only once"
+else
+	ok 0 "# SKIP no pid namespace can be made here"
+fi
+
 # --- --pid of a process that exists but cannot be read
 nobody "$PORTTOP" -b --pid "$parent" >/dev/null 2>"$work/pid.err"
 rc=$?
