@@ -5,15 +5,15 @@
 # figures: tables, one-shots, changes by kind, refreshes compared and
 # mismatches. As root, after tools/dev.sh build:
 #   bench/churn-refresh.sh [STEPS [GROUPS [QUIET_MS [DELAY]]]]
-#   (default 300 steps, 8 groups, 250 ms quiet, 0.1 s between refreshes)
+#   (default 200 steps, 8 groups, 800 ms quiet, 0.1 s between refreshes)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 build=${PORTTOP_BUILD:-$top/_build}
 [ -x "$build/tests/churn-helper" ] || make -C "$build" tests/churn-helper >/dev/null
-export REFRESH_DIFF_STEPS=${1:-300}
+export REFRESH_DIFF_STEPS=${1:-200}
 export REFRESH_DIFF_GROUPS=${2:-8}
-export REFRESH_DIFF_QUIET_MS=${3:-250}
+export REFRESH_DIFF_QUIET_MS=${3:-800}
 export REFRESH_DIFF_DELAY=${4:-0.1}
 echo "churn-refresh: $REFRESH_DIFF_STEPS steps, $REFRESH_DIFF_GROUPS groups" \
 	"($((REFRESH_DIFF_GROUPS * 5)) processes), quiet $REFRESH_DIFF_QUIET_MS ms," \

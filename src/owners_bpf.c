@@ -282,7 +282,10 @@ int owners_choose_scan(struct owners *o, enum owner_scan how, const char *btf,
 	const char *why;
 	int rc;
 
-	if (how == OWNER_SCAN_AUTO && strcmp(proc_root, "/proc") != 0)
+	/* the iterator names tasks by their pids in the initial pid
+	 * namespace: in another one they name nothing in our /proc */
+	if (how == OWNER_SCAN_AUTO &&
+	    (strcmp(proc_root, "/proc") != 0 || o->other_pidns))
 		how = OWNER_SCAN_PROC;
 	rc = owners_set_scan(o, how, btf, &why);
 	if (rc == -ENOTSUP || rc == -EPERM)

@@ -40,7 +40,7 @@ done
 # the refresh: one porttop, a table per refresh, each stamped when it is
 # printed (the scan happened between the previous print and this one); the
 # /proc scan, whose refresh is incremental (the one-shots take the default
-# scan: BPF where it loads, an independent reading)
+# scan, which in a pid namespace of its own is a fresh /proc scan too)
 ntables=$(awk -v s="$steps" -v q="$quiet" -v d="$delay" \
 	'BEGIN { printf "%d", s * (q / 1000 + 0.05) / d + 20 }')
 start=$(now)
