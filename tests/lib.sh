@@ -110,6 +110,15 @@ fds_unreadable() {
 	fi
 	[ "$fdu" = 0 ]
 }
+# proc_fds_unreadable: the same for the /proc scan alone (where BPF is
+# not allowed, as in a unit with a bounding set)
+proc_fds_unreadable() {
+	for pfu_p in /proc/[0-9]*; do
+		ls -l "$pfu_p/fd/" 2>&1 >/dev/null |
+			grep -q -e 'Permission denied' -e 'not permitted' && return 0
+	done
+	return 1
+}
 held_status() { if fds_unreadable; then echo partial; else echo ok; fi; }
 unheld_status() { if fds_unreadable; then echo permission; else echo none; fi; }
 asked_rc() { if fds_unreadable; then echo 4; else echo 0; fi; }

@@ -66,9 +66,16 @@ wait_ready "$work/helper"
 hpid=$(awk '/^holder/ {print $2}' "$work/helper")
 port=$(awk '/^sock/ {print $4}' "$work/helper")
 
+# where some process cannot be read even so (a sandbox's PID 1), the
+# holder set is partial and a port question exits 4
+unread=
+proc_fds_unreadable && unread=1
 as_unit "$work/bin/porttop" --json "$port" >"$work/j" 2>"$work/j.err"
-ok $? "porttop runs with the units' capabilities"
-jqt "$work/j" --argjson p "$hpid" '.[0].owner_status == "ok" and .[0].owners[0].pid == $p'
+rc=$?
+[ $rc -eq 0 ] || { [ $rc -eq 4 ] && [ -n "$unread" ]; }
+ok $? "porttop runs with the units' capabilities ($rc)"
+jqt "$work/j" --argjson p "$hpid" '(.[0].owner_status == "ok" or .[0].owner_status == "partial") and .[0].owners[0].pid == $p' &&
+	{ [ -n "$unread" ] || jqt "$work/j" '.[0].owner_status == "ok"'; }
 ok $? "and sees that nobody's process $hpid holds its port $port"
 setpriv --bounding-set=-all --inh-caps=-all --no-new-privs \
 	"$work/bin/porttop" --json "$port" >"$work/j0" 2>/dev/null
@@ -87,7 +94,8 @@ ok $? "and writes a valid file that node_exporter's user may read"
 grep -q "port=\"$port\".*command=\"listen-helper\"" "$work/textfile/porttop.prom"
 ok $? "with the holder of nobody's socket"
 cmd=$(exec_of porttop-events.service)
-out=$(as_unit sh -c "exec $cmd -n 2 -d 0.1" 2>&1); rc=$?
+as_unit sh -c "exec $cmd -n 2 -d 0.1" >"$work/ev.out" 2>&1; rc=$?
+out=$(not_hint "$work/ev.out")
 [ $rc -eq 0 ] && [ -z "$out" ]
 ok $? "the events service's command works (with -n 2: nothing changed, nothing said)"
 
