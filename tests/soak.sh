@@ -7,6 +7,8 @@
 . "$srcdir/tests/lib.sh"
 
 secs=${PORTTOP_SOAK_SECONDS:-12}
+# an absolute path, so that the view found below is this test's own
+PORTTOP=$(cd "$(dirname "$PORTTOP")" && pwd)/$(basename "$PORTTOP")
 need script
 inner_netns "$1"
 
