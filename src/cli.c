@@ -137,8 +137,9 @@ void cli_usage(FILE *out)
 	fputs("\n", out);
 	fputs(_("Exit status: 0 something listens (or success), 1 nothing matched,\n"
 		"2 usage or fatal error, 3 partial (a namespace not entered, a protocol\n"
-		"unavailable). With --why: 0 a new server could bind, 1 something\n"
-		"blocks it (or may), 2 error.\n"),
+		"unavailable), 4 held, owner unknown (holders hidden or incomplete).\n"
+		"With --why: 0 a new server could bind, 1 something blocks it (or\n"
+		"may), 2 error.\n"),
 	      out);
 }
 

@@ -86,7 +86,7 @@ if command -v strace >/dev/null 2>&1 &&
 	strace -f -o /dev/null -e trace=none true 2>/dev/null; then
 	$T kill-session -t t 2>/dev/null
 	$T new-session -d -s t -x 160 -y 20 \
-		"exec env LANG=C.UTF-8 TERM=tmux-256color strace -f -qq -o /dev/null -e trace=recvfrom -e inject=recvfrom:error=ENOBUFS:when=25 \"$PORTTOP\" --live -d 0.1"
+		"exec env LANG=C.UTF-8 TERM=tmux-256color strace -f -qq -o /dev/null -e trace=recvfrom -e inject=recvfrom:error=ENOBUFS:when=25 \"$PORTTOP\" --live -d 0.1 -n 600"
 	wait_for "tcp4 +127\.0\.0\.1 +$pt "
 	okd $? "live under strace: the listener is listed"
 	sleep 3
@@ -94,6 +94,10 @@ if command -v strace >/dev/null 2>&1 &&
 	[ $? -ne 0 ]; okd $? "live: an ENOBUFS read is retried, no refresh fails and none after it"
 	screen | grep -Eq "^ tcp4 +127\.0\.0\.1 +$pt "
 	okd $? "live: the listener is still there, not marked gone"
+	# a tracee can outlive its strace when the session ends: end it first
+	spid=$($T list-panes -t t -F '#{pane_pid}' 2>/dev/null)
+	[ -n "$spid" ] && pkill -TERM -P "$spid" 2>/dev/null
+	$T kill-session -t t 2>/dev/null
 else
 	ok 0 "# SKIP strace cannot trace here"
 	ok 0 "# SKIP strace cannot trace here"
