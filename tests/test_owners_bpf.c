@@ -291,9 +291,13 @@ Test(owners_bpf, sockets_passed_over_scm_rights_received_and_in_flight)
 		if (!cm)
 			_exit(1);
 		memcpy(&got, CMSG_DATA(cm), sizeof(got));
-		if (dup2(got, 900) != 900 || write(done[1], "k", 1) != 1)
+		/* the received fd goes before the parent scans: both scans
+		 * must see the one holder at fd 900, not race the close */
+		if (dup2(got, 900) != 900)
 			_exit(1);
 		close(got);
+		if (write(done[1], "k", 1) != 1)
+			_exit(1);
 		while (read(sv[1], &c, 1) > 0)
 			;
 		_exit(0);
