@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "columns.h"
 #include "fileio.h"
 #include "sock.h"
 #include "hint.h"
@@ -217,13 +218,14 @@ static void warn_unseen(const struct model *m, const struct privs *pv)
 }
 
 /* --prometheus=FILE: write aside, rename over FILE. */
-static int write_prom_file(const struct model *m, const struct options *opts)
+static int write_prom_file(const struct model *m, const struct options *opts,
+			   const struct view_request *vr)
 {
 	struct file_replace fr;
 	int rc = file_replace_open(&fr, opts->prom_file);
 
 	if (rc == 0) {
-		view_prom(m, opts, fr.f);
+		view_prom(m, vr, fr.f);
 		rc = file_replace_commit(&fr);
 	}
 	if (rc < 0) {
@@ -267,7 +269,8 @@ static void print_pidns(const struct privs *pv)
 }
 
 static int run_once(struct source *src, struct options *opts,
-		    enum view_kind view, const struct privs *pv)
+		    const struct view_request *vr, enum view_kind view,
+		    const struct privs *pv)
 {
 	struct model m;
 	int status = EXIT_FOUND;
@@ -278,16 +281,16 @@ static int run_once(struct source *src, struct options *opts,
 		return EXIT_TROUBLE;
 	}
 	if (view == VIEW_JSON) {
-		view_json(&m, opts, stdout);
+		view_json(&m, vr, stdout);
 	} else if (view == VIEW_PROM && opts->prom_file) {
-		if (write_prom_file(&m, opts) < 0)
+		if (write_prom_file(&m, opts, vr) < 0)
 			status = EXIT_TROUBLE;
 	} else if (view == VIEW_PROM) {
-		view_prom(&m, opts, stdout);
+		view_prom(&m, vr, stdout);
 	} else if (cli_single_port(opts) && opts->view == VIEW_AUTO) {
-		view_query(&m, opts, stdout);
+		view_query(&m, vr, stdout);
 	} else {
-		view_text(&m, opts, stdout);
+		view_text(&m, vr, stdout);
 	}
 	warn_notices(src);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -497,7 +500,7 @@ static int run_why(struct source *src, const struct options *opts)
 
 /* The live view, asked with what of the options it needs. */
 static int run_live(struct source *src, const struct options *opts,
-		    const char **msg)
+		    const struct view_request *vr, const char **msg)
 {
 	struct tui_request req = {
 		.filter = &opts->filter,
@@ -508,12 +511,43 @@ static int run_live(struct source *src, const struct options *opts,
 						      : TUI_COLOR_AUTO,
 	};
 
-	view_columns(opts, &req.columns, &req.ncolumns);
+	view_columns(vr, &req.columns, &req.ncolumns);
 	return tui_run(src, &req, msg);
+}
+
+/* What the source scans and how the views print, from the options. */
+static void make_requests(const struct options *opts,
+			  struct source_request *sr, struct view_request *vr)
+{
+	size_t i;
+
+	memset(sr, 0, sizeof(*sr));
+	sr->collect = opts->collect;
+	sr->all_netns = opts->all_netns;
+	for (i = 0; i < opts->ncolumns; i++)
+		if (columns[opts->columns[i]].needs & COL_NEEDS_CONNS)
+			sr->conns = true;
+	sr->proc_root = opts->proc_root;
+	sr->services = opts->services;
+	sr->record = opts->record;
+	sr->replay = opts->replay;
+	sr->threads = opts->threads;
+	sr->owner_scan = opts->owner_scan;
+	sr->btf = opts->btf;
+
+	memset(vr, 0, sizeof(*vr));
+	vr->columns = opts->columns;
+	vr->ncolumns = opts->ncolumns;
+	vr->no_header = opts->no_header;
+	/* with -n, one document per refresh and each on one line */
+	vr->json_lines = opts->iterations > 0;
+	vr->collect = opts->collect;
 }
 
 int main(int argc, char **argv)
 {
+	struct source_request sreq;
+	struct view_request vreq;
 	struct options opts;
 	const char *why, *what, *msg = NULL;
 	char errbuf[1024];
@@ -558,7 +592,8 @@ int main(int argc, char **argv)
 		break;
 	}
 
-	src = source_new(&opts, errbuf, sizeof(errbuf));
+	make_requests(&opts, &sreq, &vreq);
+	src = source_new(&sreq, errbuf, sizeof(errbuf));
 	if (!src) {
 		warnx_("%s", errbuf);
 		cli_release(&opts);
@@ -583,7 +618,7 @@ int main(int argc, char **argv)
 	}
 	view = pick_view(&opts);
 	if (view == VIEW_LIVE) {
-		status = run_live(src, &opts, &msg);
+		status = run_live(src, &opts, &vreq, &msg);
 		if (status >= 0)
 			goto out;
 		/* no usable terminal: the text dump, with a note */
@@ -611,7 +646,7 @@ int main(int argc, char **argv)
 				    !(view == VIEW_PROM && opts.prom_file))
 					putchar('\n');
 			}
-			rc = run_once(src, &opts, view, &pv);
+			rc = run_once(src, &opts, &vreq, view, &pv);
 			/* a failed refresh is reported; the next may work */
 			if (status != EXIT_TROUBLE)
 				status = rc;
@@ -621,7 +656,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	source_set_oneshot(src, true);
-	status = run_once(src, &opts, view, &pv);
+	status = run_once(src, &opts, &vreq, view, &pv);
 out:
 	source_free(src);
 	cli_release(&opts);

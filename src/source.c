@@ -26,14 +26,14 @@
 
 static void load_registry(struct source *src)
 {
-	const char *path = src->opts->services ? src->opts->services
+	const char *path = src->req.services ? src->req.services
 					       : "/etc/services";
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	char user[4096];
 	int rc;
 
 	src->registry = registry_new();
-	registry_load_sysctl(src->registry, src->opts->proc_root);
+	registry_load_sysctl(src->registry, src->req.proc_root);
 	rc = registry_load(src->registry, path);
 	if (rc < 0)
 		snprintf(src->warning, sizeof(src->warning),
@@ -55,25 +55,21 @@ static void load_registry(struct source *src)
 			 strerror(-rc));
 }
 
-struct source *source_new(const struct options *opts, char *err,
+struct source *source_new(const struct source_request *req, char *err,
 			  size_t errlen)
 {
 	const char *msg = NULL, *arg = "";
 	struct source *src = xcalloc(1, sizeof(*src));
-	size_t i;
 	int rc;
 
-	src->opts = opts;
+	src->req = *req;
 	src->record_fd = -1;
-	for (i = 0; i < opts->ncolumns; i++)
-		if (columns[opts->columns[i]].needs & COL_NEEDS_CONNS)
-			src->need_conns = true;
-	if (opts->replay) {
-		rc = read_whole_at(AT_FDCWD, opts->replay, REPLAY_MAX, &src->replay,
+	if (req->replay) {
+		rc = read_whole_at(AT_FDCWD, req->replay, REPLAY_MAX, &src->replay,
 				   &src->replay_len, NULL);
 		if (rc < 0) {
 			msg = N_("cannot read %s: %s");
-			arg = opts->replay;
+			arg = req->replay;
 			goto out_fail;
 		}
 	} else {
@@ -86,15 +82,15 @@ struct source *source_new(const struct options *opts, char *err,
 			goto out_fail;
 		}
 	}
-	src->owners = owners_new(opts->proc_root);
+	src->owners = owners_new(req->proc_root);
 	if (!src->owners) {
 		rc = -errno;
 		msg = N_("cannot open %s: %s");
-		arg = opts->proc_root;
+		arg = req->proc_root;
 		goto out_fail;
 	}
-	if (owners_choose_scan(src->owners, opts->owner_scan, opts->btf,
-			       opts->proc_root, err, errlen) < 0) {
+	if (owners_choose_scan(src->owners, req->owner_scan, req->btf,
+			       req->proc_root, err, errlen) < 0) {
 		source_free(src);
 		return NULL;
 	}
@@ -181,20 +177,20 @@ static int replay(struct source *src, struct sock_vec *out)
 	if (rc == -EBADMSG || rc == -EPROTONOSUPPORT)
 		snprintf(src->error, sizeof(src->error),
 			 _("cannot replay %s: %s at byte offset %zu"),
-			 src->opts->replay,
+			 src->req.replay,
 			 rc == -EBADMSG ? _("malformed recording")
 					: _("a socket of an unknown protocol"),
 			 info.offset);
 	else if (rc < 0)
 		snprintf(src->error, sizeof(src->error),
-			 _("cannot replay %s: %s"), src->opts->replay,
+			 _("cannot replay %s: %s"), src->req.replay,
 			 strerror(-rc));
 	if (rc == 0 && info.skipped) {
 		snprintf(line, sizeof(line),
 			 ngettext("%s: skipped %zu recorded socket that is not listening",
 				  "%s: skipped %zu recorded sockets that are not listening",
 				  info.skipped),
-			 src->opts->replay, info.skipped);
+			 src->req.replay, info.skipped);
 		source_notice_add(src, line);
 	}
 	return rc;
@@ -245,7 +241,7 @@ static void inoset_of(struct inoset *s, const struct sock_vec *v)
 
 static int dump_any(struct source *src, unsigned what, struct sock_vec *out)
 {
-	if (src->opts->all_netns && !src->replay)
+	if (src->req.all_netns && !src->replay)
 		return source_dump_namespaces(src, what, out);
 	return dump(src, what, out);
 }
@@ -265,7 +261,7 @@ static void find_gone(struct source *src, const struct sock_vec *socks,
 	for (i = 0; i < socks->n; i++)
 		if (!owners_lookup(src->owners, socks->v[i].inode, &h))
 			break;
-	if (i == socks->n || dump_any(src, src->opts->collect, &again) < 0) {
+	if (i == socks->n || dump_any(src, src->req.collect, &again) < 0) {
 		sock_vec_release(&again);
 		return;
 	}
@@ -294,9 +290,9 @@ static int record_start(struct source *src)
 	int fd, rc = 0;
 
 	src->record_fd = -1;
-	if (!src->opts->record || !src->collector)
+	if (!src->req.record || !src->collector)
 		return 0;
-	fd = open(src->opts->record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	fd = open(src->req.record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 		  0644);
 	if (fd < 0)
 		rc = -errno;
@@ -306,7 +302,7 @@ static int record_start(struct source *src)
 		rc = collector_record(src->collector, fd);
 	if (rc < 0) {
 		snprintf(src->error, sizeof(src->error), _("cannot write %s: %s"),
-			 src->opts->record, strerror(-rc));
+			 src->req.record, strerror(-rc));
 		if (fd >= 0)
 			close(fd);
 		return rc;
@@ -325,7 +321,7 @@ static int record_stop(struct source *src)
 	collector_record(src->collector, -1);
 	if (close(fd) < 0) {
 		snprintf(src->error, sizeof(src->error), _("cannot write %s: %s"),
-			 src->opts->record, strerror(errno));
+			 src->req.record, strerror(errno));
 		return -EIO;
 	}
 	return 0;
@@ -337,7 +333,7 @@ static int exe_cb(int pid, char *buf, size_t size, void *data)
 	char path[4200];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/%d/exe", src->opts->proc_root, pid);
+	snprintf(path, sizeof(path), "%s/%d/exe", src->req.proc_root, pid);
 	n = readlink(path, buf, size - 1);
 	if (n < 0)
 		return -errno;
@@ -408,19 +404,19 @@ int source_refresh(struct source *src, const struct filter *f,
 	rc = record_start(src);
 	if (rc < 0)
 		return rc;
-	rc = dump_any(src, src->opts->collect, &socks);
+	rc = dump_any(src, src->req.collect, &socks);
 	if (rc == 0)
 		rc = record_stop(src);
 	else
 		record_stop(src);
 	if (rc == 0)
-		rc = refresh_missing(src, src->opts->collect);
+		rc = refresh_missing(src, src->req.collect);
 	if (rc < 0)
 		goto out;
-	if (src->need_conns && src->collector &&
-	    (src->opts->collect & COLLECT_TCP) &&
+	if (src->req.conns && src->collector &&
+	    (src->req.collect & COLLECT_TCP) &&
 	    !(src->missing & COLLECT_TCP)) {
-		rc = dump_any(src, (src->opts->collect & ~COLLECT_UDP) |
+		rc = dump_any(src, (src->req.collect & ~COLLECT_UDP) |
 					   COLLECT_ESTABLISHED,
 			      &conns);
 		if (rc < 0) {
@@ -441,12 +437,12 @@ int source_refresh(struct source *src, const struct filter *f,
 			inodes[n++] = socks.v[i].inode;
 	/* the live view refreshes from what the last scan learned */
 	rc = src->oneshot
-		     ? owners_scan(src->owners, inodes, n, src->opts->threads)
-		     : owners_refresh(src->owners, inodes, n, src->opts->threads);
+		     ? owners_scan(src->owners, inodes, n, src->req.threads)
+		     : owners_refresh(src->owners, inodes, n, src->req.threads);
 	free(inodes);
 	if (rc < 0) {
 		snprintf(src->error, sizeof(src->error), _("cannot read %s: %s"),
-			 src->opts->proc_root, strerror(-rc));
+			 src->req.proc_root, strerror(-rc));
 		goto out;
 	}
 
@@ -462,7 +458,7 @@ int source_refresh(struct source *src, const struct filter *f,
 	if (in.netns_data)
 		in.netns_name = source_netns_name_cb;
 	in.socks = &socks;
-	in.conns = src->need_conns ? &conns : NULL;
+	in.conns = src->req.conns ? &conns : NULL;
 	in.owners = src->owners;
 	in.registry = src->registry;
 	in.filter = f;
@@ -487,9 +483,9 @@ int source_any_listener(struct source *src, const struct filter *f)
 	int rc;
 
 	refresh_begin(src);
-	rc = dump_any(src, src->opts->collect, &socks);
+	rc = dump_any(src, src->req.collect, &socks);
 	if (rc == 0)
-		rc = refresh_missing(src, src->opts->collect);
+		rc = refresh_missing(src, src->req.collect);
 	if (rc < 0) {
 		sock_vec_release(&socks);
 		return rc;
@@ -521,7 +517,7 @@ int source_why(struct source *src, const struct why_target *t,
 			 _("--why asks the running kernel: it cannot read a recording"));
 		return -EINVAL;
 	}
-	probe_facts(f, src->opts->proc_root);
+	probe_facts(f, src->req.proc_root);
 	f->netns = collector_netns(src->collector);
 	rc = collector_dump_port(src->collector, t->port, tcp ? states : 0,
 				 !tcp, &socks);
@@ -533,7 +529,7 @@ int source_why(struct source *src, const struct why_target *t,
 		goto out;
 	}
 	source_links_learn(src, src->collector, &socks, 0);
-	if (src->opts->all_netns) {
+	if (src->req.all_netns) {
 		rc = source_dump_namespaces(src, (tcp ? COLLECT_TCP : COLLECT_UDP) |
 						  COLLECT_V4 | COLLECT_V6,
 				     &all);
@@ -548,11 +544,11 @@ int source_why(struct source *src, const struct why_target *t,
 	for (i = 0; i < socks.n; i++)
 		if (socks.v[i].inode)
 			inodes[n++] = socks.v[i].inode;
-	rc = owners_scan(src->owners, inodes, n, src->opts->threads);
+	rc = owners_scan(src->owners, inodes, n, src->req.threads);
 	free(inodes);
 	if (rc < 0) {
 		snprintf(src->error, sizeof(src->error), _("cannot read %s: %s"),
-			 src->opts->proc_root, strerror(-rc));
+			 src->req.proc_root, strerror(-rc));
 		goto out;
 	}
 	memset(&in, 0, sizeof(in));
@@ -580,5 +576,5 @@ out:
 int source_signal(const struct source *src, int pid,
 		  unsigned long long start_time, int sig)
 {
-	return owners_signal(src->opts->proc_root, pid, start_time, sig);
+	return owners_signal(src->req.proc_root, pid, start_time, sig);
 }

@@ -5,17 +5,32 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cli.h"
 #include "model.h"
+#include "owners_bpf.h"
 #include "why.h"
 
 struct source;
 
-/* Open the collector (or read the --replay file), the owner scan and the
- * registry that opts asks for. On a fatal error returns NULL with the
- * message in err (errlen bytes). opts is borrowed for the source's life.
- * Caller frees with source_free(). */
-struct source *source_new(const struct options *opts, char *err,
+/* What to scan, for every refresh of a source: main.c fills it from the
+ * command line. The strings are borrowed for the source's life. */
+struct source_request {
+	unsigned collect;	/* COLLECT_* (sock.h): protocols, families */
+	bool all_netns;		/* every network namespace, not only ours */
+	bool conns;		/* count the connections of each listener */
+	const char *proc_root;	/* "/proc", or a fixture tree (tests) */
+	const char *services;	/* services file; NULL: /etc/services */
+	const char *record;	/* save the netlink replies here, or NULL */
+	const char *replay;	/* read replies from here, not the kernel */
+	unsigned threads;	/* owner scan threads; 0: one per core */
+	enum owner_scan owner_scan;	/* BPF, /proc, or the best there is */
+	const char *btf;	/* the kernel BTF the BPF scan needs, or NULL */
+};
+
+/* Open the collector (or read the replay file), the owner scan and the
+ * registry that req asks for (req is copied). On a fatal error returns
+ * NULL with the message in err (errlen bytes). Caller frees with
+ * source_free(). */
+struct source *source_new(const struct source_request *req, char *err,
 			  size_t errlen);
 void source_free(struct source *src);
 

@@ -145,11 +145,11 @@ int source_dump_namespaces(struct source *src, unsigned what,
 
 	if (first) {
 		netns_list_release(&src->netns);
-		rc = netns_list_all(&src->netns, src->opts->proc_root,
+		rc = netns_list_all(&src->netns, src->req.proc_root,
 				    "/run/netns");
 		if (rc < 0) {
 			snprintf(src->error, sizeof(src->error),
-				 _("cannot read %s: %s"), src->opts->proc_root,
+				 _("cannot read %s: %s"), src->req.proc_root,
 				 strerror(-rc));
 			return rc;
 		}
@@ -269,7 +269,7 @@ void *source_netns_names(struct source *src)
 {
 	if (src->replay)
 		return NULL;
-	if (!src->opts->all_netns && names_stale(src)) {
+	if (!src->req.all_netns && names_stale(src)) {
 		netns_list_release(&src->netns);
 		netns_list_named(&src->netns, "/run/netns");
 	}

@@ -23,13 +23,12 @@ struct ns_links {
 };
 
 struct source {
-	const struct options *opts;
+	struct source_request req;	/* what every refresh scans */
 	struct collector *collector;	/* NULL when replaying */
 	struct owners *owners;
 	struct registry *registry;
 	char *replay;			/* the --replay file */
 	size_t replay_len;
-	bool need_conns;
 	bool oneshot;			/* scan every process afresh */
 	struct cgroup_map *cgroups;	/* NULL without a cgroup2 mount */
 	struct netns_list netns;	/* the last list: every namespace with

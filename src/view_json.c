@@ -189,10 +189,10 @@ void view_json_listener(struct buf *b, const struct model *m,
 	buf_addc(b, '}');
 }
 
-int view_json(const struct model *m, const struct options *opts, FILE *out)
+int view_json(const struct model *m, const struct view_request *req,
+	      FILE *out)
 {
-	/* with -n, one document per refresh and each on one line */
-	bool lines = opts->iterations > 0;
+	bool lines = req->json_lines;
 	struct buf b;
 	size_t i;
 

@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 
 #include "escape.h"
+#include "sock.h"
 #include "xalloc.h"
 
 /* One series of a family: its label text (in the family's arena) and value. */
@@ -152,7 +153,8 @@ static void describe(struct buf *b, const struct model *m,
 	label(b, "container", container);
 }
 
-int view_prom(const struct model *m, const struct options *opts, FILE *out)
+int view_prom(const struct model *m, const struct view_request *req,
+	      FILE *out)
 {
 	struct family info, queue, backlog, drops;
 	size_t tcp = 0, udp = 0, i;
@@ -195,9 +197,9 @@ int view_prom(const struct model *m, const struct options *opts, FILE *out)
 	put_header(out, "porttop_listeners", "gauge",
 		   "Listening sockets, by protocol.");
 	/* a protocol that was not dumped has no count rather than 0 */
-	if (opts->collect & COLLECT_TCP)
+	if (req->collect & COLLECT_TCP)
 		fprintf(out, "porttop_listeners{proto=\"tcp\"} %zu\n", tcp);
-	if (opts->collect & COLLECT_UDP)
+	if (req->collect & COLLECT_UDP)
 		fprintf(out, "porttop_listeners{proto=\"udp\"} %zu\n", udp);
 	put_header(out, "porttop_hidden_owner_sockets", "gauge",
 		   "Sockets whose holders this user may not see (run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH).");

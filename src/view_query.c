@@ -183,7 +183,8 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 	buf_release(&scratch);
 }
 
-int view_query(const struct model *m, const struct options *opts, FILE *out)
+int view_query(const struct model *m, const struct view_request *req,
+	       FILE *out)
 {
 	struct buf b;
 	size_t i;

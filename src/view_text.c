@@ -7,12 +7,12 @@
 #include "columns.h"
 #include "nls.h"
 
-void view_columns(const struct options *opts, const enum col_id **ids,
+void view_columns(const struct view_request *req, const enum col_id **ids,
 		  size_t *n)
 {
-	if (opts->ncolumns) {
-		*ids = opts->columns;
-		*n = opts->ncolumns;
+	if (req->ncolumns) {
+		*ids = req->columns;
+		*n = req->ncolumns;
 	} else {
 		*ids = columns_default;
 		*n = columns_ndefault;
@@ -54,16 +54,17 @@ static void fill(struct buf *cells, const enum col_id *ids, size_t n,
 	}
 }
 
-int view_text(const struct model *m, const struct options *opts, FILE *out)
+int view_text(const struct model *m, const struct view_request *req,
+	      FILE *out)
 {
 	struct buf cells[COLUMNS_MAX];
 	size_t width[COLUMNS_MAX], i, j, n;
 	const enum col_id *ids;
 
-	view_columns(opts, &ids, &n);
+	view_columns(req, &ids, &n);
 	for (j = 0; j < n; j++) {
 		buf_init(&cells[j]);
-		width[j] = opts->no_header ? 0
+		width[j] = req->no_header ? 0
 					   : columns_width(_(columns[ids[j]].header));
 	}
 	/* each column is as wide as its widest cell, so that every line
@@ -79,7 +80,7 @@ int view_text(const struct model *m, const struct options *opts, FILE *out)
 				width[j] = w;
 		}
 	}
-	if (!opts->no_header) {
+	if (!req->no_header) {
 		for (j = 0; j < n; j++) {
 			buf_reset(&cells[j]);
 			buf_adds(&cells[j], _(columns[ids[j]].header));

@@ -2,21 +2,34 @@
 #ifndef PORTTOP_VIEWS_H
 #define PORTTOP_VIEWS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "buf.h"
-#include "cli.h"
 #include "columns.h"
 #include "model.h"
 #include "why.h"
 
+/* How to print a model: main.c fills it from the command line. */
+struct view_request {
+	const enum col_id *columns;	/* in order; ncolumns 0: the default */
+	size_t ncolumns;
+	bool no_header;		/* the text table without its header line */
+	bool json_lines;	/* each JSON document on one line (-n) */
+	unsigned collect;	/* COLLECT_* (sock.h) that were dumped: a
+				 * protocol that was not has no count */
+};
+
 /* Print the model as a plain-text table. Returns 0; write errors are left
  * in out's error flag for the caller. */
-int view_text(const struct model *m, const struct options *opts, FILE *out);
+int view_text(const struct model *m, const struct view_request *req,
+	      FILE *out);
 
-/* Print the model as one JSON array of listener objects; with -n
- * (opts->iterations), on one line (JSON lines). */
-int view_json(const struct model *m, const struct options *opts, FILE *out);
+/* Print the model as one JSON array of listener objects; with
+ * req->json_lines, on one line (JSON lines). */
+int view_json(const struct model *m, const struct view_request *req,
+	      FILE *out);
 
 /* Append the JSON object of row r (an element of view_json()'s array), and
  * the array of its owners alone. */
@@ -27,10 +40,11 @@ void view_json_owners(struct buf *b, const struct model *m,
 
 /* Print the model in the Prometheus text exposition format (the metrics
  * are documented in porttop(1)). */
-int view_prom(const struct model *m, const struct options *opts, FILE *out);
+int view_prom(const struct model *m, const struct view_request *req,
+	      FILE *out);
 
-/* The columns the options ask for (or the default ones). */
-void view_columns(const struct options *opts, const enum col_id **ids,
+/* The columns req asks for (or the default ones). */
+void view_columns(const struct view_request *req, const enum col_id **ids,
 		  size_t *n);
 
 /* Print every column's name and meaning (--list-columns). */
@@ -38,7 +52,8 @@ void view_list_columns(FILE *out);
 
 /* Print a card for every row: everything known of the listener and each
  * holder (the answer to "who owns port N?"). */
-int view_query(const struct model *m, const struct options *opts, FILE *out);
+int view_query(const struct model *m, const struct view_request *req,
+	       FILE *out);
 
 /* Append the card of row r (what view_query() prints for it) to out. */
 void view_card(struct buf *out, const struct model *m, const struct row *r);

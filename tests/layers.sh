@@ -85,12 +85,6 @@ known='
 # owner scan and Source now; this list shrinks after them)
 src/model.h owners.h
 src/model.h context.h
-# issue 14: views take struct options (cli.h) for columns and flags:
-# Entry -> Views -> Entry; the views must get a small view request instead
-src/views.h cli.h
-# issue 14: Source takes struct options (cli.h) instead of a small scan
-# request: Entry -> Source -> Entry; issue 12 gives it a scan request
-src/source.h cli.h
 '
 
 # Known include circles between modules: "FROM TO" edges that lie on one.
