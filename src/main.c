@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "clock.h"
 #include "columns.h"
 #include "fileio.h"
 #include "sock.h"
@@ -104,18 +105,10 @@ static int resolve(struct options *opts, const struct registry *reg)
 	return 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* --wait: poll the dump (cheap: no owner scan) until a listener appears. */
 static int wait_for(struct source *src, const struct options *opts)
 {
-	double deadline = now() + opts->wait_seconds;
+	double deadline = clock_now() + opts->wait_seconds;
 
 	for (;;) {
 		int rc = source_any_listener(src, &opts->filter);
@@ -127,7 +120,7 @@ static int wait_for(struct source *src, const struct options *opts)
 		}
 		if (rc > 0)
 			return EXIT_FOUND;
-		if (opts->wait_seconds > 0 && now() >= deadline) {
+		if (opts->wait_seconds > 0 && clock_now() >= deadline) {
 			/* "nothing listens" is not known where we could
 			 * not look */
 			warn_notices(src);
@@ -195,13 +188,13 @@ static void say_nothing(const struct options *opts)
  * partial; on failure say why. */
 static int refresh(struct source *src, struct options *opts, struct model *m)
 {
-	double t0 = now();
+	double t0 = clock_now();
 
 	if (source_refresh(src, &opts->filter, m) < 0) {
 		warnx_("%s", source_error(src));
 		return -1;
 	}
-	m->scan_seconds = now() - t0;
+	m->scan_seconds = clock_now() - t0;
 	m->partial = source_partial(src);
 	return 0;
 }
@@ -322,10 +315,10 @@ static int run_once(struct source *src, struct options *opts,
 static bool pause_for_reader(double seconds)
 {
 	struct pollfd pfd = { STDOUT_FILENO, 0, 0 };
-	double until = now() + seconds;
+	double until = clock_now() + seconds;
 
 	for (;;) {
-		double left = until - now();
+		double left = until - clock_now();
 		int rc;
 
 		if (left <= 0)
@@ -373,7 +366,7 @@ static int run_events(struct source *src, struct options *opts,
 		if (m.partial && status == EXIT_FOUND)
 			status = EXIT_PARTIAL;
 		clock_gettime(CLOCK_REALTIME, &wall);
-		rc = events_update(ev, &m, &wall, now(), stdout);
+		rc = events_update(ev, &m, &wall, clock_now(), stdout);
 		/* what could not be seen, once: not at every refresh */
 		if (rc == 0 && !warned) {
 			warn_notices(src);

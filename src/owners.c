@@ -669,14 +669,6 @@ static unsigned pick_threads(unsigned want, size_t npids)
 	return want;
 }
 
-double owners_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Scan pids over the cores; ws[0] is filled by the caller (the processes
  * carried over from the cache) and merged with the rest. */
 void owners_scan_pids(struct owners *o, const int *pids, size_t npids,
@@ -733,7 +725,7 @@ int owners_full_scan(struct owners *o, const uint32_t *inodes, size_t n,
 	o->stats.full = true;
 	o->size_ok = false;
 	owners_scan_pids(o, pids, npids, threads, NULL);
-	o->last_full = owners_now();
+	o->last_full = clock_now();
 	owners_remember_orphans(o, inodes, n);
 	free(pids);
 	return 0;

@@ -426,7 +426,7 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 
 	/* the facts of the last scan's holders are kept for this one, up
 	 * to every full_period: then everything is read again */
-	fresh = owners_now() - o->last_full >= o->full_period || !o->caching;
+	fresh = clock_now() - o->last_full >= o->full_period || !o->caching;
 	if (fresh) {
 		owners_procs_release(old, nold);
 		old = NULL;
@@ -498,7 +498,7 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 	o->have_cache = false;	/* owners_refresh(): a full scan each time */
 	o->stats.full = true;
 	if (fresh)
-		o->last_full = owners_now();
+		o->last_full = clock_now();
 	owners_remember_orphans(o, inodes, n);
 out:
 	free(w);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "clock.h"
 #include "inoset.h"
 #include "owners.h"
 
@@ -121,7 +122,6 @@ void owners_scan_pids(struct owners *o, const int *pids, size_t npids,
 		      unsigned threads, struct worker *keep);
 int owners_full_scan(struct owners *o, const uint32_t *inodes, size_t n,
 		     unsigned threads);
-double owners_now(void);
 int owners_cmp_pentry(const void *a, const void *b);
 /* The start time and a hash of the name of the process whose directory is
  * pdir, from its stat file. Returns 0 or -errno. */

@@ -170,7 +170,7 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 
 	o->caching = true;
 	if (!o->have_cache || n == 0 ||
-	    owners_now() - o->last_full >= o->full_period)
+	    clock_now() - o->last_full >= o->full_period)
 		return owners_full_scan(o, inodes, n, threads);
 	rc = owners_list_pids(o->proc_fd, &pids, &npids);
 	if (rc < 0)

@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "nls.h"
 #include "nsrun.h"
 #include "xalloc.h"
@@ -245,21 +245,20 @@ int source_ranges_cb(uint64_t netns, struct port_ranges *out,
  * name is created before its namespace is mounted on it). */
 static bool names_stale(struct source *src)
 {
-	struct timespec now;
+	double now = clock_now();
 	struct stat st;
 	bool changed;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (stat("/run/netns", &st) < 0)
 		memset(&st, 0, sizeof(st));
 	changed = st.st_ino != src->names_dir.st_ino ||
 		  st.st_mtim.tv_sec != src->names_dir.st_mtim.tv_sec ||
 		  st.st_mtim.tv_nsec != src->names_dir.st_mtim.tv_nsec ||
-		  now.tv_sec - src->names_at >= NAMES_MAX_AGE_S ||
+		  now - src->names_at >= NAMES_MAX_AGE_S ||
 		  !src->names_read;
 	if (changed) {
 		src->names_dir = st;
-		src->names_at = now.tv_sec;
+		src->names_at = now;
 		src->names_read = true;
 	}
 	return changed;

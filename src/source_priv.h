@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 #include <sys/stat.h>
 
 #include "cgroupmap.h"
@@ -45,7 +44,7 @@ struct source {
 	bool listed;			/* netns listed during this refresh */
 	bool listed_ranges;		/* and their ranges read */
 	struct stat names_dir;		/* /run/netns when last read */
-	time_t names_at;		/* monotonic seconds of that read */
+	double names_at;		/* clock_now() of that read */
 	bool names_read;
 	char warning[512];
 	char notice[1024];

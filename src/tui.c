@@ -13,6 +13,7 @@
 #include <wchar.h>
 #include <curses.h>
 
+#include "clock.h"
 #include "nls.h"
 #include "tui_priv.h"
 
@@ -57,7 +58,7 @@ static void signals_restore(const struct sigaction *old)
 static void take_refresh(struct tui *t)
 {
 	struct tui_worker *w = &t->w;
-	double now = tui_now(), due = now + t->delay;
+	double now = clock_now(), due = now + t->delay;
 
 	t->refreshes++;
 	/* a key asked for an early refresh while this one ran (kill, resume) */
@@ -90,7 +91,7 @@ static void take_refresh(struct tui *t)
  * refresh_done() says it has finished. */
 static void request_refresh(struct tui *t)
 {
-	t->busy_since = tui_now();
+	t->busy_since = clock_now();
 	if (!tui_worker_request(&t->w)) {
 		take_refresh(t);
 		return;
@@ -116,7 +117,7 @@ static int wait_ms(const struct tui *t)
 		return TUI_BUSY_MS;
 	if (t->paused)
 		return TUI_TICK_MS;
-	left = (t->next_refresh - tui_now()) * 1000.0;
+	left = (t->next_refresh - clock_now()) * 1000.0;
 	if (left < 1)
 		return 1;
 	return left > TUI_TICK_MS ? TUI_TICK_MS : (int)left;
@@ -127,7 +128,7 @@ static int loop(struct tui *t)
 	long iterations = t->req->iterations;
 
 	for (;;) {
-		double now = tui_now();
+		double now = clock_now();
 		wint_t wch;
 		int rc;
 
@@ -219,7 +220,7 @@ static void tui_init(struct tui *t, struct source *src,
 	t->exposed = req->filter->exposed;
 	t->sort_col = COL_PROTO;
 	t->delay = tui_delay_clamp(req->delay > 0 ? req->delay : 2.0);
-	t->next_refresh = tui_now();
+	t->next_refresh = clock_now();
 	t->sel_key.inode = 0;
 	if (gethostname(host, sizeof(host)) < 0)
 		host[0] = '\0';

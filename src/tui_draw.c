@@ -8,6 +8,7 @@
 #include <curses.h>
 #include <netinet/in.h>
 
+#include "clock.h"
 #include "escape.h"
 #include "nls.h"
 #include "tui_layout.h"
@@ -98,7 +99,7 @@ static void draw_title(struct tui *t, int y)
 	buf_printf(b, _("exposed %zu"), nexp);
 	buf_adds(b, "  ");
 	buf_printf(b, _("every %gs"), t->delay);
-	if (t->busy && tui_now() - t->busy_since >= TUI_SLOW) {
+	if (t->busy && clock_now() - t->busy_since >= TUI_SLOW) {
 		buf_adds(b, "  ");
 		buf_adds(b, _("refreshing"));
 	}
@@ -412,7 +413,7 @@ static void draw_status(struct tui *t, int y, double now)
 
 void tui_draw(struct tui *t)
 {
-	double now = tui_now();
+	double now = clock_now();
 	struct buf text;
 	int y = 0, h;
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <curses.h>
 
+#include "clock.h"
 #include "nls.h"
 #include "tui_layout.h"
 
@@ -204,7 +205,7 @@ int tui_key(struct tui *t, bool fkey, int key)
 	case TUI_PAUSE:
 		t->paused = !t->paused;
 		if (!t->paused)
-			t->next_refresh = tui_now();
+			t->next_refresh = clock_now();
 		break;
 	case TUI_FREEZE:
 		t->frozen = !t->frozen;

@@ -1,20 +1,12 @@
-/* tui_note.c - the live view's clock and the note of its status line */
+/* tui_note.c - the note of the live view's status line */
 #include "config.h"
 #include "tui_priv.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <time.h>
 
+#include "clock.h"
 #include "escape.h"
-
-double tui_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void tui_note(struct tui *t, const char *fmt, ...)
 {
@@ -23,7 +15,7 @@ void tui_note(struct tui *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(t->msg, sizeof(t->msg), fmt, ap);
 	va_end(ap);
-	t->msg_until = tui_now() + 3.0;
+	t->msg_until = clock_now() + 3.0;
 }
 
 void tui_escape_into(struct tui *t, char *out, size_t size, const char *s,

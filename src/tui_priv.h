@@ -148,9 +148,6 @@ struct tui {
 
 /* tui_note.c */
 
-/* Monotonic seconds. */
-double tui_now(void);
-
 /* Set the note of the status line for a few seconds; fmt's arguments must
  * be escaped already. */
 void tui_note(struct tui *t, const char *fmt, ...)

@@ -12,6 +12,7 @@
 #include <wchar.h>
 #include <curses.h>
 
+#include "clock.h"
 #include "nls.h"
 #include "tui_layout.h"
 
@@ -59,7 +60,7 @@ static void kill_do(struct tui *t)
 	}
 	tui_note(t, _("sent SIGTERM to %s (pid %d)"), t->kill_name,
 		 t->kill_pid);
-	t->next_refresh = tui_now() + TUI_SOON;
+	t->next_refresh = clock_now() + TUI_SOON;
 }
 
 double tui_delay_clamp(double d)

@@ -38,7 +38,7 @@ part_of() {
 		procparse | privs | porttop | owners_*) echo Owners ;;
 	registry) echo Registry ;;
 	context | cgroupmap) echo Context ;;
-	escape | buf | xalloc | fileio | inoset | mountinfo | nls) echo Base ;;
+	escape | buf | xalloc | fileio | inoset | mountinfo | nls | clock) echo Base ;;
 	*) echo - ;;
 	esac
 }
