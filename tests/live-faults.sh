@@ -4,40 +4,9 @@
 # and since when, recovers by itself, and a stray reply or a missing
 # protocol does not poison it; driven in tmux in a namespace of its own
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/lib-tmux.sh"
 
-if [ "$1" != --inner ]; then
-	command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
-	infocmp tmux-256color >/dev/null 2>&1 ||
-		skip_all "no terminfo entry for tmux-256color (ncurses-base)"
-	netns_or_skip
-	in_netns sh "$0" --inner
-	exit $?
-fi
-
-PORTTOP=$(cd "$(dirname "$PORTTOP")" && pwd)/$(basename "$PORTTOP")
-HELPER=$(cd "$(dirname "$HELPER")" && pwd)/$(basename "$HELPER")
-work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-livef.XXXXXX") || exit 99
-TMUX_TMPDIR=$work/tmux
-mkdir "$TMUX_TMPDIR"
-export TMUX_TMPDIR
-T="tmux -L porttop-livef -f /dev/null"
-$T new-session -d -s keep "sleep 600"
-trap '$T kill-server 2>/dev/null; exec 4>&-; wait; rm -rf "$work"' EXIT
-
-screen() { $T capture-pane -p -t t; }
-okd() {
-	[ "$1" -eq 0 ] || diag "$(screen)"
-	ok "$@"
-}
-wait_for() {	# wait_for REGEX [TENTHS]
-	n=${2:-150}
-	while [ "$n" -gt 0 ]; do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+tmux_setup livef "$@"
 # start FAULT ARGS...: porttop in a fresh session with PORTTOP_FAULT=FAULT
 start() {
 	fault=$1

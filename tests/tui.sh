@@ -2,28 +2,10 @@
 # tui.sh - the live view, driven in tmux inside a network namespace of its
 # own, against sockets this test opens and closes
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/lib-tmux.sh"
 
-if [ "$1" != --inner ]; then
-	command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
-	infocmp tmux-256color >/dev/null 2>&1 ||
-		skip_all "no terminfo entry for tmux-256color (ncurses-base)"
-	netns_or_skip
-	in_netns sh "$0" --inner
-	exit $?
-fi
-
-PORTTOP=$(cd "$(dirname "$PORTTOP")" && pwd)/$(basename "$PORTTOP")
-HELPER=$(cd "$(dirname "$HELPER")" && pwd)/$(basename "$HELPER")
-work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-tui.XXXXXX") || exit 99
-TMUX_TMPDIR=$work/tmux
-mkdir "$TMUX_TMPDIR"
-export TMUX_TMPDIR
-T="tmux -L porttop-tui -f /dev/null"
-# a session that stays, so that killing the test's session never takes the
-# server down while the next one is being created
-$T new-session -d -s keep "sleep 600"
+tmux_setup tui "$@"
 ESC=$(printf '\033')
-trap '$T kill-server 2>/dev/null; exec 4>&- 5>&- 6>&- 7>&-; wait; rm -rf "$work"' EXIT
 
 # start_helper NAME FD SPEC...: a listen-helper named NAME holding SPECs,
 # alive while this shell keeps FD open
@@ -47,23 +29,7 @@ pid_of() {
 	awk '$1 == "holder" { print $2; exit }' "$work/out.$1"
 }
 
-screen() { $T capture-pane -p -t t; }
-# okd STATUS DESCRIPTION: ok, showing the screen when it failed
-okd() {
-	[ "$1" -eq 0 ] || diag "$(screen)"
-	ok "$@"
-}
 screen_e() { $T capture-pane -e -p -t t; }
-# wait_for REGEX [TENTHS]: until the screen shows REGEX
-wait_for() {
-	n=${2:-150}
-	while [ "$n" -gt 0 ]; do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
 # wait_gone REGEX [TENTHS]: until the screen no longer shows REGEX
 wait_gone() {
 	n=${2:-50}
