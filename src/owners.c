@@ -75,6 +75,7 @@ static bool pid_ns_below_init(int proc_fd)
 struct owners *owners_new(const char *proc_root)
 {
 	struct owners *o = xcalloc(1, sizeof(*o));
+	const char *env;
 
 	o->proc_fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (o->proc_fd < 0) {
@@ -86,6 +87,11 @@ struct owners *owners_new(const char *proc_root)
 	}
 	o->euid = geteuid();
 	o->full_period = FULL_PERIOD_DEFAULT;
+	/* the tests' hook for the incremental refresh (HACKING.md) */
+	env = getenv("PORTTOP_REFRESH");
+	o->full_share = env && strcmp(env, "incremental") == 0
+				? 0
+				: FULL_SHARE_DEFAULT;
 	o->hidepid = hidepid_mounted(proc_root);
 	o->boot_time = read_boot_time(o->proc_fd);
 	o->other_pidns = pid_ns_below_init(o->proc_fd);
@@ -177,88 +183,6 @@ void owners_table_build(struct owners *o, const uint32_t *inodes, size_t n)
 			}
 		}
 	}
-}
-
-/* Read a small file relative to dirfd: up to cap bytes. -errno on error. */
-ssize_t owners_read_at(int dirfd, const char *name, char *buf, size_t cap)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t len = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (len < cap) {
-		ssize_t n = read(fd, buf + len, cap - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = -errno;
-
-			close(fd);
-			return err;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	return (ssize_t)len;
-}
-
-
-/* Read the facts of a holding process. Returns 0, -ESRCH if it is gone,
- * or another -errno. */
-int owners_read_proc(int pdir, int pid, struct proc_info *p)
-{
-	char buf[4096];
-	struct proc_stat st;
-	ssize_t n;
-
-	memset(p, 0, sizeof(*p));
-	p->pid = pid;
-	n = owners_read_at(pdir, "stat", buf, sizeof(buf));
-	if (n < 0 && n != -ENOENT)
-		return (int)n;
-	if (n <= 0 || !procparse_stat(buf, (size_t)n, &st))
-		return -ESRCH;
-	p->start_time = st.start_time;
-	memcpy(p->comm, st.comm, sizeof(p->comm));
-	p->comm_len = st.comm_len;
-	n = owners_read_at(pdir, "status", buf, sizeof(buf));
-	if (n < 0 && n != -ENOENT)
-		return (int)n;
-	if (n <= 0 || !procparse_status_uid(buf, (size_t)n, &p->uid))
-		return -ESRCH;
-	read_whole_at(pdir, "cmdline", OWNERS_CMDLINE_MAX, &p->cmdline,
-		      &p->cmdline_len, &p->cmdline_cut);
-	/* every hierarchy: context_from_cgroup_file() picks the path */
-	n = owners_read_at(pdir, "cgroup", buf, sizeof(buf) - 1);
-	if (n > 0)
-		p->cgroup = xmemdup(buf, (size_t)n);
-	return 0;
-}
-
-int owners_identity(int pdir, unsigned long long *start_time,
-		    uint32_t *comm_hash)
-{
-	char buf[1024];
-	struct proc_stat st;
-	ssize_t n = owners_read_at(pdir, "stat", buf, sizeof(buf));
-	uint32_t h = 2166136261U;	/* FNV-1a */
-	size_t i;
-
-	if (n < 0)
-		return (int)n;
-	if (n == 0 || !procparse_stat(buf, (size_t)n, &st))
-		return -ESRCH;
-	for (i = 0; i < st.comm_len; i++) {
-		h ^= (unsigned char)st.comm[i];
-		h *= 16777619U;
-	}
-	*start_time = st.start_time;
-	*comm_hash = h;
-	return 0;
 }
 
 void owners_push_holder(struct worker *w, uint32_t inode, int pid, int tid,
@@ -434,10 +358,10 @@ static void scan_pid(struct worker *w, int pid)
 	char name[16];
 	int pdir, fdd, rc;
 	size_t first = w->nholders, first_sfd = w->nsfds, i;
-	unsigned long long start_time;
-	uint32_t comm_hash;
+	struct proc_stat ps;
 	struct stat st;
 	struct pentry *pe;
+	bool remember;
 
 	w->bad = false;
 	w->bad_denied = false;
@@ -470,14 +394,17 @@ static void scan_pid(struct worker *w, int pid)
 	close(fdd);
 	scan_private_tasks(w, pdir, pid);
 	/* a process not fully read is read again by every refresh */
-	if (w->o->caching && !w->bad &&
-	    owners_identity(pdir, &start_time, &comm_hash) == 0) {
+	remember = w->o->caching && !w->bad;
+	if (!remember && w->nholders == first)
+		goto out_close_pdir;
+	rc = owners_read_stat(pdir, &ps);
+	if (rc == 0 && remember) {
 		w->pents = xgrow(w->pents, &w->cap_pents, w->npents + 1,
 				 sizeof(*w->pents));
 		pe = &w->pents[w->npents++];
 		pe->pid = pid;
-		pe->start_time = start_time;
-		pe->comm_hash = comm_hash;
+		pe->start_time = ps.start_time;
+		pe->comm_hash = owners_comm_hash(&ps);
 		pe->nfds = (uint32_t)st.st_size;
 		pe->first = (uint32_t)first_sfd;	/* rebased in merge() */
 		pe->count = (uint32_t)(w->nsfds - first_sfd);
@@ -487,10 +414,9 @@ static void scan_pid(struct worker *w, int pid)
 
 	w->procs = xgrow(w->procs, &w->cap_procs, w->nprocs + 1,
 			 sizeof(*w->procs));
-	rc = owners_read_proc(pdir, pid, &w->procs[w->nprocs]);
+	if (rc == 0)
+		rc = owners_read_facts(pdir, pid, &ps, 0, &w->procs[w->nprocs]);
 	if (rc < 0) {
-		free(w->procs[w->nprocs].cmdline);
-		free(w->procs[w->nprocs].cgroup);
 		w->nholders = first;
 		if (rc == -ESRCH)
 			w->stats.vanished++;	/* it exited under us */
@@ -515,6 +441,7 @@ out_count:
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
+	double cpu = owners_thread_cpu();
 
 	for (;;) {
 		size_t i = atomic_fetch_add(w->next, PID_CHUNK), end;
@@ -525,6 +452,7 @@ static void *worker_run(void *arg)
 		for (; i < end; i++)
 			scan_pid(w, w->pids[i]);
 	}
+	w->cpu = owners_thread_cpu() - cpu;
 	return NULL;
 }
 
@@ -669,16 +597,26 @@ static unsigned pick_threads(unsigned want, size_t npids)
 	return want;
 }
 
+double owners_thread_cpu(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Scan pids over the cores; ws[0] is filled by the caller (the processes
  * carried over from the cache) and merged with the rest. */
-void owners_scan_pids(struct owners *o, const int *pids, size_t npids,
-		      unsigned threads, struct worker *keep)
+double owners_scan_pids(struct owners *o, const int *pids, size_t npids,
+			unsigned threads, struct worker *keep)
 {
 	struct worker *ws;
 	pthread_t tids[MAX_THREADS + 1];
 	atomic_size_t next = 0;
 	size_t i, started = 0;
 	unsigned nt = pick_threads(threads, npids);
+	double cpu = 0;
 
 	ws = xcalloc(nt + 1, sizeof(*ws));
 	if (keep)
@@ -697,26 +635,35 @@ void owners_scan_pids(struct owners *o, const int *pids, size_t npids,
 		started = i;
 	}
 	worker_run(&ws[1]);
-	for (i = 2; i <= started; i++)
+	for (i = 2; i <= started; i++) {
 		pthread_join(tids[i], NULL);
+		cpu += ws[i].cpu;
+	}
 	merge(o, ws, nt + 1);
 	free(ws);
+	return cpu;
+}
+
+void owners_begin(struct owners *o, const uint32_t *inodes, size_t n)
+{
+	owners_reset(o);
+	memset(&o->stats, 0, sizeof(o->stats));
+	o->stats.hidepid = o->hidepid && o->euid != 0;
+	o->stats.other_pidns = o->other_pidns;
+	owners_table_build(o, inodes, n);
 }
 
 int owners_full_scan(struct owners *o, const uint32_t *inodes, size_t n,
 		     unsigned threads)
 {
+	double cpu = owners_thread_cpu();
 	int *pids = NULL;
 	size_t npids;
 	int rc;
 
 	if (o->bpf)	/* the fds from the kernel: owners_bpf.c */
 		return owners_bpf_full_scan(o, inodes, n);
-	owners_reset(o);
-	memset(&o->stats, 0, sizeof(o->stats));
-	o->stats.hidepid = o->hidepid && o->euid != 0;
-	o->stats.other_pidns = o->other_pidns;
-	owners_table_build(o, inodes, n);
+	owners_begin(o, inodes, n);
 	if (n == 0)
 		return 0;	/* nothing to look for: no walk */
 	rc = owners_list_pids(o->proc_fd, &pids, &npids);
@@ -724,10 +671,12 @@ int owners_full_scan(struct owners *o, const uint32_t *inodes, size_t n,
 		return rc;
 	o->stats.full = true;
 	o->size_ok = false;
-	owners_scan_pids(o, pids, npids, threads, NULL);
+	cpu -= owners_scan_pids(o, pids, npids, threads, NULL);
 	o->last_full = clock_now();
 	owners_remember_orphans(o, inodes, n);
 	free(pids);
+	/* what deciding between a full and an incremental refresh weighs */
+	o->full_cpu = owners_thread_cpu() - cpu;
 	return 0;
 }
 

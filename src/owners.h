@@ -63,16 +63,25 @@ void owners_free(struct owners *o);
 int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
 		unsigned threads);
 
-/* Like owners_scan(), but start from what the last scan learned: only new
- * processes and those whose number of open fds changed (or whose pid was
- * reused) are read again; holders of the others come from the cache. Every
- * full_period seconds (owners_set_full_period(), default 30) it scans
- * everything. Returns 0 or -errno. */
+/* Like owners_scan(), but when the last full scan cost more CPU time than
+ * a share (owners_set_full_share()) of the time since the last refresh,
+ * start from what it learned: only new processes, those whose number of
+ * open fds, start time or name changed, and those where an fd that held a
+ * wanted socket no longer holds it are read again; holders of the others
+ * come from the cache. Every full_period seconds
+ * (owners_set_full_period(), default 30) it scans everything. Returns 0 or
+ * -errno. */
 int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 		   unsigned threads);
 
 /* Seconds between full scans in owners_refresh(). */
 void owners_set_full_period(struct owners *o, double seconds);
+
+/* The share of the time between refreshes that a full scan may cost in
+ * CPU time and still be done at every refresh (default 0.05; 0: only
+ * every full_period; the environment's PORTTOP_REFRESH=incremental sets
+ * 0 in owners_new()). */
+void owners_set_full_share(struct owners *o, double share);
 
 /* The holders of inode, sorted by pid, tid and fd: *out is borrowed until
  * the next scan. Returns how many. */

@@ -10,7 +10,7 @@
  *
  * BPF sees every fd table, so there are no denials; the facts of the
  * processes that hold a wanted socket (comm, uid, cmdline, cgroup) still
- * come from /proc, and a holder whose /proc entry is not the process the
+ * come from /proc, read again at every scan, and a holder whose /proc entry is not the process the
  * iterator saw (its start time differs: the pid was reused) is counted as
  * vanished, as in the /proc scan. */
 #include "config.h"
@@ -373,23 +373,15 @@ static int cmp_holder_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-static int cmp_proc_pid(const void *a, const void *b)
-{
-	const struct proc_info *x = a, *y = b;
-
-	return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
 /* The facts of process pid, started at start, read from /proc at every
  * scan (an exec or setuid changes them, not the start time). False if they
  * cannot be had; then *denied says whether the process is still there. */
 static bool holder_facts(struct owners *o, int pid, unsigned long long start,
-			 const struct proc_info *old, size_t nold,
 			 struct proc_info *p, bool *denied)
 {
+	struct proc_stat ps;
 	char name[16];
-	int pdir;
-	bool ok;
+	int pdir, rc;
 
 	*denied = false;
 	snprintf(name, sizeof(name), "%d", pid);
@@ -399,53 +391,32 @@ static bool holder_facts(struct owners *o, int pid, unsigned long long start,
 		*denied = kill(pid, 0) == 0 || errno == EPERM;
 		return false;
 	}
-	ok = owners_read_proc(pdir, pid, p) == 0;
-	close(pdir);
-	if (ok && p->start_time != start) {
-		ok = false;	/* the pid is another process's now */
-		free(p->cmdline);
-		free(p->cgroup);
-	} else if (!ok) {
-		free(p->cmdline);
-		free(p->cgroup);
-		*denied = kill(pid, 0) == 0 || errno == EPERM;
+	rc = owners_read_stat(pdir, &ps);
+	if (rc == 0 && ps.start_time != start) {
+		close(pdir);
+		return false;	/* the pid is another process's now */
 	}
-	return ok;
+	if (rc == 0)
+		rc = owners_read_facts(pdir, pid, &ps, start, p);
+	close(pdir);
+	if (rc < 0)
+		*denied = kill(pid, 0) == 0 || errno == EPERM;
+	return rc == 0;
 }
 #endif
 
 int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 {
 #ifdef HAVE_BPF
-	struct proc_info *old = o->procs;
-	size_t nold = o->nprocs, nseen = 0, i, j, kept = 0;
+	size_t nseen = 0, i, j, kept = 0;
 	struct seen *seen = NULL;
 	struct worker *w;
-	bool fresh;
 	int rc;
 
-	/* the facts of the last scan's holders are kept for this one, up
-	 * to every full_period: then everything is read again */
-	fresh = clock_now() - o->last_full >= o->full_period || !o->caching;
-	if (fresh) {
-		owners_procs_release(old, nold);
-		old = NULL;
-		nold = 0;
-	} else if (nold > 1) {
-		qsort(old, nold, sizeof(*old), cmp_proc_pid);
-	}
-	o->procs = NULL;
-	o->nprocs = 0;
-	owners_reset(o);
-	memset(&o->stats, 0, sizeof(o->stats));
-	o->stats.hidepid = o->hidepid && o->euid != 0;
-	o->stats.other_pidns = o->other_pidns;
-	owners_table_build(o, inodes, n);
+	owners_begin(o, inodes, n);
 	o->have_cache = false;
-	if (n == 0) {
-		owners_procs_release(old, nold);
+	if (n == 0)
 		return 0;
-	}
 
 	w = xcalloc(1, sizeof(*w));
 	w->o = o;
@@ -471,8 +442,7 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 		for (j = i; j < w->nholders && w->holders[j].pid == pid; j++)
 			;
 		s = bsearch(&key, seen, nseen, sizeof(*seen), cmp_seen);
-		if (!s || !holder_facts(o, pid, s->start, old, nold, &p,
-					&denied)) {
+		if (!s || !holder_facts(o, pid, s->start, &p, &denied)) {
 			if (denied) {
 				/* a holder we cannot describe: not read */
 				owner_failures_add(&w->stats.unread, EACCES, 1);
@@ -497,13 +467,11 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 	owners_scan_pids(o, NULL, 0, 1, w);
 	o->have_cache = false;	/* owners_refresh(): a full scan each time */
 	o->stats.full = true;
-	if (fresh)
-		o->last_full = clock_now();
+	o->last_full = clock_now();
 	owners_remember_orphans(o, inodes, n);
 out:
 	free(w);
 	free(seen);
-	owners_procs_release(old, nold);
 	return rc;
 #else
 	(void)o;

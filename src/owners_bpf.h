@@ -40,8 +40,7 @@ bool owners_bpf_active(const struct owners *o);
 bool owner_scan_parse(const char *s, enum owner_scan *out);
 
 /* owners.c's hook: a full scan by the BPF iterator, with the facts of the
- * holders from /proc (carried over from the last scan while a process's
- * start time is unchanged). Returns 0 or -errno. */
+ * holders read from /proc. Returns 0 or -errno. */
 int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n);
 
 /* Unload the program, if any (owners_free() calls it). */

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "inoset.h"
 #include "owners.h"
+#include "procparse.h"
 
 #define DENTS_BUF 32768
 #define PID_CHUNK 8
@@ -68,10 +69,19 @@ struct owners {
 	struct inoset unexplained; /* wanted, no holder at the last
 				    * incremental refresh, not an orphan */
 	double full_period;	/* seconds between full scans */
+	double full_share;	/* a refresh is a full scan while the last
+				 * one cost at most this share of the time
+				 * between refreshes in CPU time; 0: never */
+	double full_cpu;	/* CPU seconds of the last full /proc scan */
+	double last_refresh;	/* monotonic seconds of the last refresh */
 	struct owners_bpf *bpf;	/* the BPF fd scan, or NULL: /proc */
 };
 
 #define FULL_PERIOD_DEFAULT 30.0
+/* A full /proc scan costing up to 5 % of the time between refreshes in CPU
+ * time is done at every refresh: no incremental gap on hosts of a few
+ * hundred processes at the default interval of 2 s (100 ms of CPU). */
+#define FULL_SHARE_DEFAULT 0.05
 
 struct linux_dirent64 {
 	uint64_t d_ino;
@@ -95,6 +105,7 @@ struct worker {
 	struct sockfd *sfds;
 	size_t nsfds, cap_sfds;
 	bool size_seen;		/* some fd directory had a non-zero size */
+	double cpu;		/* CPU seconds this worker's thread spent */
 	bool bad;		/* the current process was not fully read */
 	bool bad_denied;	/* ... because a read was refused */
 	struct owners_stats stats;
@@ -104,29 +115,39 @@ struct worker {
 /* owners.c: the scan */
 void owners_procs_release(struct proc_info *p, size_t n);
 void owners_reset(struct owners *o);
+/* Start a new result: no holders, zeroed counters, the n wanted inodes
+ * filed. The caller has taken away what it keeps of the last one. */
+void owners_begin(struct owners *o, const uint32_t *inodes, size_t n);
 void owners_table_build(struct owners *o, const uint32_t *inodes, size_t n);
 struct slot *owners_table_find(const struct owners *o, uint32_t inode);
 /* Read a small file relative to dirfd: up to cap bytes, or -errno. */
 ssize_t owners_read_at(int dirfd, const char *name, char *buf, size_t cap);
-/* Read the facts of a holding process from its directory pdir: 0, -ESRCH
- * if it is gone, or another -errno. Frees nothing on failure. */
-int owners_read_proc(int pdir, int pid, struct proc_info *p);
+/* Read and parse the stat file of the process whose directory is pdir:
+ * 0, -ESRCH if it is gone, or another -errno. */
+int owners_read_stat(int pdir, struct proc_stat *st);
+/* The facts of a holding process into p, from its stat file (already read
+ * into st) and its directory pdir: 0, -ESRCH if it is gone or its start
+ * time is not start (the pid is another process's now; start 0: any), or
+ * another -errno. On failure p holds nothing to free. */
+int owners_read_facts(int pdir, int pid, const struct proc_stat *st,
+		      unsigned long long start, struct proc_info *p);
+/* A hash of the process name in st: the same program. */
+uint32_t owners_comm_hash(const struct proc_stat *st);
 /* Count a read of the current process that failed with err (positive): it
  * is not fully read. dir: a directory, else an fd link. */
 void owners_fail(struct worker *w, int err, bool dir);
 void owners_push_holder(struct worker *w, uint32_t inode, int pid, int tid,
 			int fd);
 int owners_list_pids(int proc_fd, int **out, size_t *n);
-/* Scan pids over the cores and merge with keep (may be NULL). */
-void owners_scan_pids(struct owners *o, const int *pids, size_t npids,
+/* Scan pids over the cores and merge with keep (may be NULL). Returns the
+ * CPU seconds of the helper threads (the caller's own are its to count). */
+double owners_scan_pids(struct owners *o, const int *pids, size_t npids,
 		      unsigned threads, struct worker *keep);
 int owners_full_scan(struct owners *o, const uint32_t *inodes, size_t n,
 		     unsigned threads);
+/* CPU seconds of the calling thread. */
+double owners_thread_cpu(void);
 int owners_cmp_pentry(const void *a, const void *b);
-/* The start time and a hash of the name of the process whose directory is
- * pdir, from its stat file. Returns 0 or -errno. */
-int owners_identity(int pdir, unsigned long long *start_time,
-		    uint32_t *comm_hash);
 
 /* owners_refresh.c: the cache */
 void owners_remember_orphans(struct owners *o, const uint32_t *inodes,

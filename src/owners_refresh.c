@@ -1,10 +1,11 @@
 /* owners_refresh.c - the owner scan's memory, so that a refresh costs what
  * changed: every socket fd of every process as the last scan saw it, with
- * the process's number of open fds, start time and name. A refresh reads
- * again new processes, those whose fd count, start time or name changed,
- * and those where an fd that was a socket is no longer that socket; it
- * reads the facts of every holder again. Everything is read again every
- * full_period. */
+ * the process's number of open fds, start time and name. While a full scan
+ * costs little against the time between refreshes, every refresh is one.
+ * Otherwise a refresh reads again new processes, those whose fd count,
+ * start time or name changed, and those where an fd that held a wanted
+ * socket no longer holds it; it reads the facts of every holder again.
+ * Everything is read again every full_period. */
 #include "config.h"
 #include "owners.h"
 
@@ -91,14 +92,15 @@ static bool same_socket(int pdir, int pid, const struct sockfd *sf)
 /* Carry one process over from the old cache into keep, after checking
  * cheaply what can change without its fd count changing: it is the same
  * process (start time) running the same program (name), and every fd that
- * was a socket is still that socket. The facts of a holder are read again
- * (exec, setuid). Returns false if it must be scanned again. */
+ * held a wanted socket still holds that socket. The facts of a holder are
+ * read again (exec, setuid, setproctitle, a move to another cgroup).
+ * Returns false if it must be scanned again. */
 static bool keep_process(struct owners *o, struct worker *keep,
 			 const struct pentry *pe, const struct sockfd *sfds)
 {
 	size_t i, first_h = keep->nholders;
-	unsigned long long start_time;
-	uint32_t comm_hash;
+	struct proc_stat ps;
+	struct proc_info *p;
 	char name[16];
 	struct pentry *np;
 	int pdir;
@@ -107,28 +109,30 @@ static bool keep_process(struct owners *o, struct worker *keep,
 	pdir = openat(o->proc_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pdir < 0)
 		return false;
-	if (owners_identity(pdir, &start_time, &comm_hash) < 0 ||
-	    start_time != pe->start_time || comm_hash != pe->comm_hash)
+	if (owners_read_stat(pdir, &ps) < 0 ||
+	    ps.start_time != pe->start_time ||
+	    owners_comm_hash(&ps) != pe->comm_hash)
 		goto out_rescan;
-	for (i = 0; i < pe->count; i++)
-		if (!same_socket(pdir, pe->pid, &sfds[pe->first + i]))
-			goto out_rescan;
+	/* an fd that held a socket nobody asks about now is not read: what
+	 * it holds now could only matter as a holder that the fd count does
+	 * not show (the limit in the man page's COST) */
 	for (i = 0; i < pe->count; i++) {
 		const struct sockfd *sf = &sfds[pe->first + i];
 
-		if (owners_table_find(o, sf->inode))
-			owners_push_holder(keep, sf->inode, pe->pid, sf->tid, sf->fd);
+		if (!owners_table_find(o, sf->inode))
+			continue;
+		if (!same_socket(pdir, pe->pid, sf)) {
+			keep->nholders = first_h;
+			goto out_rescan;
+		}
+		owners_push_holder(keep, sf->inode, pe->pid, sf->tid, sf->fd);
 	}
 	if (keep->nholders > first_h) {
-		struct proc_info *p;
-
 		keep->procs = xgrow(keep->procs, &keep->cap_procs,
 				    keep->nprocs + 1, sizeof(*keep->procs));
 		p = &keep->procs[keep->nprocs];
-		if (owners_read_proc(pdir, pe->pid, p) < 0 ||
-		    p->start_time != pe->start_time) {
-			free(p->cmdline);
-			free(p->cgroup);
+		if (owners_read_facts(pdir, pe->pid, &ps, pe->start_time,
+				      p) < 0) {
 			keep->nholders = first_h;
 			goto out_rescan;
 		}
@@ -156,6 +160,19 @@ out_rescan:
 	return false;
 }
 
+/* Is a full scan due at this refresh: the first, every full_period, or
+ * whenever the last full scan cost little against the time between
+ * refreshes (then a refresh has no gap at all)? */
+static bool full_scan_due(struct owners *o, size_t n)
+{
+	double now = clock_now(), since = now - o->last_refresh;
+
+	o->last_refresh = now;
+	if (!o->have_cache || n == 0 || now - o->last_full >= o->full_period)
+		return true;
+	return o->full_cpu <= o->full_share * since;
+}
+
 int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 		   unsigned threads)
 {
@@ -169,8 +186,7 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 	int rc;
 
 	o->caching = true;
-	if (!o->have_cache || n == 0 ||
-	    clock_now() - o->last_full >= o->full_period)
+	if (full_scan_due(o, n))
 		return owners_full_scan(o, inodes, n, threads);
 	rc = owners_list_pids(o->proc_fd, &pids, &npids);
 	if (rc < 0)
@@ -186,11 +202,7 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 	o->sockfds = NULL;
 	o->procs = NULL;
 	o->nprocs = 0;
-	owners_reset(o);
-	memset(&o->stats, 0, sizeof(o->stats));
-	o->stats.hidepid = o->hidepid && o->euid != 0;
-	o->stats.other_pidns = o->other_pidns;
-	owners_table_build(o, inodes, n);
+	owners_begin(o, inodes, n);
 
 	memset(&keep, 0, sizeof(keep));
 	keep.o = o;
@@ -230,5 +242,10 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 void owners_set_full_period(struct owners *o, double seconds)
 {
 	o->full_period = seconds;
+}
+
+void owners_set_full_share(struct owners *o, double share)
+{
+	o->full_share = share;
 }
 

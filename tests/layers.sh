@@ -34,7 +34,7 @@ part_of() {
 	source | netns | probe | source_*) echo Source ;;
 	model | filter | columns | track | why | ownerstat) echo Model ;;
 	collector | diag | sock | nsrun) echo Collector ;;
-	owners | owners_refresh | owners_priv | owners_bpf | owners_signal | \
+	owners | owners_refresh | owners_facts | owners_priv | owners_bpf | owners_signal | \
 		procparse | privs | porttop | owners_*) echo Owners ;;
 	registry) echo Registry ;;
 	context | cgroupmap) echo Context ;;

@@ -39,12 +39,15 @@ done
 
 # the refresh: one porttop, a table per refresh, each stamped when it is
 # printed (the scan happened between the previous print and this one); the
-# /proc scan, whose refresh is incremental (the one-shots take the default
-# scan, which in a pid namespace of its own is a fresh /proc scan too)
+# /proc scan, held to its incremental refresh (in a namespace this small
+# every refresh would be a full scan: HACKING.md, PORTTOP_REFRESH); the
+# one-shots take the default scan, which in a pid namespace of its own is a
+# fresh /proc scan too
 ntables=$(awk -v s="$steps" -v q="$quiet" -v d="$delay" \
 	'BEGIN { printf "%d", s * (q / 1000 + 0.05) / d + 20 }')
 start=$(now)
-"$PORTTOP" --owner-scan=proc --json -n "$ntables" -d "$delay" 2>/dev/null | {
+PORTTOP_REFRESH=incremental \
+	"$PORTTOP" --owner-scan=proc --json -n "$ntables" -d "$delay" 2>/dev/null | {
 	k=0
 	prev=$start
 	while IFS= read -r line; do

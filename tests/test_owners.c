@@ -284,6 +284,7 @@ Test(owners, incremental_refresh_follows_every_change)
 	o = owners_new(root);
 	cr_assert_not_null(o);
 	owners_set_full_period(o, 3600);
+	owners_set_full_share(o, 0);	/* the incremental refresh */
 	cr_assert_eq(owners_refresh(o, want, 3, 1), 0);
 	cr_expect(owners_stats(o)->full, "the first refresh scans everything");
 	cr_expect_eq(holders_of(o, 1001, &h), 2);
@@ -351,6 +352,7 @@ Test(owners, refresh_finds_a_socket_that_took_a_closed_fd_place)
 	o = owners_new(root);
 	cr_assert_not_null(o);
 	owners_set_full_period(o, 3600);
+	owners_set_full_share(o, 0);
 	cr_assert_eq(owners_refresh(o, want, 1, 1), 0);
 
 	/* a file closed and a socket opened between two refreshes: the
@@ -389,6 +391,45 @@ Test(owners, refresh_rescans_everything_after_the_period)
 	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
 	cr_expect(owners_stats(o)->full);
 	cr_expect_eq(holders_of(o, 1001, &h), 1);
+	owners_free(o);
+}
+
+Test(owners, a_cheap_full_scan_is_done_at_every_refresh)
+{
+	struct owners *o;
+	const struct holder *h;
+	uint32_t want = 1001;
+
+	need_counting_fs();
+	proc(100, "giver", 0, "giver\0", 6);
+	proc(101, "taker", 0, "taker\0", 6);
+	link_fd("100/fd/3", "socket:[1001]");
+	link_fd("101/fd/5", "/dev/null");
+	o = owners_new(root);
+	cr_assert_not_null(o);
+	owners_set_full_period(o, 3600);
+	owners_set_full_share(o, 0);
+	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
+
+	/* 101 took the socket 100 still holds, onto the fd of a file: its
+	 * fd count is the same. An incremental refresh does not see it (the
+	 * limit the man page names under COST) */
+	rm_rel("101/fd/5");
+	link_fd("101/fd/5", "socket:[1001]");
+	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
+	cr_expect_not(owners_stats(o)->full);
+	cr_expect_eq(holders_of(o, 1001, &h), 1);
+
+	/* a full scan that costs little against the time between refreshes
+	 * is done at every refresh: no gap */
+	owners_set_full_share(o, 1e9);
+	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
+	cr_expect(owners_stats(o)->full, "a cheap full scan: at every refresh");
+	cr_assert_eq(holders_of(o, 1001, &h), 2);
+	cr_expect_eq(h[1].pid, 101);
+	cr_expect_eq(h[1].fd, 5);
+	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
+	cr_expect(owners_stats(o)->full);
 	owners_free(o);
 }
 
