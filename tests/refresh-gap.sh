@@ -63,12 +63,7 @@ PY
 	mkfifo "$work/in"
 	python3 "$work/gap.py" <"$work/in" >"$work/out" &
 	exec 3>"$work/in"
-	n=0
-	until grep -q '^ready' "$work/out" 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -gt 200 ] && { echo "Bail out! gap.py did not start"; exit 1; }
-		sleep 0.05
-	done
+	wait_ready "$work/out"
 	read -r _ apid bpid port inode <"$work/out"
 	nfds_before=$(ls "/proc/$bpid/fd" | wc -l)
 

@@ -259,6 +259,18 @@ static void rm_rel(const char *rel)
 	cr_assert_eq(system(cmd), 0);
 }
 
+/* An owner scan of the fixture tree that refreshes incrementally: however
+ * cheap a full scan is, only the first refresh is one. */
+static struct owners *incremental_owners(void)
+{
+	struct owners *o = owners_new(root);
+
+	cr_assert_not_null(o);
+	owners_set_full_period(o, 3600);
+	owners_set_full_share(o, 0);
+	return o;
+}
+
 static size_t holders_of(struct owners *o, uint32_t inode,
 			 const struct holder **h)
 {
@@ -281,10 +293,7 @@ Test(owners, incremental_refresh_follows_every_change)
 	link_fd("101/fd/12", "socket:[2002]");
 	link_fd("102/fd/1", "/dev/null");
 
-	o = owners_new(root);
-	cr_assert_not_null(o);
-	owners_set_full_period(o, 3600);
-	owners_set_full_share(o, 0);	/* the incremental refresh */
+	o = incremental_owners();
 	cr_assert_eq(owners_refresh(o, want, 3, 1), 0);
 	cr_expect(owners_stats(o)->full, "the first refresh scans everything");
 	cr_expect_eq(holders_of(o, 1001, &h), 2);
@@ -349,10 +358,7 @@ Test(owners, refresh_finds_a_socket_that_took_a_closed_fd_place)
 	proc(100, "srv", 0, "srv\0", 4);
 	link_fd("100/fd/3", "socket:[1001]");
 	link_fd("100/fd/4", "/usr/lib/module.pyc");
-	o = owners_new(root);
-	cr_assert_not_null(o);
-	owners_set_full_period(o, 3600);
-	owners_set_full_share(o, 0);
+	o = incremental_owners();
 	cr_assert_eq(owners_refresh(o, want, 1, 1), 0);
 
 	/* a file closed and a socket opened between two refreshes: the
@@ -405,10 +411,7 @@ Test(owners, a_cheap_full_scan_is_done_at_every_refresh)
 	proc(101, "taker", 0, "taker\0", 6);
 	link_fd("100/fd/3", "socket:[1001]");
 	link_fd("101/fd/5", "/dev/null");
-	o = owners_new(root);
-	cr_assert_not_null(o);
-	owners_set_full_period(o, 3600);
-	owners_set_full_share(o, 0);
+	o = incremental_owners();
 	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
 
 	/* 101 took the socket 100 still holds, onto the fd of a file: its
