@@ -69,7 +69,29 @@ static void add_u16(struct buf *b, uint32_t cp)
 	buf_add(b, t, sizeof(t));
 }
 
-void escape_text(struct buf *b, const char *s, size_t len)
+/* What an escaper writes for what it does not copy. All three escape a
+ * backslash and a newline; they differ in the rest. */
+struct escaping {
+	bool quote;		/* '"' becomes "\"" (inside double quotes) */
+	bool tab_cr;		/* '\t' and '\r' become "\t" and "\r" */
+	bool hex;		/* a bad byte, and unsafe ASCII, as "\xNN" */
+	const char *bad;	/* else a bad byte as this (U+FFFD) */
+	bool u16;		/* other unsafe characters as "\uNNNN"; else
+				 * as bad */
+};
+
+static const struct escaping escaping_text = {
+	.tab_cr = true, .hex = true, .u16 = true,
+};
+static const struct escaping escaping_json = {
+	.quote = true, .tab_cr = true, .bad = "\\ufffd", .u16 = true,
+};
+static const struct escaping escaping_prom = {
+	.quote = true, .bad = "\xef\xbf\xbd",
+};
+
+static void escape_with(struct buf *b, const char *s, size_t len,
+			const struct escaping *e)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
@@ -80,49 +102,8 @@ void escape_text(struct buf *b, const char *s, size_t len)
 		size_t n;
 
 		/* copy runs of safe bytes at once */
-		while (i < len && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
-			i++;
-		if (i > start)
-			buf_add(b, p + start, i - start);
-		if (i >= len)
-			break;
-		n = utf8_decode(p + i, len - i, &cp);
-		if (n == 0) {
-			add_hex_byte(b, "\\x", p[i++]);
-			continue;
-		}
-		if (cp == '\\')
-			buf_add(b, "\\\\", 2);
-		else if (cp == '\n')
-			buf_add(b, "\\n", 2);
-		else if (cp == '\t')
-			buf_add(b, "\\t", 2);
-		else if (cp == '\r')
-			buf_add(b, "\\r", 2);
-		else if (cp < 0x80 && escape_is_unsafe(cp))
-			add_hex_byte(b, "\\x", (unsigned char)cp);
-		else if (escape_is_unsafe(cp))
-			add_u16(b, cp);
-		else
-			buf_add(b, p + i, n);
-		i += n;
-	}
-	if (!b->p)
-		buf_add(b, "", 0);
-}
-
-void escape_json(struct buf *b, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		size_t start = i;
-		uint32_t cp;
-		size_t n;
-
 		while (i < len && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' &&
-		       p[i] != '"')
+		       !(p[i] == '"' && e->quote))
 			i++;
 		if (i > start)
 			buf_add(b, p + start, i - start);
@@ -130,77 +111,50 @@ void escape_json(struct buf *b, const char *s, size_t len)
 			break;
 		n = utf8_decode(p + i, len - i, &cp);
 		if (n == 0) {
-			buf_add(b, "\\ufffd", 6);
-			i++;
-			continue;
-		}
-		switch (cp) {
-		case '"':
-			buf_add(b, "\\\"", 2);
-			break;
-		case '\\':
-			buf_add(b, "\\\\", 2);
-			break;
-		case '\n':
-			buf_add(b, "\\n", 2);
-			break;
-		case '\t':
-			buf_add(b, "\\t", 2);
-			break;
-		case '\r':
-			buf_add(b, "\\r", 2);
-			break;
-		default:
-			if (escape_is_unsafe(cp))
-				add_u16(b, cp);
+			if (e->hex)
+				add_hex_byte(b, "\\x", p[i]);
 			else
-				buf_add(b, p + i, n);
-			break;
-		}
-		i += n;
-	}
-	if (!b->p)
-		buf_add(b, "", 0);
-}
-
-void escape_prom(struct buf *b, const char *s, size_t len)
-{
-	static const char fffd[] = "\xef\xbf\xbd";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		size_t start = i;
-		uint32_t cp;
-		size_t n;
-
-		while (i < len && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' &&
-		       p[i] != '"')
-			i++;
-		if (i > start)
-			buf_add(b, p + start, i - start);
-		if (i >= len)
-			break;
-		n = utf8_decode(p + i, len - i, &cp);
-		if (n == 0) {
-			buf_add(b, fffd, 3);
+				buf_adds(b, e->bad);
 			i++;
 			continue;
 		}
-		if (cp == '"')
+		if (cp == '"' && e->quote)
 			buf_add(b, "\\\"", 2);
 		else if (cp == '\\')
 			buf_add(b, "\\\\", 2);
 		else if (cp == '\n')
 			buf_add(b, "\\n", 2);
-		else if (escape_is_unsafe(cp))
-			buf_add(b, fffd, 3);
-		else
+		else if (cp == '\t' && e->tab_cr)
+			buf_add(b, "\\t", 2);
+		else if (cp == '\r' && e->tab_cr)
+			buf_add(b, "\\r", 2);
+		else if (!escape_is_unsafe(cp))
 			buf_add(b, p + i, n);
+		else if (cp < 0x80 && e->hex)
+			add_hex_byte(b, "\\x", (unsigned char)cp);
+		else if (e->u16)
+			add_u16(b, cp);
+		else
+			buf_adds(b, e->bad);
 		i += n;
 	}
 	if (!b->p)
 		buf_add(b, "", 0);
+}
+
+void escape_text(struct buf *b, const char *s, size_t len)
+{
+	escape_with(b, s, len, &escaping_text);
+}
+
+void escape_json(struct buf *b, const char *s, size_t len)
+{
+	escape_with(b, s, len, &escaping_json);
+}
+
+void escape_prom(struct buf *b, const char *s, size_t len)
+{
+	escape_with(b, s, len, &escaping_prom);
 }
 
 static int hexval(char c)

@@ -159,6 +159,29 @@ Test(escape, prom_output_has_no_raw_quote_newline_or_control)
 	}
 }
 
+Test(escape, empty_input_is_an_empty_string_not_null)
+{
+	struct buf b;
+
+	/* a view prints b.p: a fresh buffer must hold "" after an empty
+	 * value, in each of the escapers */
+	buf_init(&b);
+	escape_json(&b, "", 0);
+	cr_assert_not_null(b.p);
+	cr_expect_str_eq(b.p, "");
+	buf_release(&b);
+	buf_init(&b);
+	escape_prom(&b, "", 0);
+	cr_assert_not_null(b.p);
+	cr_expect_str_eq(b.p, "");
+	buf_release(&b);
+	buf_init(&b);
+	escape_text(&b, "", 0);
+	cr_assert_not_null(b.p);
+	cr_expect_str_eq(b.p, "");
+	buf_release(&b);
+}
+
 Test(escape, unescape_rejects_malformed)
 {
 	struct buf u;
