@@ -390,6 +390,29 @@ static int refresh_missing(struct source *src, unsigned asked)
 	return 0;
 }
 
+/* What every model of src is built from: socks (model_build() takes them
+ * over), the owner scan, the registry, and what Source resolves (cgroup
+ * paths, namespace names, device names, port ranges). */
+static void input_init(struct source *src, struct model_input *in,
+		       struct sock_vec *socks)
+{
+	memset(in, 0, sizeof(*in));
+	if (src->cgroups) {
+		in->cgroup_path = cgroup_cb;
+		in->cgroup_data = src->cgroups;
+	}
+	in->netns_data = source_netns_names(src);
+	if (in->netns_data)
+		in->netns_name = source_netns_name_cb;
+	in->socks = socks;
+	in->owners = src->owners;
+	in->registry = src->registry;
+	in->ifname = source_ifname_cb;
+	in->ifname_data = src;
+	in->ranges = source_ranges_cb;
+	in->ranges_data = src;
+}
+
 int source_refresh(struct source *src, const struct filter *f,
 		   struct model *m)
 {
@@ -448,26 +471,12 @@ int source_refresh(struct source *src, const struct filter *f,
 
 	inoset_init(&gone);
 	find_gone(src, &socks, &gone);
-	memset(&in, 0, sizeof(in));
+	input_init(src, &in, &socks);
 	in.gone = &gone;
-	if (src->cgroups) {
-		in.cgroup_path = cgroup_cb;
-		in.cgroup_data = src->cgroups;
-	}
-	in.netns_data = source_netns_names(src);
-	if (in.netns_data)
-		in.netns_name = source_netns_name_cb;
-	in.socks = &socks;
 	in.conns = src->req.conns ? &conns : NULL;
-	in.owners = src->owners;
-	in.registry = src->registry;
 	in.filter = f;
-	in.ifname = source_ifname_cb;
-	in.ifname_data = src;
 	in.exe_path = exe_cb;
 	in.exe_data = src;
-	in.ranges = source_ranges_cb;
-	in.ranges_data = src;
 	model_build(m, &in);
 	inoset_release(&gone);
 out:
@@ -551,21 +560,7 @@ int source_why(struct source *src, const struct why_target *t,
 			 src->req.proc_root, strerror(-rc));
 		goto out;
 	}
-	memset(&in, 0, sizeof(in));
-	if (src->cgroups) {
-		in.cgroup_path = cgroup_cb;
-		in.cgroup_data = src->cgroups;
-	}
-	in.netns_data = source_netns_names(src);
-	if (in.netns_data)
-		in.netns_name = source_netns_name_cb;
-	in.socks = &socks;
-	in.owners = src->owners;
-	in.registry = src->registry;
-	in.ifname = source_ifname_cb;
-	in.ifname_data = src;
-	in.ranges = source_ranges_cb;
-	in.ranges_data = src;
+	input_init(src, &in, &socks);
 	model_build(m, &in);
 out:
 	sock_vec_release(&socks);
