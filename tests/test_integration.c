@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <pthread.h>
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <netinet/tcp.h>
 
 #include "collector.h"
+#include "holders.h"
 #include "netns.h"
 #include "owners.h"
 
@@ -24,14 +24,6 @@ struct opened {
 	int family;
 	int proto;
 };
-
-static uint32_t inode_of(int fd)
-{
-	struct stat st;
-
-	cr_assert_eq(fstat(fd, &st), 0);
-	return (uint32_t)st.st_ino;
-}
 
 static uint16_t port_of(int fd)
 {
@@ -121,27 +113,6 @@ static const struct sock_rec *find(const struct sock_vec *v, uint32_t inode)
 		hit = &v->v[i];
 	}
 	return hit;
-}
-
-/* Fork n children that hold every fd we have until *pipe_wr is closed. */
-static void fork_holders(int n, pid_t *pids, int *pipe_wr)
-{
-	int p[2], i;
-	char c;
-
-	cr_assert_eq(pipe(p), 0);
-	for (i = 0; i < n; i++) {
-		pids[i] = fork();
-		cr_assert_geq(pids[i], 0);
-		if (pids[i] == 0) {
-			close(p[1]);
-			while (read(p[0], &c, 1) > 0)
-				;
-			_exit(0);
-		}
-	}
-	close(p[0]);
-	*pipe_wr = p[1];
 }
 
 Test(integration, collector_reports_exactly_the_listeners)
@@ -294,9 +265,7 @@ Test(integration, owners_lists_every_holder_of_a_shared_socket)
 	cr_expect_leq(owners_stats(o)->unread.denied,
 		      owners_stats(o)->unread.procs);
 
-	close(pipe_wr);
-	for (i = 0; i < 2; i++)
-		waitpid(kids[i], NULL, 0);
+	reap_holders(pipe_wr, kids, 2);
 	owners_free(o);
 }
 
@@ -324,44 +293,17 @@ Test(integration, owners_reports_nothing_for_a_closed_socket)
 	owners_free(o);
 }
 
-static void *private_table_thread(void *arg)
-{
-	int *p = arg;
-	char c;
-
-	/* a copy of the fd table that only this thread uses from now on */
-	if (unshare(CLONE_FILES) < 0)
-		p[2] = -errno;
-	p[2] = p[2] ? p[2] : (int)gettid();
-	close(p[4]);	/* our copy of the write end: EOF must come */
-	cr_assert_eq(write(p[1], "x", 1), 1);
-	while (read(p[3], &c, 1) > 0)
-		;
-	return NULL;
-}
-
 Test(integration, a_thread_with_its_own_fd_table_is_found)
 {
 	struct opened l;
 	struct owners *o;
 	const struct holder *h;
-	pthread_t t;
-	int sync[2], hold[2], arg[5];
-	char c;
+	struct own_fds t;
 	size_t n;
 
 	NETNS_OR_SKIP();
 	l = open_sock(IPPROTO_TCP, "127.0.0.1", -1, 1);
-	cr_assert_eq(pipe(sync), 0);
-	cr_assert_eq(pipe(hold), 0);
-	arg[0] = sync[0];
-	arg[1] = sync[1];
-	arg[2] = 0;
-	arg[3] = hold[0];
-	arg[4] = hold[1];
-	cr_assert_eq(pthread_create(&t, NULL, private_table_thread, arg), 0);
-	cr_assert_eq(read(sync[0], &c, 1), 1);
-	cr_assert_gt(arg[2], 0, "unshare(CLONE_FILES): %s", strerror(-arg[2]));
+	own_fds_start(&t);
 	close(l.fd);	/* now only the thread's table holds it */
 
 	o = owners_new("/proc");
@@ -370,11 +312,10 @@ Test(integration, a_thread_with_its_own_fd_table_is_found)
 	n = owners_lookup(o, l.inode, &h);
 	cr_assert_eq(n, 1, "%zu holders", n);
 	cr_expect_eq(h[0].pid, getpid());
-	cr_expect_eq(h[0].tid, arg[2]);
+	cr_expect_eq(h[0].tid, t.tid);
 	cr_expect_eq(h[0].fd, l.fd);
 	owners_free(o);
-	close(hold[1]);
-	pthread_join(t, NULL);
+	own_fds_stop(&t);
 }
 
 Test(integration, a_socket_passed_over_scm_rights_belongs_to_the_receiver)
@@ -382,61 +323,19 @@ Test(integration, a_socket_passed_over_scm_rights_belongs_to_the_receiver)
 	struct opened l;
 	struct owners *o;
 	const struct holder *h;
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov;
-	struct msghdr msg = { 0 };
-	int sv[2], done[2];
+	int sv[2], ready;
 	pid_t kid;
-	char c = 0;
+	char c;
 	size_t n;
 
 	NETNS_OR_SKIP();
 	l = open_sock(IPPROTO_TCP, "127.0.0.1", -1, 1);
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	cr_assert_eq(pipe(done), 0);
-	/* a one-byte message with room for one fd */
-	memset(cbuf, 0, sizeof(cbuf));
-	iov.iov_base = &c;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	kid = fork();
-	cr_assert_geq(kid, 0);
-	if (kid == 0) {
-		struct cmsghdr *cm;
-		int fd;
-
-		close(l.fd);	/* the child starts without it */
-		close(sv[0]);
-		if (recvmsg(sv[1], &msg, 0) != 1)
-			_exit(1);
-		cm = CMSG_FIRSTHDR(&msg);
-		if (!cm)
-			_exit(1);
-		memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
-		if (dup2(fd, 900) != 900)
-			_exit(1);
-		close(fd);
-		if (write(done[1], "k", 1) != 1)
-			_exit(1);
-		while (read(sv[1], &c, 1) > 0)
-			;
-		_exit(0);
-	} else {
-		struct cmsghdr *cm;
-
-		cm = CMSG_FIRSTHDR(&msg);
-		cr_assert_not_null(cm);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &l.fd, sizeof(int));
-		cr_assert_eq(sendmsg(sv[0], &msg, 0), 1);
-		close(l.fd);	/* passed on: we no longer hold it */
-		cr_assert_eq(read(done[0], &c, 1), 1);
-	}
+	/* the child starts without it */
+	kid = fork_receiver(sv, 900, &l.fd, 1, &ready);
+	send_fd(sv[0], l.fd);
+	close(l.fd);	/* passed on: we no longer hold it */
+	cr_assert_eq(read(ready, &c, 1), 1);
 	o = owners_new("/proc");
 	cr_assert_not_null(o);
 	cr_assert_eq(owners_scan(o, &l.inode, 1, 0), 0);
@@ -446,6 +345,7 @@ Test(integration, a_socket_passed_over_scm_rights_belongs_to_the_receiver)
 	cr_expect_eq(h[0].fd, 900);
 	owners_free(o);
 	close(sv[0]);
+	close(ready);
 	waitpid(kid, NULL, 0);
 }
 
@@ -501,9 +401,7 @@ Test(integration, reuseport_listeners_and_a_socket_shared_by_four)
 	owners_free(o);
 	sock_vec_release(&v);
 	collector_free(c);
-	close(pipe_wr);
-	for (i = 0; i < 3; i++)
-		waitpid(kids[i], NULL, 0);
+	reap_holders(pipe_wr, kids, 3);
 }
 
 Test(integration, incremental_refresh_against_the_kernel)
@@ -549,8 +447,7 @@ Test(integration, incremental_refresh_against_the_kernel)
 	cr_expect_eq(h[0].pid, kid[0]);
 
 	/* the child exits */
-	close(pipe_wr);
-	waitpid(kid[0], NULL, 0);
+	reap_holders(pipe_wr, kid, 1);
 	cr_assert_eq(owners_refresh(o, want, 2, 0), 0);
 	cr_expect_eq(owners_lookup(o, b.inode, &h), 0);
 	cr_assert_eq(owners_lookup(o, a.inode, &h), 1);

@@ -7,8 +7,6 @@
 
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
-#include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,17 +18,10 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 
+#include "holders.h"
 #include "netns.h"
 #include "owners.h"
 #include "owners_bpf.h"
-
-static uint32_t inode_of(int fd)
-{
-	struct stat st;
-
-	cr_assert_eq(fstat(fd, &st), 0);
-	return (uint32_t)st.st_ino;
-}
 
 /* A TCP listener (or bound UDP socket) on 127.0.0.1, any port. */
 static int open_sock(int type, uint32_t *inode)
@@ -140,36 +131,6 @@ static void scan_both(const uint32_t *inodes, size_t n, size_t *counts)
 	owners_free(b);
 }
 
-/* Fork n children that hold every fd we have until *pipe_wr is closed. */
-static void fork_holders(int n, pid_t *pids, int *pipe_wr)
-{
-	int p[2], i;
-	char c;
-
-	cr_assert_eq(pipe(p), 0);
-	for (i = 0; i < n; i++) {
-		pids[i] = fork();
-		cr_assert_geq(pids[i], 0);
-		if (pids[i] == 0) {
-			close(p[1]);
-			while (read(p[0], &c, 1) > 0)
-				;
-			_exit(0);
-		}
-	}
-	close(p[0]);
-	*pipe_wr = p[1];
-}
-
-static void reap(int pipe_wr, const pid_t *pids, int n)
-{
-	int i;
-
-	close(pipe_wr);
-	for (i = 0; i < n; i++)
-		waitpid(pids[i], NULL, 0);
-}
-
 Test(owners_bpf, a_shared_socket_and_a_high_fd)
 {
 	uint32_t in[3];
@@ -187,131 +148,52 @@ Test(owners_bpf, a_shared_socket_and_a_high_fd)
 	cr_expect_eq(cnt[0], 4);
 	cr_expect_eq(cnt[1], 4);
 	cr_expect_eq(cnt[2], 2, "fd %d and 901", fd);
-	reap(pipe_wr, kids, 3);
-}
-
-static void *private_table_thread(void *arg)
-{
-	int *p = arg;
-	char c;
-
-	if (unshare(CLONE_FILES) < 0)
-		p[2] = -errno;
-	p[2] = p[2] ? p[2] : (int)gettid();
-	close(p[4]);
-	if (write(p[1], "x", 1) != 1)
-		p[2] = -EIO;
-	while (read(p[3], &c, 1) > 0)
-		;
-	return NULL;
+	reap_holders(pipe_wr, kids, 3);
 }
 
 Test(owners_bpf, a_thread_with_its_own_fd_table)
 {
 	uint32_t in[2];
 	size_t cnt[2];
-	pthread_t t;
-	int sync[2], hold[2], arg[5], only_thread, both;
-	char c;
+	struct own_fds t;
+	int only_thread;
 
 	NETNS_OR_SKIP();
 	only_thread = open_sock(SOCK_STREAM, &in[0]);
-	both = open_sock(SOCK_DGRAM, &in[1]);
-	cr_assert_eq(pipe(sync), 0);
-	cr_assert_eq(pipe(hold), 0);
-	arg[0] = sync[0];
-	arg[1] = sync[1];
-	arg[2] = 0;
-	arg[3] = hold[0];
-	arg[4] = hold[1];
-	cr_assert_eq(pthread_create(&t, NULL, private_table_thread, arg), 0);
-	cr_assert_eq(read(sync[0], &c, 1), 1);
-	cr_assert_gt(arg[2], 0, "unshare(CLONE_FILES): %s", strerror(-arg[2]));
+	open_sock(SOCK_DGRAM, &in[1]);	/* held by both tables */
+	own_fds_start(&t);
 	close(only_thread);
 	scan_both(in, 2, cnt);
 	cr_expect_eq(cnt[0], 1, "only the thread's table holds it");
 	cr_expect_eq(cnt[1], 2, "the process's table and the thread's");
-	(void)both;
-	close(hold[1]);
-	pthread_join(t, NULL);
-}
-
-/* Send fd over an AF_UNIX socket pair; the message stays queued. */
-static void send_fd(int over, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))], c = 0;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = { 0 };
-	struct cmsghdr *cm;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	cr_assert_eq(sendmsg(over, &msg, 0), 1);
+	own_fds_stop(&t);
 }
 
 Test(owners_bpf, sockets_passed_over_scm_rights_received_and_in_flight)
 {
 	uint32_t in[2];
 	size_t cnt[2];
-	int sv[2], fly[2], done[2], got, moved, flying;
-	char c, cbuf[CMSG_SPACE(sizeof(int))];
+	int sv[2], fly[2], ready, socks[2];
+	char c;
 	pid_t kid;
 
 	NETNS_OR_SKIP();
-	moved = open_sock(SOCK_STREAM, &in[0]);
-	flying = open_sock(SOCK_DGRAM, &in[1]);
+	socks[0] = open_sock(SOCK_STREAM, &in[0]);	/* moved */
+	socks[1] = open_sock(SOCK_DGRAM, &in[1]);	/* flying */
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, fly), 0);
-	cr_assert_eq(pipe(done), 0);
-	kid = fork();
-	cr_assert_geq(kid, 0);
-	if (kid == 0) {
-		struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-		struct msghdr msg = { 0 };
-		struct cmsghdr *cm;
-
-		close(moved);
-		close(flying);
-		close(sv[0]);
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = cbuf;
-		msg.msg_controllen = sizeof(cbuf);
-		if (recvmsg(sv[1], &msg, 0) != 1)
-			_exit(1);
-		cm = CMSG_FIRSTHDR(&msg);
-		if (!cm)
-			_exit(1);
-		memcpy(&got, CMSG_DATA(cm), sizeof(got));
-		/* the received fd goes before the parent scans: both scans
-		 * must see the one holder at fd 900, not race the close */
-		if (dup2(got, 900) != 900)
-			_exit(1);
-		close(got);
-		if (write(done[1], "k", 1) != 1)
-			_exit(1);
-		while (read(sv[1], &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	send_fd(sv[0], moved);
-	close(moved);
+	kid = fork_receiver(sv, 900, socks, 2, &ready);
+	send_fd(sv[0], socks[0]);
+	close(socks[0]);
 	/* queued in fly[]: nobody's fd table holds it any more */
-	send_fd(fly[0], flying);
-	close(flying);
-	cr_assert_eq(read(done[0], &c, 1), 1);
+	send_fd(fly[0], socks[1]);
+	close(socks[1]);
+	cr_assert_eq(read(ready, &c, 1), 1);
 	scan_both(in, 2, cnt);
 	cr_expect_eq(cnt[0], 1, "the receiver holds it");
 	cr_expect_eq(cnt[1], 0, "in flight: no holder");
 	close(sv[0]);
+	close(ready);
 	waitpid(kid, NULL, 0);
 }
 
@@ -409,7 +291,7 @@ Test(owners_bpf, refreshes_follow_every_change)
 	cr_assert_eq(owners_refresh(b, want, 2, 0), 0);
 	cr_assert_eq(owners_lookup(b, want[1], &h), 1);
 	cr_expect_eq(h[0].pid, kid[0]);
-	reap(pipe_wr, kid, 1);
+	reap_holders(pipe_wr, kid, 1);
 	cr_assert_eq(owners_refresh(b, want, 2, 0), 0);
 	cr_expect_eq(owners_lookup(b, want[1], &h), 0);
 	cr_assert_eq(owners_lookup(b, want[0], &h), 1);
