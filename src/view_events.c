@@ -148,8 +148,11 @@ static void lstate_fill(struct lstate *s, const struct model *m,
 		s->nids++;
 	}
 	/* a change is told between two sets that were seen: to or from no
-	 * visible holder is a matter of what the scan could see */
-	s->known = r->status == OWNER_OK && r->nholders > 0;
+	 * visible holder is a matter of what the scan could see. A partial
+	 * set is seen too (its holders are real; the listener's
+	 * owner_status says more may exist) */
+	s->known = (r->status == OWNER_OK || r->status == OWNER_PARTIAL) &&
+		   r->nholders > 0;
 	s->full = queue_full(r->sock);
 	s->has_drops = r->sock->proto == IPPROTO_UDP && r->sock->has_drops;
 	s->drops = r->sock->drops;

@@ -234,6 +234,37 @@ Test(events, hidden_holders_are_no_change)
 	events_free(ev);
 }
 
+Test(events, a_hand_off_between_partial_sets_is_told)
+{
+	struct events *ev = events_new(true);
+	struct fake f;
+	struct row *r;
+	const char *out;
+
+	/* some process could not be read (a PID 1 even root may not read):
+	 * the holders seen are real, more may exist */
+	fake_init(&f);
+	r = add(&f, IPPROTO_TCP, 80, 7, 0, 128);
+	hold(&f, r, 10, 100);
+	r->status = OWNER_PARTIAL;
+	cr_expect_str_eq(refresh(ev, &f, 1), "");
+	fake_init(&f);
+	r = add(&f, IPPROTO_TCP, 80, 7, 0, 128);
+	hold(&f, r, 10, 100);
+	hold(&f, r, 12, 120);
+	r->status = OWNER_PARTIAL;
+	out = refresh(ev, &f, 2);
+	cr_expect_str_eq(names(out), "holders-changed");
+	cr_expect(strstr(out, "\"previous_owners\":[{\"pid\":10,") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"owner_status\":\"partial\"") != NULL, "%s", out);
+	/* the same partial set again: nothing */
+	cr_expect_str_eq(refresh(ev, &f, 3), "");
+	/* from partial to complete with the same holders: nothing */
+	r->status = OWNER_OK;
+	cr_expect_str_eq(refresh(ev, &f, 4), "");
+	events_free(ev);
+}
+
 Test(events, a_closed_pipe_is_epipe)
 {
 	struct events *ev = events_new(false);
