@@ -2,12 +2,14 @@
 # churn.sh - every refresh is as complete as the one-shot dump: thousands
 # of SO_REUSEPORT listeners on one port stay open while a process opens and
 # closes siblings on the same port; every table of -b -n must hold every
-# stable listener. CI runs it short; bench/churn.sh runs it long:
+# stable listener (complete: where the host's processes cannot all be
+# read, in a pid namespace of its own). CI runs it short; bench/churn.sh
+# runs it long:
 #   CHURN_LISTENERS=3000 CHURN_TABLES=30 tests/churn.sh
 . "$srcdir/tests/lib.sh"
 
 need python3
-inner_netns "$1"
+inner_ns "$1"
 nstable=${CHURN_LISTENERS:-2000}
 ntables=${CHURN_TABLES:-8}
 

@@ -119,6 +119,31 @@ proc_fds_unreadable() {
 	done
 	return 1
 }
+# inner_ns ARG1: inner_netns for a test about something other than partial
+# visibility that wants porttop's answer complete. Where the host's
+# processes can all be read (or the BPF scan sees them), a network
+# namespace, as inner_netns; where some cannot (fds_unreadable), a pid
+# namespace of its own with its own /proc as well: every process there is
+# the test's and readable (the default scan there is /proc's). Skips where
+# the kernel refuses that namespace.
+inner_ns() {
+	[ "$1" = --inner ] && return 0
+	netns_or_skip
+	if ! fds_unreadable; then
+		in_netns sh "$0" --inner
+		exit $?
+	fi
+	if [ "$(id -u)" = 0 ]; then
+		set -- unshare -npf --mount-proc
+	else
+		set -- unshare -rnpf --mount-proc
+	fi
+	diag "so this test runs in a pid namespace of its own, where every process is readable"
+	"$@" true 2>/dev/null ||
+		skip_all "some process's open files cannot be read here and the kernel refuses a pid namespace with its own /proc"
+	"$@" sh -c 'ip link set lo up && exec sh "$0" --inner' "$0"
+	exit $?
+}
 held_status() { if fds_unreadable; then echo partial; else echo ok; fi; }
 unheld_status() { if fds_unreadable; then echo permission; else echo none; fi; }
 asked_rc() { if fds_unreadable; then echo 4; else echo 0; fi; }

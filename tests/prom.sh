@@ -2,11 +2,12 @@
 # prom.sh - --prometheus: valid for promtool and strict to the format with a
 # hostile process name, the numbers of the sockets this test opened, and
 # --prometheus=FILE replaces the file atomically (a reader polling it never
-# sees a part)
+# sees a part). Where the host's processes cannot all be read, in a pid
+# namespace of its own, so that no owner is hidden.
 . "$srcdir/tests/lib.sh"
 
 need jq python3
-inner_netns "$1"
+inner_ns "$1"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-prom.XXXXXX") || exit 99
 trap 'exec 3>&- 4>&-; wait; rm -rf "$work"' EXIT
