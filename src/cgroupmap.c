@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "mountinfo.h"
 #include "xalloc.h"
 
@@ -27,7 +27,7 @@ struct cgroup_map {
 	char *mount;		/* the cgroup2 mount point */
 	struct cg_entry *v;
 	size_t n, cap;
-	time_t walked;		/* when the tree was last walked; 0 never */
+	double walked;		/* clock_now() of the last walk; 0 never */
 };
 
 struct cgroup_map *cgroup_map_new(const char *mountinfo)
@@ -114,7 +114,7 @@ static void rebuild(struct cgroup_map *m)
 	int dfd;
 
 	clear(m);
-	m->walked = time(NULL);
+	m->walked = clock_now();
 	dfd = open(m->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return;
@@ -137,7 +137,8 @@ const char *cgroup_map_path(struct cgroup_map *m, uint64_t id)
 {
 	const char *p = m->walked ? lookup(m, id) : NULL;
 
-	if (p || (m->walked && time(NULL) - m->walked < 1))
+	/* monotonic: setting the wall clock back must not stop the walks */
+	if (p || (m->walked > 0 && clock_now() - m->walked < 1))
 		return p;
 	rebuild(m);
 	return lookup(m, id);
