@@ -283,7 +283,20 @@ int owners_choose_scan(struct owners *o, enum owner_scan how, const char *btf,
 	int rc;
 
 	/* the iterator names tasks by their pids in the initial pid
-	 * namespace: in another one they name nothing in our /proc */
+	 * namespace: in another one they name nothing in our /proc (a build
+	 * without BPF says that first, below) */
+#ifdef HAVE_BPF
+	if (how == OWNER_SCAN_BPF && o->other_pidns) {
+		snprintf(err, errlen, "%s",
+			 _("cannot use --owner-scan=bpf: porttop runs in a pid namespace other than the initial one, where the BPF iterator's pids mean nothing; use --owner-scan=proc, or run porttop in the host's pid namespace (--pid=host)"));
+		return -EINVAL;
+	}
+	if (how == OWNER_SCAN_BPF && strcmp(proc_root, "/proc") != 0) {
+		snprintf(err, errlen, "%s",
+			 _("cannot use --owner-scan=bpf with a proc root other than /proc: use --owner-scan=proc"));
+		return -EINVAL;
+	}
+#endif
 	if (how == OWNER_SCAN_AUTO &&
 	    (strcmp(proc_root, "/proc") != 0 || o->other_pidns))
 		how = OWNER_SCAN_PROC;

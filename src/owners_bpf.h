@@ -28,8 +28,9 @@ int owners_set_scan(struct owners *o, enum owner_scan how, const char *btf,
 		    const char **why);
 
 /* owners_set_scan() for the command line: under auto, a proc root other
- * than /proc (a test's fixture tree) is scanned through /proc; a failure is
- * put in err as one line for the user. Returns 0 or -errno. */
+ * than /proc (a test's fixture tree) or a pid namespace other than the
+ * initial one is scanned through /proc, and bpf is refused there (-EINVAL);
+ * a failure is put in err as one line for the user. Returns 0 or -errno. */
 int owners_choose_scan(struct owners *o, enum owner_scan how, const char *btf,
 		       const char *proc_root, char *err, size_t errlen);
 

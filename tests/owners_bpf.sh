@@ -1,8 +1,8 @@
 #!/bin/sh
 # owners_bpf.sh - --owner-scan: the BPF scan lists exactly what the /proc
 # scan lists (dump, port question, refreshes), and every way BPF is refused
-# gives one line and exit 2 with bpf, and silence and the /proc answer with
-# auto
+# (not root, no BTF, a pid namespace of its own) gives one line and exit 2
+# with bpf, and silence and the /proc answer with auto
 . "$srcdir/tests/lib.sh"
 
 need jq
@@ -118,6 +118,35 @@ rc=$?
 holders "$work/nobtf.json" | cmp -s - "$work/proc.h" && [ $rc -eq 0 ] &&
 	[ -z "$(not_hint "$work/nobtf.err")" ]
 ok $? "without BTF, auto falls back to /proc silently"
+
+# a pid namespace of its own (a container without --pid=host): the
+# iterator's pids are the initial namespace's, so bpf is refused and auto
+# takes /proc, whether /proc is mounted anew or not
+if unshare -pf --mount-proc true 2>/dev/null; then
+	for mp in --mount-proc ""; do
+		unshare -pf $mp "$PORTTOP" --owner-scan=bpf -b \
+			>"$work/pn.out" 2>"$work/pn.err"
+		rc=$?
+		[ $rc -eq 2 ] && [ ! -s "$work/pn.out" ] &&
+			[ "$(wc -l <"$work/pn.err")" -eq 1 ] &&
+			grep -q 'owner-scan=bpf: porttop runs in a pid namespace other than the initial one.*use --owner-scan=proc, or run porttop in the host.s pid namespace' "$work/pn.err"
+		ok $? "in a pid namespace of its own${mp:+ ($mp)}, --owner-scan=bpf exits 2 ($rc) in one line naming why and the fix: $(cat "$work/pn.err")"
+	done
+	unshare -pf --mount-proc "$PORTTOP" --json >"$work/pn-auto.json" \
+		2>"$work/pn-auto.err"
+	unshare -pf --mount-proc "$PORTTOP" --owner-scan=proc --json \
+		>"$work/pn-proc.json" 2>/dev/null
+	holders "$work/pn-auto.json" >"$work/pn-auto.h"
+	holders "$work/pn-proc.json" >"$work/pn-proc.h"
+	cmp -s "$work/pn-auto.h" "$work/pn-proc.h" &&
+		jqt "$work/pn-auto.json" 'length > 0 and all(.[]; .owner_status == "hidden")' &&
+		! grep -q 'owner-scan' "$work/pn-auto.err"
+	ok $? "there auto takes /proc silently: the holders outside are hidden"
+else
+	ok 0 "# SKIP the kernel refuses a pid namespace here"
+	ok 0 "# SKIP the kernel refuses a pid namespace here"
+	ok 0 "# SKIP the kernel refuses a pid namespace here"
+fi
 
 "$PORTTOP" --owner-scan=kernel -b >/dev/null 2>"$work/bad.err"; rc=$?
 [ $rc -eq 2 ] && grep -q 'auto, bpf or proc' "$work/bad.err"
