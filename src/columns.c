@@ -3,6 +3,7 @@
 #include "columns.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <wchar.h>
@@ -495,4 +496,29 @@ void columns_row_text(struct buf *b, const struct model *m,
 		buf_addc(b, ' ');
 		columns[COL_UNIT].cell(b, m, r);
 	}
+}
+
+struct sort_ctx {
+	const struct model *m;
+	enum col_id col;
+	bool reverse;
+};
+
+static int cmp_by_column(const void *a, const void *b, void *data)
+{
+	const struct sort_ctx *ctx = data;
+	int c = columns[ctx->col].cmp(ctx->m, a, b);
+
+	if (ctx->reverse)
+		c = -c;
+	return c ? c : model_row_cmp(a, b);
+}
+
+void columns_sort(struct model *m, enum col_id col, bool reverse)
+{
+	struct sort_ctx ctx = { m, col, reverse };
+
+	if (m->nrows < 2 || col >= COL__COUNT)
+		return;
+	qsort_r(m->rows, m->nrows, sizeof(*m->rows), cmp_by_column, &ctx);
 }

@@ -84,6 +84,10 @@ const char *columns_status_text(const struct row *r);
  * for a process without one). */
 void columns_command(struct buf *b, const struct proc_info *p);
 
+/* Sort the rows of m by column col (reversed if reverse); ties in the
+ * model's default order (model_row_cmp()). */
+void columns_sort(struct model *m, enum col_id col, bool reverse);
+
 /* Append the text a person sees in row r (every default column, and the
  * unit when it has one), for searching. */
 void columns_row_text(struct buf *b, const struct model *m,

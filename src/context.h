@@ -5,13 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* What a cgroup path says about where a process runs. */
-struct context {
-	char unit[128];		/* systemd unit ("nginx.service"), or "" */
-	char runtime[16];	/* "docker", "podman", "containerd", "crio",
-				 * "lxc", "nspawn", or "" */
-	char id[80];		/* container id or name, or "" */
-};
+#include "snapshot.h"
+
+/* struct context, what a cgroup path says about where a process runs, is
+ * a plain record of snapshot.h. */
 
 /* Read a cgroup v2 path ("/system.slice/docker-<id>.scope"). Returns true
  * if it named a unit or a container. Pure: no I/O. */

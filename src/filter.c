@@ -281,3 +281,8 @@ bool filter_match(const struct filter *f, const struct model *m,
 		return false;
 	return true;
 }
+
+bool filter_keep(const struct model *m, const struct row *r, const void *f)
+{
+	return !f || filter_match(f, m, r);
+}

@@ -67,4 +67,8 @@ bool filter_family_match(const struct filter *f, const struct sock_rec *s);
 bool filter_match(const struct filter *f, const struct model *m,
 		  const struct row *r);
 
+/* filter_match() in the shape of model_build()'s keep: f is the filter
+ * (NULL: every row passes). */
+bool filter_keep(const struct model *m, const struct row *r, const void *f);
+
 #endif

@@ -36,8 +36,6 @@ bool hint_owners(struct buf *b, const struct model *m,
 		 const struct privs *pv)
 {
 	const struct owner_failures *f = &m->unread;
-	const struct owners_stats *st =
-		m->owners ? owners_stats(m->owners) : NULL;
 
 	buf_reset(b);
 	if (!m->hidden_owners)
@@ -56,7 +54,7 @@ bool hint_owners(struct buf *b, const struct model *m,
 		add_errors(b, f);
 		buf_addc(b, ')');
 	}
-	if (st && st->hidepid)
+	if (m->hidepid)
 		add_remedy(b, _("/proc is mounted with hidepid: run as root, or as a member of its gid= group"));
 	if (pv->pidns_child)
 		add_remedy(b, _("porttop runs in a pid namespace of its own and sees only its processes: in a container, add --pid=host"));

@@ -1,8 +1,7 @@
-/* model.c - the join of sockets, owners and the registry */
+/* model.c - the join of a snapshot and the registry: a pure function */
 #include "config.h"
 #include "model.h"
 
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,22 +13,6 @@
 void model_init(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
-}
-
-static void release_detached(struct model *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nprocs; i++) {
-		free(m->procs[i].cmdline);
-		free(m->procs[i].cgroup);
-	}
-	free(m->procs);
-	free(m->holders);
-	m->procs = NULL;
-	m->holders = NULL;
-	m->nprocs = 0;
-	m->detached = false;
 }
 
 /* The row's label, made on first use. */
@@ -58,41 +41,42 @@ static void labels_release(struct model *m)
 
 void model_release(struct model *m)
 {
-	size_t i;
-
-	release_detached(m);
 	labels_release(m);
-	sock_vec_release(&m->socks);
+	snapshot_release(&m->snap);
 	free(m->rows);
-	for (i = 0; i < m->nusers; i++)
-		free(m->users[i].name);
-	free(m->users);
 	free(m->ranges);
 	model_init(m);
 }
 
-/* The port ranges of every namespace the sockets come from. */
-static void learn_ranges(struct model *m, const struct model_input *in)
+/* The port ranges of the namespaces the snapshot has them for: copied,
+ * the snapshot only borrows them. */
+static void learn_ranges(struct model *m)
 {
-	size_t i, j;
+	size_t i;
 
 	free(m->ranges);
 	m->ranges = NULL;
 	m->nranges = 0;
-	for (i = 0; in->ranges && i < m->socks.n; i++) {
-		uint64_t ns = m->socks.v[i].netns;
-		struct port_ranges pr;
-
-		for (j = 0; j < m->nranges; j++)
-			if (m->ranges[j].netns == ns)
-				break;
-		if (j < m->nranges || in->ranges(ns, &pr, in->ranges_data) < 0)
+	for (i = 0; i < m->snap.nnetns; i++) {
+		if (!m->snap.netns[i].ranges)
 			continue;
 		m->ranges = xrealloc(m->ranges,
 				     (m->nranges + 1) * sizeof(*m->ranges));
-		m->ranges[m->nranges].netns = ns;
-		m->ranges[m->nranges++].r = pr;
+		m->ranges[m->nranges].netns = m->snap.netns[i].netns;
+		m->ranges[m->nranges++].r = *m->snap.netns[i].ranges;
+		m->snap.netns[i].ranges = NULL;
 	}
+}
+
+static const struct snap_netns *find_netns(const struct model *m,
+					   uint64_t netns)
+{
+	size_t i;
+
+	for (i = 0; i < m->snap.nnetns; i++)
+		if (m->snap.netns[i].netns == netns)
+			return &m->snap.netns[i];
+	return NULL;
 }
 
 const struct port_ranges *model_ranges(const struct model *m, uint64_t netns)
@@ -105,34 +89,7 @@ const struct port_ranges *model_ranges(const struct model *m, uint64_t netns)
 	return m->registry ? registry_ranges(m->registry) : NULL;
 }
 
-static int cmp_inode(const void *a, const void *b)
-{
-	const struct sock_rec *x = a, *y = b;
-
-	if (x->inode != y->inode)
-		return x->inode < y->inode ? -1 : 1;
-	return (x->cookie > y->cookie) - (x->cookie < y->cookie);
-}
-
-/* A dump is not a snapshot: a socket may come twice. Keep one per inode
- * (inode 0 is a socket without a file: keep those by cookie). */
-static void dedupe(struct sock_vec *v)
-{
-	size_t i, n = 0;
-
-	if (v->n < 2)
-		return;
-	qsort(v->v, v->n, sizeof(*v->v), cmp_inode);
-	for (i = 0; i < v->n; i++) {
-		if (n > 0 && v->v[n - 1].inode == v->v[i].inode &&
-		    (v->v[i].inode != 0 || v->v[n - 1].cookie == v->v[i].cookie))
-			continue;
-		v->v[n++] = v->v[i];
-	}
-	v->n = n;
-}
-
-static int cmp_default(const struct row *a, const struct row *b)
+int model_row_cmp(const struct row *a, const struct row *b)
 {
 	const struct sock_rec *x = a->sock, *y = b->sock;
 	int c;
@@ -155,31 +112,7 @@ static int cmp_default(const struct row *a, const struct row *b)
 
 static int cmp_row(const void *a, const void *b)
 {
-	return cmp_default(a, b);
-}
-
-static const struct user_name *find_user(const struct model *m, uint32_t uid)
-{
-	size_t i;
-
-	for (i = 0; i < m->nusers; i++)
-		if (m->users[i].uid == uid)
-			return &m->users[i];
-	return NULL;
-}
-
-static void remember_user(struct model *m, uint32_t uid)
-{
-	struct passwd *pw;
-
-	if (find_user(m, uid) || m->nusers > 4096)
-		return;
-	m->users = xgrow(m->users, &m->cap_users, m->nusers + 1,
-			 sizeof(*m->users));
-	pw = getpwuid(uid);
-	m->users[m->nusers].uid = uid;
-	m->users[m->nusers].name = pw ? xstrdup(pw->pw_name) : NULL;
-	m->nusers++;
+	return model_row_cmp(a, b);
 }
 
 bool model_v4_mapped(const struct sock_rec *s)
@@ -221,7 +154,7 @@ static enum exposure exposure_of(const struct row *r)
 	return EXPOSE_ADDRESS;
 }
 
-/* The first row at or after (proto, port) in rows sorted by cmp_default. */
+/* The first row at or after (proto, port) in rows sorted by model_row_cmp. */
 static size_t lower_bound(const struct model *m, uint8_t proto, uint16_t port)
 {
 	size_t lo = 0, hi = m->nrows;
@@ -333,133 +266,80 @@ static void count_conns(struct model *m, const struct sock_vec *conns)
 	share_group_conns(m);
 }
 
-const char *model_proc_cgroup(const struct proc_info *p, struct context *ctx,
-			      size_t *len)
+/* Label row r with a unit or container (runtime:short id). */
+static void label_from_context(struct model *m, struct row *r,
+			       const struct context *ctx)
 {
-	const char *path = NULL;
-
-	memset(ctx, 0, sizeof(*ctx));
-	*len = 0;
-	if (p->cgroup)
-		context_from_cgroup_file(p->cgroup, strlen(p->cgroup), ctx,
-					 &path, len);
-	return path;
-}
-
-/* The unit or container (runtime:short id) of a process's cgroups, or of
- * a socket's cgroup v2 path when proc is NULL. */
-static void label_from_cgroup(struct model *m, struct row *r,
-			      const struct proc_info *proc, const char *path)
-{
-	struct context ctx;
 	struct row_label *l;
-	size_t len;
 
-	if (proc)
-		model_proc_cgroup(proc, &ctx, &len);
-	else
-		context_from_cgroup(path, strlen(path), &ctx);
-	if (!ctx.unit[0] && !ctx.runtime[0])
+	if (!ctx->unit[0] && !ctx->runtime[0])
 		return;
 	l = label_mut(m, r);
-	l->ctx = ctx;
-	if (ctx.runtime[0])
-		snprintf(l->unit, sizeof(l->unit), "%s:%.12s", ctx.runtime,
-			 ctx.id);
+	l->ctx = *ctx;
+	if (ctx->runtime[0])
+		snprintf(l->unit, sizeof(l->unit), "%s:%.12s", ctx->runtime,
+			 ctx->id);
 	else
-		snprintf(l->unit, sizeof(l->unit), "%s", ctx.unit);
+		snprintf(l->unit, sizeof(l->unit), "%s", ctx->unit);
 }
 
-static void join_row(struct model *m, struct row *r, const struct sock_rec *s,
-		     const struct model_input *in)
+static void join_row(struct model *m, struct row *r, size_t i)
 {
-	struct owner_facts facts;
-	size_t j;
+	const struct sock_rec *s = &m->snap.socks.v[i];
+	const struct sock_facts *f = &m->snap.facts[i];
+	const struct snap_netns *ns;
 
 	memset(r, 0, sizeof(*r));
 	r->sock = s;
-	r->nholders = in->owners ? owners_lookup(in->owners, s->inode,
-						 &r->holders) : 0;
-	if (in->owners)
-		owners_facts(in->owners, s->inode, &facts);
-	else
-		memset(&facts, 0, sizeof(facts));
-	facts.closed = in->gone && inoset_has(in->gone, s->inode);
-	r->status = owner_status_decide(&facts);
-	r->service = in->registry ? registry_lookup(in->registry, s->port,
-						    s->proto) : NULL;
+	r->nholders = f->nholders;
+	r->holders = f->nholders ? &m->snap.holders[f->holder] : NULL;
+	r->status = owner_status_decide(&f->owner);
+	r->service = m->registry ? registry_lookup(m->registry, s->port,
+						   s->proto) : NULL;
 	r->cls = registry_class(s->port);
-	if (s->ifindex && (!in->ifname ||
-			   in->ifname(s->netns, s->ifindex, r->device,
-				      in->ifname_data) < 0))
+	if (s->ifindex && f->device[0])
+		snprintf(r->device, sizeof(r->device), "%s", f->device);
+	else if (s->ifindex)
 		snprintf(r->device, sizeof(r->device), "if%u", s->ifindex);
 	r->exposure = exposure_of(r);
-	if (in->netns_name) {
-		const char *name = in->netns_name(s->netns, in->netns_data);
+	ns = find_netns(m, s->netns);
+	if (ns && ns->name[0])
+		snprintf(label_mut(m, r)->netns_name,
+			 sizeof(r->label->netns_name), "%s", ns->name);
+	if (r->nholders) {
+		const struct proc_facts *pf = model_proc_facts(m, &r->holders[0]);
 
-		if (name)
-			snprintf(label_mut(m, r)->netns_name,
-				 sizeof(r->label->netns_name), "%s", name);
-	}
-	remember_user(m, s->uid);
-	for (j = 0; j < r->nholders; j++) {
-		const struct proc_info *p = model_proc(m, &r->holders[j]);
-
-		if (!p)
-			continue;
-		remember_user(m, p->uid);
-		if (j == 0)
-			label_from_cgroup(m, r, p, NULL);
+		if (pf)
+			label_from_context(m, r, &pf->ctx);
 	}
 	/* no holder to ask: the socket's own cgroup still tells the unit */
-	if (!row_unit(r)[0] && s->cgroup_id && in->cgroup_path) {
-		const char *path = in->cgroup_path(s->cgroup_id, in->cgroup_data);
-
-		if (path)
-			label_from_cgroup(m, r, NULL, path);
-	}
-}
-
-/* Is process p a forwarder: its argv says where it forwards (addr, port),
- * and it is the real binary run by root, not a command line that only
- * looks like one? */
-static bool is_forwarder(const struct proc_info *p,
-			 const struct model_input *in, char *addr,
-			 size_t size, unsigned *port)
-{
-	char exe[4096];
-
-	if (!p || p->uid != 0 || !p->cmdline || !in->exe_path ||
-	    !context_forward(p->cmdline, p->cmdline_len, addr, size, port))
-		return false;
-	return in->exe_path(p->pid, exe, sizeof(exe), in->exe_data) == 0 &&
-	       context_forwarder_exe(exe);
+	if (!row_unit(r)[0] && f->ctx && f->ctx <= m->snap.nctxs)
+		label_from_context(m, r, &m->snap.ctxs[f->ctx - 1]);
 }
 
 /* A forwarder such as docker-proxy must not hide the container behind it:
- * find its target, and the listener in another namespace that is the
- * target's port, held in a container. */
-static void link_forwarders(struct model *m, const struct model_input *in)
+ * the listener in another namespace on the forwarder's target port, held
+ * in a container. */
+static void link_forwarders(struct model *m)
 {
 	size_t i, j;
 
 	for (i = 0; i < m->nrows; i++) {
 		struct row *r = &m->rows[i];
-		const struct proc_info *p =
-			r->nholders ? model_proc(m, &r->holders[0]) : NULL;
+		const struct proc_facts *pf =
+			r->nholders ? model_proc_facts(m, &r->holders[0]) : NULL;
 		const struct row *target = NULL;
 		struct row_label *l;
-		char addr[48];
-		unsigned port;
 
-		if (!is_forwarder(p, in, addr, sizeof(addr), &port))
+		if (!pf || !pf->forward[0])
 			continue;
 		l = label_mut(m, r);
-		snprintf(l->forward, sizeof(l->forward), "%s:%u", addr, port);
+		snprintf(l->forward, sizeof(l->forward), "%s", pf->forward);
 		for (j = 0; j < m->nrows; j++) {
 			const struct row *t = &m->rows[j];
 
-			if (t->sock->port == port && t->sock->proto == r->sock->proto &&
+			if (t->sock->port == pf->forward_port &&
+			    t->sock->proto == r->sock->proto &&
 			    t->sock->netns != r->sock->netns &&
 			    row_ctx(t)->runtime[0]) {
 				target = t;
@@ -474,46 +354,44 @@ static void link_forwarders(struct model *m, const struct model_input *in)
 	}
 }
 
-void model_build(struct model *m, const struct model_input *in)
+void model_build(struct model *m, struct snapshot *snap,
+		 const struct registry *reg, model_keep_fn keep,
+		 const void *data)
 {
 	size_t i, n = 0;
 
-	release_detached(m);
 	labels_release(m);
-	sock_vec_release(&m->socks);
+	snapshot_release(&m->snap);
 	free(m->rows);
 	m->rows = NULL;
 	m->nrows = 0;
-	m->socks = *in->socks;
-	memset(in->socks, 0, sizeof(*in->socks));
-	m->owners = in->owners;
-	m->registry = in->registry;
+	m->snap = *snap;
+	snapshot_init(snap);
+	m->registry = reg;
 	m->has_conns = false;
 	m->hidden_owners = 0;
-	if (in->owners)
-		m->unread = owners_stats(in->owners)->unread;
-	else
-		memset(&m->unread, 0, sizeof(m->unread));
-	dedupe(&m->socks);
-	learn_ranges(m, in);
+	m->unread = m->snap.unread;
+	m->hidepid = m->snap.hidepid;
+	learn_ranges(m);
 
-	m->rows = xcalloc(m->socks.n, sizeof(*m->rows));
-	for (i = 0; i < m->socks.n; i++) {
-		join_row(m, &m->rows[i], &m->socks.v[i], in);
-		if (m->socks.v[i].netns)
-			m->netns = m->socks.v[i].netns;
+	m->rows = xcalloc(m->snap.socks.n ? m->snap.socks.n : 1,
+			  sizeof(*m->rows));
+	for (i = 0; i < m->snap.socks.n; i++) {
+		join_row(m, &m->rows[i], i);
+		if (m->snap.socks.v[i].netns)
+			m->netns = m->snap.socks.v[i].netns;
 	}
-	m->nrows = m->socks.n;
+	m->nrows = m->snap.socks.n;
 	/* before the filter: a forwarder's target and the other members of
 	 * a group may be filtered out */
-	link_forwarders(m, in);
+	link_forwarders(m);
 	if (m->nrows > 1)
 		qsort(m->rows, m->nrows, sizeof(*m->rows), cmp_row);
 	find_groups(m);
-	for (i = 0; i < m->socks.n; i++) {
+	for (i = 0; i < m->snap.socks.n; i++) {
 		struct row *r = &m->rows[i];
 
-		if (in->filter && !filter_match(in->filter, m, r))
+		if (keep && !keep(m, r, data))
 			continue;
 		if (owner_status_uncertain(r->status))
 			m->hidden_owners++;
@@ -521,48 +399,43 @@ void model_build(struct model *m, const struct model_input *in)
 	}
 	m->nrows = n;
 	lead_groups(m);
-	if (in->conns)
-		count_conns(m, in->conns);
-}
-
-struct sort_ctx {
-	const struct model *m;
-	enum col_id col;
-	bool reverse;
-};
-
-static int cmp_by_column(const void *a, const void *b, void *data)
-{
-	const struct sort_ctx *ctx = data;
-	int c = columns[ctx->col].cmp(ctx->m, a, b);
-
-	if (ctx->reverse)
-		c = -c;
-	return c ? c : cmp_default(a, b);
-}
-
-void model_sort(struct model *m, enum col_id col, bool reverse)
-{
-	struct sort_ctx ctx = { m, col, reverse };
-
-	if (m->nrows < 2 || col >= COL__COUNT)
-		return;
-	qsort_r(m->rows, m->nrows, sizeof(*m->rows), cmp_by_column, &ctx);
+	if (m->snap.has_conns)
+		count_conns(m, &m->snap.conns);
+	/* counted: the connections are not needed any more */
+	sock_vec_release(&m->snap.conns);
 }
 
 const char *model_user(const struct model *m, uint32_t uid)
 {
-	const struct user_name *u = find_user(m, uid);
+	const char *name;
 
-	return u ? u->name : NULL;
+	snapshot_user(&m->snap, uid, &name);
+	return name;
 }
 
 const struct proc_info *model_proc(const struct model *m,
 				   const struct holder *h)
 {
-	if (m->detached)
-		return h->proc < m->nprocs ? &m->procs[h->proc] : NULL;
-	return m->owners ? owners_proc(m->owners, h->proc) : NULL;
+	return h->proc < m->snap.nprocs ? &m->snap.procs[h->proc] : NULL;
+}
+
+const struct proc_facts *model_proc_facts(const struct model *m,
+					  const struct holder *h)
+{
+	return h->proc < m->snap.nprocs ? &m->snap.pfacts[h->proc] : NULL;
+}
+
+const char *model_proc_cgroup(const struct model *m, const struct holder *h,
+			      size_t *len)
+{
+	const struct proc_info *p = model_proc(m, h);
+	const struct proc_facts *pf = model_proc_facts(m, h);
+
+	*len = 0;
+	if (!p || !pf || !p->cgroup || !pf->cgroup_len)
+		return NULL;
+	*len = pf->cgroup_len;
+	return p->cgroup + pf->cgroup_off;
 }
 
 void model_address(const struct row *r, char *out, size_t size)
@@ -584,69 +457,4 @@ const char *exposure_name(enum exposure e)
 		return "all";
 	}
 	return "all";
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The new index of old process index idx in the sorted set, or UINT32_MAX. */
-static uint32_t proc_slot(const uint32_t *set, size_t n, uint32_t idx)
-{
-	const uint32_t *hit = n ? bsearch(&idx, set, n, sizeof(*set), cmp_u32)
-				: NULL;
-
-	return hit ? (uint32_t)(hit - set) : UINT32_MAX;
-}
-
-void model_detach(struct model *m)
-{
-	size_t i, j, n = 0, k = 0, nset = 0;
-	uint32_t *set;
-
-	if (m->detached)
-		return;
-	for (i = 0; i < m->nrows; i++)
-		n += m->rows[i].nholders;
-	m->holders = n ? xmalloc(n * sizeof(*m->holders)) : NULL;
-	set = xmalloc((n ? n : 1) * sizeof(*set));
-	for (i = 0; i < m->nrows; i++) {
-		struct row *r = &m->rows[i];
-
-		if (!r->nholders) {
-			r->holders = NULL;
-			continue;
-		}
-		memcpy(&m->holders[k], r->holders,
-		       r->nholders * sizeof(*r->holders));
-		r->holders = &m->holders[k];
-		for (j = 0; j < r->nholders; j++)
-			if (model_proc(m, &m->holders[k + j]))
-				set[nset++] = m->holders[k + j].proc;
-		k += r->nholders;
-	}
-	if (nset > 1)
-		qsort(set, nset, sizeof(*set), cmp_u32);
-	for (i = 0, j = 0; i < nset; i++)
-		if (j == 0 || set[j - 1] != set[i])
-			set[j++] = set[i];
-	nset = j;
-	m->procs = nset ? xcalloc(nset, sizeof(*m->procs)) : NULL;
-	for (i = 0; i < nset; i++) {
-		const struct proc_info *p = owners_proc(m->owners, set[i]);
-		struct proc_info *d = &m->procs[i];
-
-		*d = *p;
-		d->cmdline = p->cmdline ? xmemdup(p->cmdline, p->cmdline_len)
-					: NULL;
-		d->cgroup = p->cgroup ? xstrdup(p->cgroup) : NULL;
-	}
-	for (i = 0; i < n; i++)
-		m->holders[i].proc = proc_slot(set, nset, m->holders[i].proc);
-	free(set);
-	m->nprocs = nset;
-	m->detached = true;
 }

@@ -1,4 +1,5 @@
-/* model.h - the join of sockets, owners and the registry that views read */
+/* model.h - the join of a snapshot and the registry that views read: a
+ * pure function of them (no /proc, no netlink, no owner scan) */
 #ifndef PORTTOP_MODEL_H
 #define PORTTOP_MODEL_H
 
@@ -7,13 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "columns.h"
-#include "context.h"
-#include "filter.h"
-#include "inoset.h"
-#include "owners.h"
 #include "registry.h"
-#include "sock.h"
+#include "snapshot.h"
 
 /* Who can reach a listener. */
 enum exposure {
@@ -37,7 +33,7 @@ struct row_label {
 /* One listening socket with everything known about it. */
 struct row {
 	const struct sock_rec *sock;
-	const struct holder *holders;	/* sorted by pid; borrowed */
+	const struct holder *holders;	/* sorted by pid; in m->snap */
 	size_t nholders;
 	enum owner_status status;
 	const struct service *service;	/* NULL if the registry has none */
@@ -61,19 +57,12 @@ struct model_ranges {
 	struct port_ranges r;
 };
 
-struct user_name {
-	uint32_t uid;
-	char *name;	/* NULL if the uid has no name */
-};
-
 struct model {
-	struct sock_vec socks;		/* deduplicated by inode, owned */
+	struct snapshot snap;		/* what it was built from, owned: rows
+					 * point into its sockets and holders */
 	struct row *rows;		/* filtered and sorted, owned */
 	size_t nrows;
-	const struct owners *owners;	/* borrowed */
 	const struct registry *registry; /* borrowed */
-	struct user_name *users;	/* uid -> name cache, owned */
-	size_t nusers, cap_users;
 	uint64_t netns;			/* namespace inspected; 0 unknown */
 	bool has_conns;			/* conns were counted */
 	size_t hidden_owners;		/* rows whose holders are unknown or
@@ -81,17 +70,13 @@ struct model {
 	struct row_label **labels;	/* every row_label, owned */
 	size_t nlabels, cap_labels;
 	struct owner_failures unread;	/* processes not fully read, why */
+	bool hidepid;			/* /proc hides other users' processes */
 	struct model_ranges *ranges;	/* per namespace, owned */
 	size_t nranges;
 	double scan_seconds;		/* the refresh that built it took this
 					 * long; set by its caller, 0 unknown */
 	bool partial;			/* some namespaces or protocols could
 					 * not be listed; set by its caller */
-	/* after model_detach(): the rows' holders and their processes */
-	struct holder *holders;		/* owned; rows point into it */
-	struct proc_info *procs;	/* owned; holder.proc indexes it */
-	size_t nprocs;
-	bool detached;
 };
 
 /* The parts of a row's label, empty when it has none. */
@@ -117,54 +102,24 @@ static inline const struct context *row_ctx(const struct row *r)
 	return r->label ? &r->label->ctx : &none;
 }
 
-/* Callback that names interface ifindex of namespace netns: fill name
- * (IF_NAMESIZE), 0 or -errno. */
-typedef int (*model_ifname_fn)(uint64_t netns, uint32_t ifindex, char *name,
-			       void *data);
-
-/* What model_build() joins. */
-struct model_input {
-	struct sock_vec *socks;		/* taken over: emptied */
-	const struct sock_vec *conns;	/* established TCP, or NULL */
-	const struct owners *owners;	/* may be NULL */
-	const struct registry *registry; /* may be NULL */
-	const struct filter *filter;	/* may be NULL */
-	model_ifname_fn ifname;		/* may be NULL */
-	void *ifname_data;
-	/* the path of a cgroup v2 id, for sockets without a visible holder */
-	const char *(*cgroup_path)(uint64_t id, void *data);
-	void *cgroup_data;
-	const struct inoset *gone;	/* absent from a dump after the
-					 * owner scan; may be NULL */
-	/* the name of a namespace inode, or NULL */
-	const char *(*netns_name)(uint64_t inode, void *data);
-	void *netns_data;
-	/* the target of /proc/PID/exe into buf (size bytes), 0 or -errno;
-	 * NULL: no forwarder is named */
-	int (*exe_path)(int pid, char *buf, size_t size, void *data);
-	void *exe_data;
-	/* the port ranges of namespace netns into out: 0, or -errno to use
-	 * the registry's (porttop's own namespace); may be NULL */
-	int (*ranges)(uint64_t netns, struct port_ranges *out, void *data);
-	void *ranges_data;
-};
+/* Which rows model_build() keeps: true to keep row r of m. */
+typedef bool (*model_keep_fn)(const struct model *m, const struct row *r,
+			      const void *data);
 
 void model_init(struct model *m);
 void model_release(struct model *m);
 
-/* Join the input into rows, keep those the filter passes, and sort them
- * by protocol, port and address. The previous content is released. */
-void model_build(struct model *m, const struct model_input *in);
+/* Join snapshot snap (taken over: emptied) with the registry reg (may be
+ * NULL; borrowed for m's life) into rows, keep those keep(m, row, data)
+ * passes (keep NULL: all), and sort them in the default order. The
+ * previous content of m is released. */
+void model_build(struct model *m, struct snapshot *snap,
+		 const struct registry *reg, model_keep_fn keep,
+		 const void *data);
 
-/* Copy the holders and processes that the rows borrow from the owner
- * scan into m, so that m stays valid after the next owners_scan(),
- * owners_refresh() or model_build() of another model. m->owners is then
- * only read by owners_start_time(), which uses what owners_new() set. */
-void model_detach(struct model *m);
-
-/* Sort the rows by column col (reversed if reverse); ties by protocol,
- * port and address. */
-void model_sort(struct model *m, enum col_id col, bool reverse);
+/* The default order of rows: protocol, port, family, address, device,
+ * namespace, inode. */
+int model_row_cmp(const struct row *a, const struct row *b);
 
 /* The ephemeral range and reserved ports of the namespace netns: its own
  * where the source gave them, else the registry's; NULL if unknown.
@@ -174,15 +129,16 @@ const struct port_ranges *model_ranges(const struct model *m, uint64_t netns);
 /* The user name of uid, or NULL; borrowed from m. */
 const char *model_user(const struct model *m, uint32_t uid);
 
-/* The process of holder h, or NULL; borrowed until the next build (or,
- * once detached, until model_release()). */
+/* The process of holder h, and what Source resolved about it, or NULL;
+ * borrowed from m. */
 const struct proc_info *model_proc(const struct model *m,
 				   const struct holder *h);
+const struct proc_facts *model_proc_facts(const struct model *m,
+					  const struct holder *h);
 
-/* Where process p runs (context_from_cgroup_file() over all its cgroup
- * hierarchies) into ctx. Returns the cgroup path that says so (else its v2
- * path), not NUL-ended, length in *len; or NULL. Borrowed from p. */
-const char *model_proc_cgroup(const struct proc_info *p, struct context *ctx,
+/* The cgroup path that says where the process of h runs (else its v2
+ * path), not NUL-ended, length in *len; or NULL. Borrowed from m. */
+const char *model_proc_cgroup(const struct model *m, const struct holder *h,
 			      size_t *len);
 
 /* Text form of a row's address ("0.0.0.0", "::1"), into out. */

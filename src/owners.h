@@ -8,31 +8,11 @@
 #include <time.h>
 
 #include "ownerstat.h"
+#include "snapshot.h"
 
 struct owners;
 
-/* One process that holds at least one wanted socket. */
-struct proc_info {
-	int pid;
-	uint32_t uid;			/* effective uid */
-	unsigned long long start_time;	/* clock ticks after boot */
-	char comm[64];			/* raw bytes, NUL-ended */
-	size_t comm_len;
-	char *cmdline;			/* argv joined by NUL; may be empty */
-	size_t cmdline_len;
-	bool cmdline_cut;		/* longer than OWNERS_CMDLINE_MAX */
-	char *cgroup;			/* text of /proc/PID/cgroup (every
-					 * hierarchy, NUL-ended), or NULL */
-};
-
-/* One file descriptor that refers to a socket. */
-struct holder {
-	uint32_t inode;
-	int pid;
-	int tid;		/* == pid unless a task has its own fd table */
-	int fd;
-	uint32_t proc;		/* index for owners_proc() */
-};
+/* struct proc_info and struct holder are plain records of snapshot.h. */
 
 /* Counters of the last scan. */
 struct owners_stats {

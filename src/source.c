@@ -12,10 +12,14 @@
 
 #include "cgroupmap.h"
 #include "collector.h"
+#include "columns.h"
 #include "diag.h"
 #include "fileio.h"
+#include "filter.h"
+#include "inoset.h"
 #include "netns.h"
 #include "nls.h"
+#include "owners.h"
 #include "owners_bpf.h"
 #include "owners_signal.h"
 #include "probe.h"
@@ -279,11 +283,6 @@ static void find_gone(struct source *src, const struct sock_vec *socks,
 	sock_vec_release(&again);
 }
 
-static const char *cgroup_cb(uint64_t id, void *data)
-{
-	return cgroup_map_path(data, id);
-}
-
 static int record_start(struct source *src)
 {
 	static const char magic[] = DIAG_RECORD_MAGIC;
@@ -324,20 +323,6 @@ static int record_stop(struct source *src)
 			 src->req.record, strerror(errno));
 		return -EIO;
 	}
-	return 0;
-}
-
-static int exe_cb(int pid, char *buf, size_t size, void *data)
-{
-	const struct source *src = data;
-	char path[4200];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/%d/exe", src->req.proc_root, pid);
-	n = readlink(path, buf, size - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
 	return 0;
 }
 
@@ -390,34 +375,11 @@ static int refresh_missing(struct source *src, unsigned asked)
 	return 0;
 }
 
-/* What every model of src is built from: socks (model_build() takes them
- * over), the owner scan, the registry, and what Source resolves (cgroup
- * paths, namespace names, device names, port ranges). */
-static void input_init(struct source *src, struct model_input *in,
-		       struct sock_vec *socks)
-{
-	memset(in, 0, sizeof(*in));
-	if (src->cgroups) {
-		in->cgroup_path = cgroup_cb;
-		in->cgroup_data = src->cgroups;
-	}
-	in->netns_data = source_netns_names(src);
-	if (in->netns_data)
-		in->netns_name = source_netns_name_cb;
-	in->socks = socks;
-	in->owners = src->owners;
-	in->registry = src->registry;
-	in->ifname = source_ifname_cb;
-	in->ifname_data = src;
-	in->ranges = source_ranges_cb;
-	in->ranges_data = src;
-}
-
 int source_refresh(struct source *src, const struct filter *f,
 		   struct model *m)
 {
 	struct sock_vec socks = { 0 }, conns = { 0 };
-	struct model_input in;
+	struct snapshot snap;
 	struct inoset gone;
 	uint32_t *inodes;
 	size_t i, n = 0;
@@ -471,13 +433,10 @@ int source_refresh(struct source *src, const struct filter *f,
 
 	inoset_init(&gone);
 	find_gone(src, &socks, &gone);
-	input_init(src, &in, &socks);
-	in.gone = &gone;
-	in.conns = src->req.conns ? &conns : NULL;
-	in.filter = f;
-	in.exe_path = exe_cb;
-	in.exe_data = src;
-	model_build(m, &in);
+	snapshot_init(&snap);
+	source_snapshot(src, &socks, src->req.conns ? &conns : NULL, &gone,
+			true, &snap);
+	model_build(m, &snap, src->registry, filter_keep, f);
 	inoset_release(&gone);
 out:
 	sock_vec_release(&socks);
@@ -515,7 +474,7 @@ int source_why(struct source *src, const struct why_target *t,
 	uint32_t states = ((1u << 12) - 2) | 1u << COLLECT_TCP_BOUND_INACTIVE;
 	bool tcp = t->proto == IPPROTO_TCP;
 	struct sock_vec socks = { 0 }, all = { 0 };
-	struct model_input in;
+	struct snapshot snap;
 	uint32_t *inodes;
 	size_t i, n = 0;
 	int rc;
@@ -560,8 +519,9 @@ int source_why(struct source *src, const struct why_target *t,
 			 src->req.proc_root, strerror(-rc));
 		goto out;
 	}
-	input_init(src, &in, &socks);
-	model_build(m, &in);
+	snapshot_init(&snap);
+	source_snapshot(src, &socks, NULL, NULL, false, &snap);
+	model_build(m, &snap, src->registry, NULL, NULL);
 out:
 	sock_vec_release(&socks);
 	sock_vec_release(&all);

@@ -9,6 +9,7 @@
 #include "owners_bpf.h"
 #include "why.h"
 
+struct filter;
 struct source;
 
 /* What to scan, for every refresh of a source: main.c fills it from the

@@ -225,18 +225,15 @@ int source_ifname_cb(uint64_t netns, uint32_t ifindex, char *name,
 	return 0;
 }
 
-int source_ranges_cb(uint64_t netns, struct port_ranges *out,
-			    void *data)
+const struct port_ranges *source_ranges(const struct source *src,
+					uint64_t netns)
 {
-	const struct source *src = data;
 	size_t i;
 
 	for (i = 0; i < src->nranges; i++)
-		if (src->ranges[i].netns == netns) {
-			*out = src->ranges[i].r;
-			return 0;
-		}
-	return -ENOENT;	/* ours: the registry's */
+		if (src->ranges[i].netns == netns)
+			return &src->ranges[i].r;
+	return NULL;	/* ours: the registry's */
 }
 
 /* The names of the named namespaces (/run/netns), looked up always: a

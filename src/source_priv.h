@@ -10,6 +10,7 @@
 
 #include "cgroupmap.h"
 #include "collector.h"
+#include "inoset.h"
 #include "model.h"
 #include "netns.h"
 #include "source.h"
@@ -75,10 +76,24 @@ void source_links_learn(struct source *src, struct collector *c,
 			const struct sock_vec *socks, size_t from);
 void source_links_clear(struct source *src);
 
-/* Callbacks of struct model_input; data is the source. */
+/* source_snap.c */
+
+/* Fill snap (empty) for model_build(): the sockets of socks (taken over),
+ * the established connections conns (taken over; NULL: not listed), their
+ * holders in the last owner scan with what the system says of them
+ * (forwarders only if forwarders: it reads /proc/PID/exe), gone: the
+ * sockets closed during the scan (may be NULL). */
+void source_snapshot(struct source *src, struct sock_vec *socks,
+		     struct sock_vec *conns, const struct inoset *gone,
+		     bool forwarders, struct snapshot *snap);
+
+/* What the namespaces of a refresh say; data is the source. */
 int source_ifname_cb(uint64_t netns, uint32_t ifindex, char *name,
 		     void *data);
-int source_ranges_cb(uint64_t netns, struct port_ranges *out, void *data);
+/* The port ranges of namespace netns this refresh read (-N), or NULL:
+ * ours, the registry's. Borrowed until the next refresh. */
+const struct port_ranges *source_ranges(const struct source *src,
+					uint64_t netns);
 const char *source_netns_name_cb(uint64_t inode, void *data);
 
 /* The namespace list source_netns_name_cb() reads: with --all-netns the

@@ -276,7 +276,7 @@ void tui_list_rebuild(struct tui *t)
 
 void tui_list_resort(struct tui *t)
 {
-	model_sort(&t->m, (enum col_id)t->sort_col, t->reverse);
+	columns_sort(&t->m, (enum col_id)t->sort_col, t->reverse);
 	render(t);
 	tui_list_rebuild(t);
 }
@@ -291,7 +291,7 @@ void tui_list_load(struct tui *t, double now)
 {
 	size_t i;
 
-	model_sort(&t->m, (enum col_id)t->sort_col, t->reverse);
+	columns_sort(&t->m, (enum col_id)t->sort_col, t->reverse);
 	render(t);
 	t->titems = xgrow(t->titems, &t->cap_titems, t->m.nrows + 1,
 			  sizeof(*t->titems));

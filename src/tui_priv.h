@@ -58,7 +58,7 @@ enum tui_prompt {
  * and later takes done, both under lock; from the request until it takes
  * done, src and next belong to the worker alone, and the UI thread never
  * touches them (but for source_signal(), which reads only what
- * source_new() set). A model is detached before it is handed over, so the
+ * source_new() set). A model owns what it shows (its snapshot), so the
  * shown one outlives the worker's next owner scan. */
 struct tui_worker {
 	pthread_t thread;

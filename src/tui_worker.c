@@ -25,8 +25,8 @@ void tui_worker_release(struct tui_worker *w)
 	pthread_mutex_destroy(&w->lock);
 }
 
-/* Worker side: refresh into w->next and detach it, so that the next owner
- * scan cannot pull it from under the UI thread. */
+/* Worker side: refresh into w->next. A model owns its snapshot, so the
+ * next owner scan cannot pull it from under the UI thread. */
 static void refresh_into(struct tui_worker *w)
 {
 	const char *notice;
@@ -41,7 +41,6 @@ static void refresh_into(struct tui_worker *w)
 	notice = source_notice(w->src);
 	snprintf(w->notice, sizeof(w->notice), "%.*s",
 		 notice ? (int)strcspn(notice, "\n") : 0, notice ? notice : "");
-	model_detach(&w->next);
 }
 
 static void *worker_main(void *arg)

@@ -56,7 +56,6 @@ void view_json_owner(struct buf *b, const struct model *m,
 		     const struct holder *h)
 {
 	const struct proc_info *p = model_proc(m, h);
-	struct context ctx;
 	const char *cg;
 	size_t cg_len;
 
@@ -74,7 +73,7 @@ void view_json_owner(struct buf *b, const struct model *m,
 		   p->cmdline_cut ? "true" : "false", p->uid);
 	add_user(b, m, p->uid);
 	buf_printf(b, ",\"start_time\":%llu,", p->start_time);
-	cg = model_proc_cgroup(p, &ctx, &cg_len);
+	cg = model_proc_cgroup(m, h, &cg_len);
 	if (cg)
 		add_str(b, "cgroup", cg, cg_len);
 	else

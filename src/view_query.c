@@ -22,11 +22,11 @@ static void put_holder(struct buf *out, struct buf *b, const struct model *m,
 		       const struct holder *h, size_t n)
 {
 	const struct proc_info *p = model_proc(m, h);
+	const struct proc_facts *pf = model_proc_facts(m, h);
+	const struct context *ctx;
 	const char *user;
-	struct context ctx;
 	struct buf fds;
-	size_t cg_len, i;
-	time_t t;
+	size_t i;
 
 	buf_init(&fds);
 	for (i = 0; i < n; i++)
@@ -37,7 +37,7 @@ static void put_holder(struct buf *out, struct buf *b, const struct model *m,
 	if (h->tid != h->pid)
 		buf_printf(b, _(", thread %d"), h->tid);
 	line(out, _("holder"), b->p);
-	if (!p)
+	if (!p || !pf)
 		return;
 	buf_reset(b);
 	escape_text(b, p->comm, p->comm_len);
@@ -47,25 +47,24 @@ static void put_holder(struct buf *out, struct buf *b, const struct model *m,
 	buf_reset(b);
 	columns_command(b, p);
 	line(out, _("command"), b->p);
-	t = owners_start_time(m->owners, p);
-	if (t) {
+	if (pf->started) {
 		char when[64];
 		struct tm tm;
 
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
-			 localtime_r(&t, &tm));
+			 localtime_r(&pf->started, &tm));
 		line(out, _("started"), when);
 	}
-	model_proc_cgroup(p, &ctx, &cg_len);
-	if (ctx.unit[0]) {
+	ctx = &pf->ctx;
+	if (ctx->unit[0]) {
 		buf_reset(b);
-		escape_text(b, ctx.unit, strlen(ctx.unit));
+		escape_text(b, ctx->unit, strlen(ctx->unit));
 		line(out, _("unit"), b->p);
 	}
-	if (ctx.runtime[0]) {
+	if (ctx->runtime[0]) {
 		buf_reset(b);
-		buf_printf(b, "%s ", ctx.runtime);
-		escape_text(b, ctx.id, strlen(ctx.id));
+		buf_printf(b, "%s ", ctx->runtime);
+		escape_text(b, ctx->id, strlen(ctx->id));
 		line(out, _("container"), b->p);
 	}
 }

@@ -1,95 +1,23 @@
-/* test_model.c - the join on hand-built snapshots: exposure of v4-mapped
- * addresses, SO_REUSEPORT groups and their connections, forwarders, the
- * socket's owner and each holder once with all its fds */
+/* test_model.c - the join on hand-built snapshots, without a kernel or
+ * /proc: holders shared by processes and one holder's fds shown once,
+ * what the owner scan could not see, v4-mapped addresses, SO_REUSEPORT
+ * groups and their connections, forwarders, units and containers */
 #include "config.h"
 
 #include <criterion/criterion.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/stat.h>
 
 #include "buf.h"
 #include "columns.h"
 #include "filter.h"
 #include "model.h"
-#include "owners.h"
-#include "sock.h"
+#include "registry.h"
+#include "snapshot.h"
 #include "views.h"
-
-static char root[64];
-
-static void put(const char *rel, const char *content, size_t len)
-{
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
-	cr_assert_eq(write(fd, content, len), (ssize_t)len);
-	close(fd);
-}
-
-static void mkd(const char *rel)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	cr_assert_eq(mkdir(path, 0755), 0, "%s: %s", path, strerror(errno));
-}
-
-static void link_fd(int pid, int fd, uint32_t inode)
-{
-	char path[256], target[64];
-
-	snprintf(path, sizeof(path), "%s/%d/fd/%d", root, pid, fd);
-	snprintf(target, sizeof(target), "socket:[%u]", inode);
-	cr_assert_eq(symlink(target, path), 0);
-}
-
-/* A process directory: stat, status (uid), cmdline. */
-static void proc(int pid, unsigned uid, const char *cmdline, size_t cmdlen)
-{
-	char rel[64], text[512];
-
-	snprintf(rel, sizeof(rel), "%d", pid);
-	mkd(rel);
-	snprintf(rel, sizeof(rel), "%d/fd", pid);
-	mkd(rel);
-	snprintf(rel, sizeof(rel), "%d/stat", pid);
-	snprintf(text, sizeof(text),
-		 "%d (p%d) S 1 %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %d 0 0\n",
-		 pid, pid, pid, pid, pid * 10);
-	put(rel, text, strlen(text));
-	snprintf(rel, sizeof(rel), "%d/status", pid);
-	snprintf(text, sizeof(text), "Name:\tp%d\nUid:\t%u\t%u\t%u\t%u\n", pid,
-		 uid, uid, uid, uid);
-	put(rel, text, strlen(text));
-	snprintf(rel, sizeof(rel), "%d/cmdline", pid);
-	put(rel, cmdline, cmdlen);
-}
-
-static void setup(void)
-{
-	strcpy(root, "/tmp/porttop-model.XXXXXX");
-	cr_assert_not_null(mkdtemp(root));
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	cr_expect_eq(system(cmd), 0);
-}
-
-TestSuite(model, .init = setup, .fini = teardown);
 
 static struct sock_rec sock(uint32_t inode, const char *addr, uint16_t port)
 {
@@ -97,9 +25,11 @@ static struct sock_rec sock(uint32_t inode, const char *addr, uint16_t port)
 
 	memset(&s, 0, sizeof(s));
 	s.inode = inode;
+	s.cookie = inode;
 	s.port = port;
 	s.proto = IPPROTO_TCP;
 	s.state = 10;	/* TCP_LISTEN */
+	s.netns = 1;
 	if (inet_pton(AF_INET, addr, s.addr) == 1) {
 		s.family = AF_INET;
 		s.v6only = -1;
@@ -108,6 +38,65 @@ static struct sock_rec sock(uint32_t inode, const char *addr, uint16_t port)
 		s.family = AF_INET6;
 	}
 	return s;
+}
+
+/* A snapshot of the n sockets of v, without holders yet. */
+static void snap_of(struct snapshot *snap, const struct sock_rec *v,
+		    size_t n)
+{
+	struct sock_vec socks = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sock_vec_push(&socks, &v[i]);
+	snapshot_init(snap);
+	snapshot_set_socks(snap, &socks);
+}
+
+/* The index of the socket of inode in snap. */
+static size_t at(const struct snapshot *snap, uint32_t inode)
+{
+	size_t i;
+
+	for (i = 0; i < snap->socks.n; i++)
+		if (snap->socks.v[i].inode == inode)
+			return i;
+	cr_assert_fail("no socket of inode %u", inode);
+	return 0;
+}
+
+/* A process with command line argv (NUL-separated, len bytes). */
+static uint32_t add_proc(struct snapshot *snap, int pid, uint32_t uid,
+			 const char *argv, size_t len)
+{
+	struct proc_info p;
+
+	memset(&p, 0, sizeof(p));
+	p.pid = pid;
+	p.uid = uid;
+	p.comm_len = (size_t)snprintf(p.comm, sizeof(p.comm), "p%d", pid);
+	p.cmdline = (char *)argv;
+	p.cmdline_len = len;
+	return snapshot_add_proc(snap, &p);
+}
+
+/* Holder fd of process proc on the socket of inode. */
+static void hold(struct snapshot *snap, uint32_t inode, uint32_t proc,
+		 int fd)
+{
+	struct holder h = { .inode = inode, .fd = fd, .proc = proc };
+
+	h.pid = h.tid = snap->procs[proc].pid;
+	snapshot_add_holder(snap, at(snap, inode), &h);
+	snap->facts[at(snap, inode)].owner.nholders++;
+}
+
+static void build(struct model *m, struct snapshot *snap,
+		  const struct filter *f)
+{
+	model_init(m);
+	model_build(m, snap, NULL, filter_keep, f);
+	cr_expect_eq(snap->socks.n, 0, "the model takes the snapshot over");
 }
 
 /* The row of inode; an empty row (and a failure) when there is none. */
@@ -124,79 +113,91 @@ static const struct row *row_of(const struct model *m, uint32_t inode)
 	return &none;
 }
 
-static void build(struct model *m, struct sock_vec *socks,
-		  const struct sock_vec *conns, const struct owners *o,
-		  const struct filter *f)
+/* the text of column col for row r */
+static char *cell(const struct model *m, const struct row *r, enum col_id col)
 {
-	struct model_input in;
+	static char text[256];
+	struct buf b;
 
-	memset(&in, 0, sizeof(in));
-	in.socks = socks;
-	in.conns = conns;
-	in.owners = o;
-	in.filter = f;
-	model_init(m);
-	model_build(m, &in);
+	buf_init(&b);
+	columns[col].cell(&b, m, r);
+	snprintf(text, sizeof(text), "%s", b.p ? b.p : "");
+	buf_release(&b);
+	return text;
+}
+
+Test(model, a_dump_is_not_a_snapshot_one_socket_per_inode)
+{
+	struct sock_rec v[4] = { sock(7, "0.0.0.0", 80), sock(7, "0.0.0.0", 80),
+				 sock(0, "0.0.0.0", 81), sock(0, "0.0.0.0", 82) };
+	struct snapshot snap;
+
+	v[3].cookie = 99;	/* inode 0: sockets without a file, by cookie */
+	snap_of(&snap, v, 4);
+	cr_expect_eq(snap.socks.n, 3);
+	snapshot_release(&snap);
 }
 
 Test(model, v4_mapped_addresses_are_ipv4_listeners)
 {
-	struct sock_vec socks = { 0 };
-	struct sock_rec any = sock(1, "::ffff:0.0.0.0", 80);
-	struct sock_rec lo = sock(2, "::ffff:127.0.0.1", 81);
-	struct sock_rec one = sock(3, "::ffff:192.0.2.7", 82);
-	struct sock_rec v6 = sock(4, "::", 83);
+	struct sock_rec v[4] = { sock(1, "::ffff:0.0.0.0", 80),
+				 sock(2, "::ffff:127.0.0.1", 81),
+				 sock(3, "::ffff:192.0.2.7", 82),
+				 sock(4, "::", 83) };
+	struct snapshot snap;
 	struct filter f4, f6;
 	struct model m;
 
-	socks.n = 0;
-	sock_vec_push(&socks, &any);
-	sock_vec_push(&socks, &lo);
-	sock_vec_push(&socks, &one);
-	sock_vec_push(&socks, &v6);
-	build(&m, &socks, NULL, NULL, NULL);
+	snap_of(&snap, v, 4);
+	build(&m, &snap, NULL);
 	cr_assert_eq(m.nrows, 4);
 	cr_expect_eq(row_of(&m, 1)->exposure, EXPOSE_ALL);
 	cr_expect_eq(row_of(&m, 2)->exposure, EXPOSE_LOOPBACK);
 	cr_expect_eq(row_of(&m, 3)->exposure, EXPOSE_ADDRESS);
 	cr_expect_eq(row_of(&m, 4)->exposure, EXPOSE_ALL);
-	cr_expect(model_v4_mapped(&any));
-	cr_expect_not(model_v4_mapped(&v6));
+	cr_expect_str_eq(cell(&m, row_of(&m, 1), COL_PROTO), "tcp4",
+			 "::ffff:0.0.0.0 is an IPv4 listener");
+	cr_expect_str_eq(cell(&m, row_of(&m, 1), COL_EXPOSURE), "all");
+	cr_expect(model_v4_mapped(&v[0]));
+	cr_expect_not(model_v4_mapped(&v[3]));
+	model_release(&m);
 
 	filter_init(&f4);
 	filter_init(&f6);
 	f4.family = AF_INET;
 	f6.family = AF_INET6;
-	cr_expect(filter_family_match(&f4, &any));
-	cr_expect_not(filter_family_match(&f6, &any));
-	cr_expect_not(filter_family_match(&f4, &v6));
-	cr_expect(filter_family_match(&f6, &v6));
+	cr_expect(filter_family_match(&f4, &v[0]));
+	cr_expect_not(filter_family_match(&f6, &v[0]));
+	cr_expect_not(filter_family_match(&f4, &v[3]));
+	cr_expect(filter_family_match(&f6, &v[3]));
+	snap_of(&snap, v, 4);
+	build(&m, &snap, &f4);
+	cr_expect_eq(m.nrows, 3, "-4 keeps the v4-mapped ones");
 	model_release(&m);
 }
 
 Test(model, a_reuseport_group_counts_its_connections_once)
 {
-	struct sock_vec socks = { 0 }, conns = { 0 };
-	struct sock_rec a = sock(30, "127.0.0.1", 8090);
-	struct sock_rec b = sock(10, "127.0.0.1", 8090);
-	struct sock_rec c = sock(20, "127.0.0.1", 8090);
-	struct sock_rec alone = sock(40, "127.0.0.2", 8090);
+	struct sock_rec v[4] = { sock(30, "127.0.0.1", 8090),
+				 sock(10, "127.0.0.1", 8090),
+				 sock(20, "127.0.0.1", 8090),
+				 sock(40, "127.0.0.2", 8090) };
+	struct snapshot snap;
 	struct model m;
 	size_t i, leads = 0;
 	int k;
 
-	sock_vec_push(&socks, &a);
-	sock_vec_push(&socks, &b);
-	sock_vec_push(&socks, &c);
-	sock_vec_push(&socks, &alone);
+	snap_of(&snap, v, 4);
 	for (k = 0; k < 5; k++) {
 		struct sock_rec e = sock(100 + (uint32_t)k, "127.0.0.1", 8090);
 
 		e.state = 1;	/* TCP_ESTABLISHED */
-		sock_vec_push(&conns, &e);
+		sock_vec_push(&snap.conns, &e);
 	}
-	build(&m, &socks, &conns, NULL, NULL);
+	snap.has_conns = true;
+	build(&m, &snap, NULL);
 	cr_assert_eq(m.nrows, 4);
+	cr_expect(m.has_conns);
 	for (i = 0; i < m.nrows; i++) {
 		const struct row *r = &m.rows[i];
 
@@ -213,130 +214,41 @@ Test(model, a_reuseport_group_counts_its_connections_once)
 	}
 	cr_expect_eq(leads, 1, "one row of the group shows the count");
 	cr_expect(row_of(&m, 10)->group_lead);
-	sock_vec_release(&conns);
+	cr_expect_str_eq(cell(&m, row_of(&m, 10), COL_CONNS), "5(g3)");
 	model_release(&m);
-}
-
-/* /proc/PID/exe of the fixture processes */
-static int fake_exe(int pid, char *buf, size_t size, void *data)
-{
-	(void)data;
-	switch (pid) {
-	case 100:
-	case 101:
-		snprintf(buf, size, "/usr/bin/docker-proxy");
-		return 0;
-	case 102:
-		snprintf(buf, size, "/usr/bin/python3.11");
-		return 0;
-	case 103:
-		snprintf(buf, size, "/usr/libexec/docker/docker-proxy (deleted)");
-		return 0;
-	}
-	return -EACCES;
-}
-
-Test(model, a_forwarder_is_the_real_binary_run_by_root)
-{
-	static const char argv[] = "/usr/bin/docker-proxy\0-proto\0tcp\0"
-				   "-container-ip\0" "172.17.0.2\0"
-				   "-container-port\0" "80\0";
-	struct sock_vec socks = { 0 };
-	uint32_t want[5] = { 1, 2, 3, 4, 5 };
-	struct model_input in;
-	struct owners *o;
-	struct model m;
-	int pid;
-
-	proc(100, 0, argv, sizeof(argv));	/* the real one */
-	proc(101, 65534, argv, sizeof(argv));	/* run by nobody */
-	proc(102, 0, argv, sizeof(argv));	/* a script: python3 */
-	proc(103, 0, argv, sizeof(argv));	/* upgraded since */
-	proc(104, 0, argv, sizeof(argv));	/* exe unreadable */
-	for (pid = 100; pid <= 104; pid++) {
-		struct sock_rec s = sock((uint32_t)pid - 99, "0.0.0.0",
-					 (uint16_t)(8000 + pid));
-
-		link_fd(pid, 3, (uint32_t)pid - 99);
-		sock_vec_push(&socks, &s);
-	}
-	o = owners_new(root);
-	cr_assert_not_null(o);
-	cr_assert_eq(owners_scan(o, want, 5, 1), 0);
-	memset(&in, 0, sizeof(in));
-	in.socks = &socks;
-	in.owners = o;
-	in.exe_path = fake_exe;
-	model_init(&m);
-	model_build(&m, &in);
-	cr_assert_eq(m.nrows, 5);
-	cr_expect_str_eq(row_forward(row_of(&m, 1)), "172.17.0.2:80");
-	cr_expect_str_eq(row_forward(row_of(&m, 2)), "", "not run by root");
-	cr_expect_str_eq(row_forward(row_of(&m, 3)), "", "a script");
-	cr_expect_str_eq(row_forward(row_of(&m, 4)), "172.17.0.2:80");
-	cr_expect_str_eq(row_forward(row_of(&m, 5)), "", "unknown exe");
-	model_release(&m);
-
-	/* no way to read exe: no forwarder is claimed */
-	in.exe_path = NULL;
-	socks.n = 0;
-	for (pid = 100; pid <= 104; pid++) {
-		struct sock_rec s = sock((uint32_t)pid - 99, "0.0.0.0",
-					 (uint16_t)(8000 + pid));
-
-		sock_vec_push(&socks, &s);
-	}
-	model_init(&m);
-	model_build(&m, &in);
-	cr_expect_str_eq(row_forward(row_of(&m, 1)), "");
-	model_release(&m);
-	owners_free(o);
-}
-
-/* the text of column col for row r */
-static char *cell(const struct model *m, const struct row *r, enum col_id col)
-{
-	static char text[256];
-	struct buf b;
-
-	buf_init(&b);
-	columns[col].cell(&b, m, r);
-	snprintf(text, sizeof(text), "%s", b.p ? b.p : "");
-	buf_release(&b);
-	return text;
 }
 
 Test(model, the_socket_owner_and_each_holder_once_with_all_its_fds)
 {
 	static const char argv[] = "daemon\0";
-	struct sock_vec socks = { 0 };
 	struct sock_rec s = sock(1, "0.0.0.0", 123);
-	uint32_t want = 1;
-	struct owners *o;
+	struct snapshot snap;
 	struct model m;
 	const struct row *r;
 	struct buf card;
+	uint32_t a, b;
 	const char *p;
 
-	proc(100, 65534, argv, sizeof(argv));
-	proc(101, 65534, argv, sizeof(argv));
-	link_fd(100, 3, 1);
-	link_fd(100, 7, 1);
-	link_fd(101, 5, 1);
 	s.uid = 0;	/* created by root, then privileges dropped */
-	sock_vec_push(&socks, &s);
-	o = owners_new(root);
-	cr_assert_not_null(o);
-	cr_assert_eq(owners_scan(o, &want, 1, 1), 0);
-	build(&m, &socks, NULL, o, NULL);
+	snap_of(&snap, &s, 1);
+	a = add_proc(&snap, 100, 65534, argv, sizeof(argv) - 1);
+	b = add_proc(&snap, 101, 65534, argv, sizeof(argv) - 1);
+	hold(&snap, 1, a, 3);
+	hold(&snap, 1, a, 7);
+	hold(&snap, 1, b, 5);
+	snapshot_add_user(&snap, 0, "root");
+	snapshot_add_user(&snap, 65534, "nobody");
+	build(&m, &snap, NULL);
 	cr_assert_eq(m.nrows, 1);
 	r = &m.rows[0];
 	cr_assert_eq(r->nholders, 3);
+	cr_expect_eq(r->status, OWNER_OK);
 	cr_expect_str_eq(cell(&m, r, COL_USER), "root",
 			 "the socket's owner, not its first holder's user");
 	cr_expect_str_eq(cell(&m, r, COL_PID), "100 +1");
 	cr_expect_str_eq(cell(&m, r, COL_FD), "3,7 +1",
 			 "the fds of the process the pid column names");
+	cr_expect_str_eq(cell(&m, r, COL_COMMAND), "daemon");
 
 	buf_init(&card);
 	view_card(&card, &m, r);
@@ -349,7 +261,204 @@ Test(model, the_socket_owner_and_each_holder_once_with_all_its_fds)
 	cr_expect_null(p ? strstr(p + 1, "pid 100") : NULL,
 		       "process 100 is shown once:\n%s", card.p);
 	cr_expect_not_null(strstr(card.p, "pid 101, fd 5\n"));
+	cr_expect_not_null(strstr(card.p, "nobody (65534)"), "%s", card.p);
 	buf_release(&card);
 	model_release(&m);
-	owners_free(o);
+}
+
+/* What the owner scan could not see decides each socket's status; the
+ * model counts the sockets whose holders are unknown or incomplete. */
+Test(model, partial_visibility_is_said_per_socket)
+{
+	struct sock_rec v[5] = { sock(1, "0.0.0.0", 1), sock(2, "0.0.0.0", 2),
+				 sock(3, "0.0.0.0", 3), sock(4, "0.0.0.0", 4),
+				 sock(5, "0.0.0.0", 5) };
+	static const char argv[] = "web\0";
+	struct snapshot snap;
+	struct model m;
+	size_t i;
+
+	snap_of(&snap, v, 5);
+	hold(&snap, 1, add_proc(&snap, 100, 0, argv, sizeof(argv) - 1), 3);
+	for (i = 0; i < 5; i++) {
+		snap.facts[i].owner.unread = 2;
+		snap.facts[i].owner.denied = 2;
+	}
+	snap.facts[at(&snap, 3)].owner.denied = 0;
+	snap.facts[at(&snap, 4)].owner.closed = true;
+	snap.facts[at(&snap, 5)].owner.hidepid = true;
+	snap.facts[at(&snap, 5)].owner.unread = 0;
+	snap.facts[at(&snap, 5)].owner.denied = 0;
+	snap.unread.procs = 2;
+	snap.unread.denied = 2;
+	snap.hidepid = true;
+	build(&m, &snap, NULL);
+	cr_assert_eq(m.nrows, 5);
+	cr_expect_eq(row_of(&m, 1)->status, OWNER_PARTIAL,
+		     "a holder seen while some process was not read");
+	cr_expect_eq(row_of(&m, 2)->status, OWNER_PERMISSION);
+	cr_expect_eq(row_of(&m, 3)->status, OWNER_UNREAD);
+	cr_expect_eq(row_of(&m, 4)->status, OWNER_CLOSED);
+	cr_expect_eq(row_of(&m, 5)->status, OWNER_HIDDEN);
+	cr_expect_eq(m.hidden_owners, 4, "%zu", m.hidden_owners);
+	cr_expect_eq(m.unread.procs, 2);
+	cr_expect(m.hidepid);
+	cr_expect_str_neq(columns_status_text(row_of(&m, 2)), "");
+	cr_expect_str_eq(cell(&m, row_of(&m, 2), COL_COMMAND),
+			 columns_status_text(row_of(&m, 2)));
+	model_release(&m);
+
+	/* every process read, and no holder: nobody holds it */
+	snap_of(&snap, v, 1);
+	build(&m, &snap, NULL);
+	cr_expect_eq(m.rows[0].status, OWNER_NONE);
+	cr_expect_eq(m.hidden_owners, 0);
+	model_release(&m);
+}
+
+/* A unit or container from the first holder's cgroups, else from the
+ * socket's own cgroup; the namespace's name; the bound device. */
+Test(model, units_containers_namespaces_and_devices)
+{
+	static const char cg[] = "0::/system.slice/nginx.service\n";
+	struct sock_rec v[4] = { sock(1, "0.0.0.0", 80), sock(2, "0.0.0.0", 81),
+				 sock(3, "0.0.0.0", 82), sock(4, "0.0.0.0", 83) };
+	struct context own = { .unit = "cups.socket" };
+	struct snapshot snap;
+	struct proc_info p;
+	struct model m;
+	struct buf b;
+	uint32_t web, ctr;
+
+	v[2].ifindex = 3;
+	v[3].ifindex = 4;
+	v[1].netns = 2;
+	snap_of(&snap, v, 4);
+	memset(&p, 0, sizeof(p));
+	p.pid = 100;
+	p.cgroup = (char *)cg;
+	web = snapshot_add_proc(&snap, &p);
+	snap.pfacts[web].cgroup_off = 3;
+	snap.pfacts[web].cgroup_len = sizeof(cg) - 5;
+	snprintf(snap.pfacts[web].ctx.unit, sizeof(own.unit), "nginx.service");
+	hold(&snap, 1, web, 4);
+	snap.facts[at(&snap, 1)].ctx = snapshot_add_context(&snap, &own);
+	snap.facts[at(&snap, 2)].ctx = snapshot_add_context(&snap, &own);
+	ctr = add_proc(&snap, 200, 0, "", 0);
+	snprintf(snap.pfacts[ctr].ctx.runtime, sizeof(own.runtime), "podman");
+	snprintf(snap.pfacts[ctr].ctx.id, sizeof(own.id),
+		 "0123456789abcdef0123");
+	hold(&snap, 3, ctr, 5);
+	snprintf(snap.facts[at(&snap, 3)].device, IF_NAMESIZE, "eth0");
+	snapshot_add_netns(&snap, 2, "blue", NULL);
+	build(&m, &snap, NULL);
+	cr_assert_eq(m.nrows, 4);
+	cr_expect_str_eq(row_unit(row_of(&m, 1)), "nginx.service",
+			 "the holder's unit wins over the socket's cgroup");
+	cr_expect_str_eq(row_unit(row_of(&m, 2)), "cups.socket",
+			 "without a holder, the socket's own cgroup");
+	cr_expect_str_eq(row_netns_name(row_of(&m, 2)), "blue");
+	cr_expect_str_eq(row_netns_name(row_of(&m, 1)), "");
+	cr_expect_str_eq(row_unit(row_of(&m, 3)), "podman:0123456789ab");
+	cr_expect_str_eq(row_ctx(row_of(&m, 3))->id, "0123456789abcdef0123");
+	cr_expect_str_eq(row_of(&m, 3)->device, "eth0");
+	cr_expect_eq(row_of(&m, 3)->exposure, EXPOSE_DEVICE);
+	cr_expect_str_eq(row_of(&m, 4)->device, "if4",
+			 "a device whose name Source could not learn");
+
+	buf_init(&b);
+	view_json_owner(&b, &m, &row_of(&m, 1)->holders[0]);
+	cr_expect_not_null(strstr(b.p, "\"cgroup\":\"/system.slice/nginx.service\""),
+			   "%s", b.p);
+	buf_reset(&b);
+	view_card(&b, &m, row_of(&m, 3));
+	cr_expect_not_null(strstr(b.p, "podman 0123456789abcdef0123"), "%s",
+			   b.p);
+	buf_release(&b);
+	model_release(&m);
+}
+
+/* A forwarder such as docker-proxy names the container behind it: the
+ * listener on its target port in another namespace, held in a container,
+ * even when the filter hides that listener. */
+Test(model, a_forwarder_names_the_container_behind_it)
+{
+	struct sock_rec v[3] = { sock(1, "0.0.0.0", 8080),
+				 sock(2, "0.0.0.0", 8081),
+				 sock(3, "172.17.0.2", 80) };
+	struct snapshot snap;
+	struct filter f;
+	struct model m;
+	uint32_t fwd, fwd2, web;
+
+	v[2].netns = 2;
+	snap_of(&snap, v, 3);
+	fwd = add_proc(&snap, 100, 0, "", 0);
+	snprintf(snap.pfacts[fwd].forward, 64, "172.17.0.2:80");
+	snap.pfacts[fwd].forward_port = 80;
+	fwd2 = add_proc(&snap, 101, 0, "", 0);
+	snprintf(snap.pfacts[fwd2].forward, 64, "172.17.0.3:81");
+	snap.pfacts[fwd2].forward_port = 81;
+	web = add_proc(&snap, 200, 0, "", 0);
+	snprintf(snap.pfacts[web].ctx.runtime, 16, "docker");
+	snprintf(snap.pfacts[web].ctx.id, 80, "feedfacecafe0000");
+	hold(&snap, 1, fwd, 4);
+	hold(&snap, 2, fwd2, 4);
+	hold(&snap, 3, web, 5);
+	filter_init(&f);
+	cr_assert_eq(filter_add_pid(&f, "100", NULL), 0);
+	cr_assert_eq(filter_add_pid(&f, "101", NULL), 0);
+	build(&m, &snap, &f);
+	cr_assert_eq(m.nrows, 2, "the filter hides the container's listener");
+	cr_expect_str_eq(row_forward(row_of(&m, 1)), "172.17.0.2:80");
+	cr_expect_str_eq(row_unit(row_of(&m, 1)), "docker:feedfacecafe");
+	cr_expect_str_eq(row_ctx(row_of(&m, 1))->runtime, "docker");
+	cr_expect_str_eq(row_forward(row_of(&m, 2)), "172.17.0.3:81");
+	cr_expect_str_eq(row_unit(row_of(&m, 2)), "-> 172.17.0.3:81",
+			 "no listener on its target: where it forwards");
+	model_release(&m);
+	filter_release(&f);
+}
+
+/* The live view shows a model while the next refresh runs: it owns all
+ * it shows, whatever the snapshot was built from. */
+Test(model, the_model_owns_its_snapshot)
+{
+	struct sock_rec s = sock(1, "0.0.0.0", 80);
+	struct port_ranges *pr = calloc(1, sizeof(*pr));
+	struct snapshot snap;
+	struct proc_info p;
+	struct model m;
+	const struct proc_info *q;
+	const struct port_ranges *got;
+
+	cr_assert_not_null(pr);
+	pr->eph_lo = 40000;
+	pr->eph_hi = 50000;
+	s.netns = 5;
+	snap_of(&snap, &s, 1);
+	memset(&p, 0, sizeof(p));
+	p.pid = 100;
+	p.cmdline = strdup("nginx: master");
+	p.cmdline_len = 14;
+	p.cgroup = strdup("0::/\n");
+	cr_assert(p.cmdline && p.cgroup);
+	hold(&snap, 1, snapshot_add_proc(&snap, &p), 6);
+	memset(p.cmdline, 'x', 13);
+	free(p.cmdline);
+	free(p.cgroup);
+	snapshot_add_netns(&snap, 5, NULL, pr);
+	build(&m, &snap, NULL);
+	memset(pr, 0, sizeof(*pr));
+	free(pr);
+	q = model_proc(&m, &m.rows[0].holders[0]);
+	cr_assert_not_null(q);
+	cr_expect_eq(memcmp(q->cmdline, "nginx: master", 14), 0);
+	cr_expect_str_eq(q->cgroup, "0::/\n");
+	got = model_ranges(&m, 5);
+	cr_assert_not_null(got);
+	cr_expect_eq(got->eph_lo, 40000);
+	cr_expect_eq(got->eph_hi, 50000);
+	cr_expect_null(model_ranges(&m, 6), "no registry, no ranges");
+	model_release(&m);
 }

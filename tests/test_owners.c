@@ -9,12 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
-#include "model.h"
 #include "owners.h"
-#include "sock.h"
 
 static char root[64];
 
@@ -434,98 +430,4 @@ Test(owners, a_cheap_full_scan_is_done_at_every_refresh)
 	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
 	cr_expect(owners_stats(o)->full);
 	owners_free(o);
-}
-
-static void push_listener(struct sock_vec *v, uint32_t inode, uint16_t port)
-{
-	struct sock_rec s;
-
-	memset(&s, 0, sizeof(s));
-	s.inode = inode;
-	s.port = port;
-	s.family = AF_INET;
-	s.proto = IPPROTO_TCP;
-	s.v6only = -1;
-	s.addr[0] = 127;
-	s.addr[3] = 1;
-	sock_vec_push(v, &s);
-}
-
-static const struct row *row_of(const struct model *m, uint32_t inode)
-{
-	size_t i;
-
-	for (i = 0; i < m->nrows; i++)
-		if (m->rows[i].sock->inode == inode)
-			return &m->rows[i];
-	return NULL;
-}
-
-/* The live view shows a model while the next owner scan runs. */
-Test(owners, a_detached_model_outlives_the_scan)
-{
-	struct owners *o;
-	struct sock_vec socks = { 0 };
-	struct model_input in;
-	struct model m;
-	const struct row *r;
-	const struct proc_info *p, *worker;
-	uint32_t want[] = { 1001, 2002, 3003 }, other = 2002;
-
-	proc(100, "master", 0, "nginx: master\0", 14);
-	proc(101, "worker", 33, "nginx: worker\0", 14);
-	link_fd("100/fd/6", "socket:[1001]");
-	link_fd("101/fd/6", "socket:[1001]");
-	link_fd("101/fd/12", "socket:[2002]");
-	o = owners_new(root);
-	cr_assert_not_null(o);
-	cr_assert_eq(owners_scan(o, want, 3, 1), 0);
-	push_listener(&socks, 1001, 80);
-	push_listener(&socks, 2002, 81);
-	push_listener(&socks, 3003, 82);
-	memset(&in, 0, sizeof(in));
-	in.socks = &socks;
-	in.owners = o;
-	model_init(&m);
-	model_build(&m, &in);
-	model_detach(&m);
-	model_detach(&m);	/* a second call changes nothing */
-
-	/* the scan that frees and rebuilds what the rows pointed into */
-	rm_rel("100");
-	cr_assert_eq(owners_scan(o, &other, 1, 1), 0);
-	cr_assert_eq(owners_scan(o, want, 3, 1), 0);
-	owners_free(o);
-
-	cr_assert_eq(m.nrows, 3);
-	r = row_of(&m, 1001);
-	cr_assert_not_null(r);
-	cr_assert_eq(r->nholders, 2);
-	cr_expect_eq(r->holders[0].pid, 100);
-	cr_expect_eq(r->holders[1].pid, 101);
-	p = model_proc(&m, &r->holders[0]);
-	cr_assert_not_null(p);
-	cr_expect_str_eq(p->comm, "master");
-	cr_expect_eq(p->cmdline_len, 14);
-	cr_expect_eq(memcmp(p->cmdline, "nginx: master", 14), 0);
-	cr_expect_str_eq(p->cgroup, "0::/system.slice/web.service\n");
-	p = model_proc(&m, &r->holders[1]);
-	cr_assert_not_null(p);
-	cr_expect_str_eq(p->comm, "worker");
-	cr_expect_eq(p->uid, 33);
-	worker = p;
-
-	r = row_of(&m, 2002);
-	cr_assert_not_null(r);
-	cr_assert_eq(r->nholders, 1);
-	cr_expect_eq(r->holders[0].fd, 12);
-	/* one copy per process, however many sockets it holds */
-	cr_expect_eq(model_proc(&m, &r->holders[0]), worker);
-	cr_expect_eq(m.nprocs, 2);
-
-	r = row_of(&m, 3003);
-	cr_assert_not_null(r);
-	cr_expect_eq(r->nholders, 0);
-	cr_expect_neq(r->status, OWNER_OK);
-	model_release(&m);
 }

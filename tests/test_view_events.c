@@ -22,6 +22,7 @@ struct fake {
 	struct sock_rec socks[4];
 	struct holder holders[8];
 	struct proc_info procs[8];
+	struct proc_facts pfacts[8];
 	size_t nholders;
 };
 
@@ -29,8 +30,8 @@ static void fake_init(struct fake *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->m.rows = f->rows;
-	f->m.detached = true;
-	f->m.procs = f->procs;
+	f->m.snap.procs = f->procs;
+	f->m.snap.pfacts = f->pfacts;
 }
 
 /* Add a listener (proto, port, inode) with queue/backlog or drops. */
@@ -78,7 +79,7 @@ static void hold(struct fake *f, struct row *r, int pid,
 	h->tid = pid;
 	h->fd = 3;
 	h->proc = (uint32_t)f->nholders;
-	f->m.nprocs = ++f->nholders;
+	f->m.snap.nprocs = ++f->nholders;
 	if (!r->nholders)
 		r->holders = h;
 	r->nholders++;

@@ -90,16 +90,15 @@ static void diagnose(struct model *m, struct why *w, const struct sock_rec *v,
 		     const struct why_facts *f, const struct registry *reg)
 {
 	struct sock_vec socks = { 0 };
-	struct model_input in;
+	struct snapshot snap;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		sock_vec_push(&socks, &v[i]);
-	memset(&in, 0, sizeof(in));
-	in.socks = &socks;
-	in.registry = reg;
+	snapshot_init(&snap);
+	snapshot_set_socks(&snap, &socks);
 	model_init(m);
-	model_build(m, &in);
+	model_build(m, &snap, reg, NULL, NULL);
 	why_init(w);
 	why_diagnose(w, m, t, f);
 }

@@ -1,0 +1,145 @@
+/* snapshot.c - the plain input of the model: building and freeing one */
+#include "config.h"
+#include "snapshot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void snapshot_init(struct snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void snapshot_release(struct snapshot *s)
+{
+	size_t i;
+
+	sock_vec_release(&s->socks);
+	free(s->facts);
+	free(s->holders);
+	for (i = 0; i < s->nprocs; i++) {
+		free(s->procs[i].cmdline);
+		free(s->procs[i].cgroup);
+	}
+	free(s->procs);
+	free(s->pfacts);
+	free(s->ctxs);
+	for (i = 0; i < s->nusers; i++)
+		free(s->users[i].name);
+	free(s->users);
+	free(s->netns);
+	sock_vec_release(&s->conns);
+	snapshot_init(s);
+}
+
+static int cmp_inode(const void *a, const void *b)
+{
+	const struct sock_rec *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	return (x->cookie > y->cookie) - (x->cookie < y->cookie);
+}
+
+static void dedupe(struct sock_vec *v)
+{
+	size_t i, n = 0;
+
+	if (v->n < 2)
+		return;
+	qsort(v->v, v->n, sizeof(*v->v), cmp_inode);
+	for (i = 0; i < v->n; i++) {
+		if (n > 0 && v->v[n - 1].inode == v->v[i].inode &&
+		    (v->v[i].inode != 0 || v->v[n - 1].cookie == v->v[i].cookie))
+			continue;
+		v->v[n++] = v->v[i];
+	}
+	v->n = n;
+}
+
+void snapshot_set_socks(struct snapshot *s, struct sock_vec *v)
+{
+	sock_vec_release(&s->socks);
+	free(s->facts);
+	s->socks = *v;
+	memset(v, 0, sizeof(*v));
+	dedupe(&s->socks);
+	s->facts = xcalloc(s->socks.n ? s->socks.n : 1, sizeof(*s->facts));
+}
+
+uint32_t snapshot_add_proc(struct snapshot *s, const struct proc_info *p)
+{
+	size_t cap = s->cap_procs;
+	struct proc_info *d;
+
+	s->procs = xgrow(s->procs, &s->cap_procs, s->nprocs + 1,
+			 sizeof(*s->procs));
+	s->pfacts = xgrow(s->pfacts, &cap, s->nprocs + 1, sizeof(*s->pfacts));
+	d = &s->procs[s->nprocs];
+	*d = *p;
+	d->cmdline = p->cmdline ? xmemdup(p->cmdline, p->cmdline_len) : NULL;
+	d->cgroup = p->cgroup ? xstrdup(p->cgroup) : NULL;
+	memset(&s->pfacts[s->nprocs], 0, sizeof(*s->pfacts));
+	return (uint32_t)s->nprocs++;
+}
+
+void snapshot_add_holder(struct snapshot *s, size_t i,
+			 const struct holder *h)
+{
+	struct sock_facts *f = &s->facts[i];
+
+	s->holders = xgrow(s->holders, &s->cap_holders, s->nholders + 1,
+			   sizeof(*s->holders));
+	if (!f->nholders)
+		f->holder = s->nholders;
+	s->holders[s->nholders++] = *h;
+	f->nholders++;
+}
+
+uint32_t snapshot_add_context(struct snapshot *s, const struct context *c)
+{
+	s->ctxs = xgrow(s->ctxs, &s->cap_ctxs, s->nctxs + 1, sizeof(*s->ctxs));
+	s->ctxs[s->nctxs++] = *c;
+	return (uint32_t)s->nctxs;
+}
+
+void snapshot_add_user(struct snapshot *s, uint32_t uid, const char *name)
+{
+	s->users = xgrow(s->users, &s->cap_users, s->nusers + 1,
+			 sizeof(*s->users));
+	s->users[s->nusers].uid = uid;
+	s->users[s->nusers++].name = name ? xstrdup(name) : NULL;
+}
+
+bool snapshot_user(const struct snapshot *s, uint32_t uid, const char **name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nusers; i++)
+		if (s->users[i].uid == uid) {
+			*name = s->users[i].name;
+			return true;
+		}
+	*name = NULL;
+	return false;
+}
+
+struct snap_netns *snapshot_add_netns(struct snapshot *s, uint64_t netns,
+				      const char *name,
+				      const struct port_ranges *ranges)
+{
+	struct snap_netns *n;
+
+	s->netns = xgrow(s->netns, &s->cap_netns, s->nnetns + 1,
+			 sizeof(*s->netns));
+	n = &s->netns[s->nnetns++];
+	memset(n, 0, sizeof(*n));
+	n->netns = netns;
+	if (name)
+		snprintf(n->name, sizeof(n->name), "%s", name);
+	n->ranges = ranges;
+	return n;
+}

@@ -1,0 +1,217 @@
+/* source_snap.c - the snapshot of one refresh: the sockets with their
+ * holders, and what the system says about them (processes' units and
+ * containers, start times, forwarders, user names, device and namespace
+ * names, port ranges), resolved here so that the model is a pure join */
+#include "config.h"
+#include "source_priv.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "inoset.h"
+#include "owners.h"
+#include "xalloc.h"
+
+#define USERS_MAX 4096
+
+/* What one snapshot build keeps aside. */
+struct snap_build {
+	struct source *src;
+	struct snapshot *snap;
+	uint32_t *map;			/* owner scan's process index ->
+					 * snapshot's, UINT32_MAX: not yet */
+	size_t nmap;
+	bool forwarders;
+	void *names;			/* namespace names, or NULL */
+	struct {
+		uint64_t id;		/* cgroup v2 id */
+		uint32_t ctx;		/* sock_facts.ctx of it, 0 none */
+	} *cgroups;			/* sockets' own cgroups seen */
+	size_t ncgroups, cap_cgroups;
+};
+
+static void note_user(struct snapshot *snap, uint32_t uid)
+{
+	struct passwd *pw;
+	const char *name;
+
+	if (snapshot_user(snap, uid, &name) || snap->nusers > USERS_MAX)
+		return;
+	pw = getpwuid(uid);
+	snapshot_add_user(snap, uid, pw ? pw->pw_name : NULL);
+}
+
+/* The target of /proc/PID/exe into buf (size bytes): 0 or -errno. */
+static int read_exe(const struct source *src, int pid, char *buf,
+		    size_t size)
+{
+	char path[4200];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%d/exe", src->req.proc_root, pid);
+	n = readlink(path, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Is process p a forwarder: its argv says where it forwards, and it is
+ * the real binary run by root, not a command line that only looks like
+ * one? Then say where, in pf. */
+static void find_forward(const struct source *src, const struct proc_info *p,
+			 struct proc_facts *pf)
+{
+	char addr[48], exe[4096];
+	unsigned port;
+
+	if (p->uid != 0 || !p->cmdline ||
+	    !context_forward(p->cmdline, p->cmdline_len, addr, sizeof(addr),
+			     &port) ||
+	    read_exe(src, p->pid, exe, sizeof(exe)) < 0 ||
+	    !context_forwarder_exe(exe))
+		return;
+	snprintf(pf->forward, sizeof(pf->forward), "%s:%u", addr, port);
+	pf->forward_port = (uint16_t)port;
+}
+
+/* The snapshot's index of the owner scan's process idx, added (with what
+ * its cgroups and argv say) on first sight; UINT32_MAX if the scan has
+ * none. */
+static uint32_t proc_of(struct snap_build *b, uint32_t idx)
+{
+	const struct proc_info *p = owners_proc(b->src->owners, idx);
+	struct proc_facts *pf;
+	const struct proc_info *d;
+	const char *path = NULL;
+	size_t len = 0, old = b->nmap;
+	uint32_t at;
+
+	if (!p)
+		return UINT32_MAX;
+	if (idx >= b->nmap) {
+		b->map = xgrow(b->map, &b->nmap, (size_t)idx + 1,
+			       sizeof(*b->map));
+		memset(b->map + old, 0xff, (b->nmap - old) * sizeof(*b->map));
+	}
+	if (b->map[idx] != UINT32_MAX)
+		return b->map[idx];
+	at = snapshot_add_proc(b->snap, p);
+	b->map[idx] = at;
+	d = &b->snap->procs[at];
+	pf = &b->snap->pfacts[at];
+	pf->started = owners_start_time(b->src->owners, p);
+	if (d->cgroup)
+		context_from_cgroup_file(d->cgroup, strlen(d->cgroup), &pf->ctx,
+					 &path, &len);
+	if (path) {
+		pf->cgroup_off = (uint32_t)(path - d->cgroup);
+		pf->cgroup_len = (uint32_t)len;
+	}
+	if (b->forwarders)
+		find_forward(b->src, d, pf);
+	note_user(b->snap, d->uid);
+	return at;
+}
+
+/* The label of a socket's own cgroup (cgroup v2 id), for one without a
+ * holder that names a unit or container: sock_facts.ctx, 0 none. */
+static uint32_t sock_context(struct snap_build *b, uint64_t id)
+{
+	struct context ctx;
+	const char *path;
+	size_t i;
+
+	if (!id || !b->src->cgroups)
+		return 0;
+	for (i = 0; i < b->ncgroups; i++)
+		if (b->cgroups[i].id == id)
+			return b->cgroups[i].ctx;
+	b->cgroups = xgrow(b->cgroups, &b->cap_cgroups, b->ncgroups + 1,
+			   sizeof(*b->cgroups));
+	b->cgroups[b->ncgroups].id = id;
+	b->cgroups[b->ncgroups].ctx = 0;
+	path = cgroup_map_path(b->src->cgroups, id);
+	memset(&ctx, 0, sizeof(ctx));
+	if (path && context_from_cgroup(path, strlen(path), &ctx))
+		b->cgroups[b->ncgroups].ctx = snapshot_add_context(b->snap, &ctx);
+	return b->cgroups[b->ncgroups++].ctx;
+}
+
+static void note_netns(struct snap_build *b, uint64_t netns)
+{
+	struct snapshot *snap = b->snap;
+	size_t i;
+
+	for (i = snap->nnetns; i-- > 0;)
+		if (snap->netns[i].netns == netns)
+			return;
+	snapshot_add_netns(snap, netns,
+			   b->names ? source_netns_name_cb(netns, b->names)
+				    : NULL,
+			   source_ranges(b->src, netns));
+}
+
+static void join_socket(struct snap_build *b, size_t i,
+			const struct inoset *gone)
+{
+	struct snapshot *snap = b->snap;
+	const struct sock_rec *s = &snap->socks.v[i];
+	struct sock_facts *f = &snap->facts[i];
+	const struct owners *o = b->src->owners;
+	const struct holder *h;
+	size_t j, n = owners_lookup(o, s->inode, &h);
+
+	for (j = 0; j < n; j++) {
+		struct holder copy = h[j];
+
+		copy.proc = proc_of(b, h[j].proc);
+		snapshot_add_holder(snap, i, &copy);
+	}
+	owners_facts(o, s->inode, &f->owner);
+	f->owner.closed = gone && inoset_has(gone, s->inode);
+	if (s->ifindex &&
+	    source_ifname_cb(s->netns, s->ifindex, f->device, b->src) < 0)
+		f->device[0] = '\0';
+	if (!f->nholders ||
+	    snap->holders[f->holder].proc >= snap->nprocs ||
+	    (!snap->pfacts[snap->holders[f->holder].proc].ctx.unit[0] &&
+	     !snap->pfacts[snap->holders[f->holder].proc].ctx.runtime[0]))
+		f->ctx = sock_context(b, s->cgroup_id);
+	note_user(snap, s->uid);
+	if (!snap->nnetns || snap->netns[snap->nnetns - 1].netns != s->netns)
+		note_netns(b, s->netns);
+}
+
+void source_snapshot(struct source *src, struct sock_vec *socks,
+		     struct sock_vec *conns, const struct inoset *gone,
+		     bool forwarders, struct snapshot *snap)
+{
+	const struct owners_stats *st = owners_stats(src->owners);
+	struct snap_build b;
+	size_t i;
+
+	memset(&b, 0, sizeof(b));
+	b.src = src;
+	b.snap = snap;
+	b.forwarders = forwarders;
+	b.names = source_netns_names(src);
+	snapshot_set_socks(snap, socks);
+	for (i = 0; i < snap->socks.n; i++)
+		join_socket(&b, i, gone);
+	if (conns) {
+		sock_vec_release(&snap->conns);
+		snap->conns = *conns;
+		memset(conns, 0, sizeof(*conns));
+		snap->has_conns = true;
+	}
+	snap->unread = st->unread;
+	snap->hidepid = st->hidepid;
+	free(b.map);
+	free(b.cgroups);
+}
