@@ -297,8 +297,9 @@ static void join_row(struct model *m, struct row *r, size_t i)
 	r->service = m->registry ? registry_lookup(m->registry, s->port,
 						   s->proto) : NULL;
 	r->cls = registry_class(s->port);
-	if (s->ifindex && f->device[0])
-		snprintf(r->device, sizeof(r->device), "%s", f->device);
+	if (s->ifindex && f->device && f->device <= m->snap.ndevices)
+		snprintf(r->device, sizeof(r->device), "%s",
+			 m->snap.devices[f->device - 1].name);
 	else if (s->ifindex)
 		snprintf(r->device, sizeof(r->device), "if%u", s->ifindex);
 	r->exposure = exposure_of(r);

@@ -27,6 +27,7 @@ void snapshot_release(struct snapshot *s)
 	free(s->procs);
 	free(s->pfacts);
 	free(s->ctxs);
+	free(s->devices);
 	for (i = 0; i < s->nusers; i++)
 		free(s->users[i].name);
 	free(s->users);
@@ -94,7 +95,7 @@ void snapshot_add_holder(struct snapshot *s, size_t i,
 	s->holders = xgrow(s->holders, &s->cap_holders, s->nholders + 1,
 			   sizeof(*s->holders));
 	if (!f->nholders)
-		f->holder = s->nholders;
+		f->holder = (uint32_t)s->nholders;
 	s->holders[s->nholders++] = *h;
 	f->nholders++;
 }
@@ -104,6 +105,20 @@ uint32_t snapshot_add_context(struct snapshot *s, const struct context *c)
 	s->ctxs = xgrow(s->ctxs, &s->cap_ctxs, s->nctxs + 1, sizeof(*s->ctxs));
 	s->ctxs[s->nctxs++] = *c;
 	return (uint32_t)s->nctxs;
+}
+
+uint32_t snapshot_add_device(struct snapshot *s, uint64_t netns,
+			     uint32_t ifindex, const char *name)
+{
+	struct snap_device *d;
+
+	s->devices = xgrow(s->devices, &s->cap_devices, s->ndevices + 1,
+			   sizeof(*s->devices));
+	d = &s->devices[s->ndevices++];
+	d->netns = netns;
+	d->ifindex = ifindex;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	return (uint32_t)s->ndevices;
 }
 
 void snapshot_add_user(struct snapshot *s, uint32_t uid, const char *name)

@@ -70,15 +70,23 @@ struct proc_facts {
 
 /* What Source found for one socket beyond its record. */
 struct sock_facts {
-	size_t holder;			/* its holders: snapshot.holders */
-	size_t nholders;		/* [holder, holder + nholders), sorted
+	uint32_t holder;		/* its holders: snapshot.holders */
+	uint32_t nholders;		/* [holder, holder + nholders), sorted
 					 * by pid, tid and fd */
 	struct owner_facts owner;	/* for owner_status_decide() */
 	uint32_t ctx;			/* its own cgroup's label (cgroup v2 id):
 					 * snapshot.ctxs[ctx - 1]; 0 none (or
 					 * not asked: its first holder has one) */
-	char device[IF_NAMESIZE];	/* the bound device's name; "" when
+	uint32_t device;		/* its bound device's name:
+					 * snapshot.devices[device - 1]; 0 when
 					 * unbound or unknown */
+};
+
+/* A device that sockets of the snapshot are bound to. */
+struct snap_device {
+	uint64_t netns;
+	uint32_t ifindex;
+	char name[IF_NAMESIZE];
 };
 
 /* A user name of the snapshot. */
@@ -107,6 +115,8 @@ struct snapshot {
 	size_t nprocs, cap_procs;
 	struct context *ctxs;		/* sockets' own cgroup labels */
 	size_t nctxs, cap_ctxs;
+	struct snap_device *devices;	/* names of bound devices */
+	size_t ndevices, cap_devices;
 	struct snap_user *users;	/* of the sockets and processes */
 	size_t nusers, cap_users;
 	struct snap_netns *netns;
@@ -137,6 +147,11 @@ void snapshot_add_holder(struct snapshot *s, size_t i,
 /* Append a socket's own cgroup label; returns the value of
  * sock_facts.ctx that names it. */
 uint32_t snapshot_add_context(struct snapshot *s, const struct context *c);
+
+/* Append the name of device ifindex of namespace netns; returns the value
+ * of sock_facts.device that names it. */
+uint32_t snapshot_add_device(struct snapshot *s, uint64_t netns,
+			     uint32_t ifindex, const char *name);
 
 /* Note the name of uid (NULL: it has none); the string is copied. */
 void snapshot_add_user(struct snapshot *s, uint32_t uid, const char *name);

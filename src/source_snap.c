@@ -143,6 +143,22 @@ static uint32_t sock_context(struct snap_build *b, uint64_t id)
 	return b->cgroups[b->ncgroups++].ctx;
 }
 
+/* The name of the device socket s is bound to: sock_facts.device. */
+static uint32_t device_of(struct snap_build *b, const struct sock_rec *s)
+{
+	struct snapshot *snap = b->snap;
+	char name[IF_NAMESIZE];
+	size_t i;
+
+	for (i = 0; i < snap->ndevices; i++)
+		if (snap->devices[i].netns == s->netns &&
+		    snap->devices[i].ifindex == s->ifindex)
+			return (uint32_t)i + 1;
+	if (source_ifname_cb(s->netns, s->ifindex, name, b->src) < 0)
+		return 0;
+	return snapshot_add_device(snap, s->netns, s->ifindex, name);
+}
+
 static void note_netns(struct snap_build *b, uint64_t netns)
 {
 	struct snapshot *snap = b->snap;
@@ -175,9 +191,8 @@ static void join_socket(struct snap_build *b, size_t i,
 	}
 	owners_facts(o, s->inode, &f->owner);
 	f->owner.closed = gone && inoset_has(gone, s->inode);
-	if (s->ifindex &&
-	    source_ifname_cb(s->netns, s->ifindex, f->device, b->src) < 0)
-		f->device[0] = '\0';
+	if (s->ifindex)
+		f->device = device_of(b, s);
 	if (!f->nholders ||
 	    snap->holders[f->holder].proc >= snap->nprocs ||
 	    (!snap->pfacts[snap->holders[f->holder].proc].ctx.unit[0] &&

@@ -349,7 +349,8 @@ Test(model, units_containers_namespaces_and_devices)
 	snprintf(snap.pfacts[ctr].ctx.id, sizeof(own.id),
 		 "0123456789abcdef0123");
 	hold(&snap, 3, ctr, 5);
-	snprintf(snap.facts[at(&snap, 3)].device, IF_NAMESIZE, "eth0");
+	snap.facts[at(&snap, 3)].device = snapshot_add_device(&snap, 1, 3,
+							      "eth0");
 	snapshot_add_netns(&snap, 2, "blue", NULL);
 	build(&m, &snap, NULL);
 	cr_assert_eq(m.nrows, 4);
