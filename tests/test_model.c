@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "buf.h"
@@ -17,26 +16,16 @@
 #include "model.h"
 #include "registry.h"
 #include "snapshot.h"
+#include "sockrec.h"
 #include "views.h"
 
+/* A TCP listener on addr and port (dual-stack if IPv6) in namespace 1. */
 static struct sock_rec sock(uint32_t inode, const char *addr, uint16_t port)
 {
-	struct sock_rec s;
+	struct sock_rec s = sockrec(inode, IPPROTO_TCP, addr, port,
+				    10 /* TCP_LISTEN */, 0);
 
-	memset(&s, 0, sizeof(s));
-	s.inode = inode;
-	s.cookie = inode;
-	s.port = port;
-	s.proto = IPPROTO_TCP;
-	s.state = 10;	/* TCP_LISTEN */
 	s.netns = 1;
-	if (inet_pton(AF_INET, addr, s.addr) == 1) {
-		s.family = AF_INET;
-		s.v6only = -1;
-	} else {
-		cr_assert_eq(inet_pton(AF_INET6, addr, s.addr), 1, "%s", addr);
-		s.family = AF_INET6;
-	}
 	return s;
 }
 

@@ -16,6 +16,7 @@
 
 #include "model.h"
 #include "registry.h"
+#include "sockrec.h"
 #include "why.h"
 
 #define NS 4026531840ull
@@ -23,24 +24,10 @@
 static struct sock_rec sock(uint8_t proto, const char *addr, uint16_t port,
 			    uint8_t state)
 {
-	struct sock_rec s;
 	static uint32_t inode = 1000;
+	struct sock_rec s = sockrec(++inode, proto, addr, port, state, 1);
 
-	memset(&s, 0, sizeof(s));
-	s.proto = proto;
-	s.port = port;
-	s.state = state;
 	s.netns = NS;
-	s.inode = ++inode;
-	s.cookie = inode;
-	if (inet_pton(AF_INET, addr, s.addr) == 1) {
-		s.family = AF_INET;
-		s.v6only = -1;
-	} else {
-		cr_assert_eq(inet_pton(AF_INET6, addr, s.addr), 1, "%s", addr);
-		s.family = AF_INET6;
-		s.v6only = 1;
-	}
 	return s;
 }
 
