@@ -312,11 +312,31 @@ static int cmp_inode(const struct model *m, const struct row *a,
 	return CMP(a->sock->inode, b->sock->inode);
 }
 
+const char *columns_socket_unit(const struct row *r)
+{
+	const char *u = r->sock_ctx ? r->sock_ctx->unit : "";
+	size_t n = strlen(u);
+
+	return r->activated && n > 7 && strcmp(u + n - 7, ".socket") == 0
+		       ? u
+		       : NULL;
+}
+
 static void cell_unit(struct buf *b, const struct model *m,
 		      const struct row *r)
 {
-	if (row_unit(r)[0])
-		escape_text(b, row_unit(r), strlen(row_unit(r)));
+	const char *u = row_unit(r);
+
+	/* init.scope is systemd's own, where it made the socket (or where
+	 * it holds it from): the .socket unit says more, else that it is
+	 * socket activation */
+	if (r->activated && (!u[0] || strcmp(u, "init.scope") == 0)) {
+		u = columns_socket_unit(r);
+		if (!u)
+			u = _("socket activation");
+	}
+	if (u[0])
+		escape_text(b, u, strlen(u));
 	else
 		buf_addc(b, '-');
 }
@@ -349,10 +369,15 @@ static void cell_command(struct buf *b, const struct model *m,
 	const struct proc_info *p =
 		r->nholders ? model_proc(m, &r->holders[0]) : NULL;
 
-	if (p)
+	if (p) {
 		columns_command(b, p);
-	else
-		buf_adds(b, columns_status_text(r));
+		return;
+	}
+	if (r->activated) {
+		buf_adds(b, _("(socket activation by systemd)"));
+		buf_addc(b, ' ');
+	}
+	buf_adds(b, columns_status_text(r));
 }
 
 static int cmp_command(const struct model *m, const struct row *a,
@@ -492,7 +517,7 @@ void columns_row_text(struct buf *b, const struct model *m,
 			buf_addc(b, ' ');
 		columns[columns_default[i]].cell(b, m, r);
 	}
-	if (row_unit(r)[0]) {
+	if (row_unit(r)[0] || r->activated) {
 		buf_addc(b, ' ');
 		columns[COL_UNIT].cell(b, m, r);
 	}

@@ -80,6 +80,11 @@ const char *columns_proto(const struct row *r);
 /* Translated text for why row r has no owner ("" when it has one). */
 const char *columns_status_text(const struct row *r);
 
+/* The .socket unit that socket-activated row r was made for, or NULL
+ * (not activated, or its own cgroup was systemd's init.scope or is
+ * unknown); borrowed from the model. */
+const char *columns_socket_unit(const struct row *r);
+
 /* Append the escaped command line of p (args joined by spaces; "[comm]"
  * for a process without one). */
 void columns_command(struct buf *b, const struct proc_info *p);

@@ -9,6 +9,8 @@
  *   .../cri-containerd-<64 hex>.scope, .../crio-<64 hex>.scope   CRI
  *   /lxc.payload.NAME/..., /lxc/NAME                 LXC
  *   /machine.slice/machine-NAME.scope                systemd-nspawn
+ *   /system.slice/NAME.socket, /init.scope           a socket unit's
+ *                                   listener (socket activation), systemd
  * and, with the cgroupfs driver of cgroup v1 hosts:
  *   /docker/<64 hex>, /libpod_parent/libpod-<64 hex>, /kubepods/<qos>/
  *   pod<uid>/<64 hex> (or crio-<64 hex>)                containers */
@@ -99,8 +101,22 @@ static void component(const char *c, size_t len, const char *prev,
 		set(ctx->runtime, sizeof(ctx->runtime), "nspawn", 6);
 		set(ctx->id, sizeof(ctx->id), c + 8, len - 14);
 	}
-	if (ends_with(c, len, ".service") || ends_with(c, len, ".scope"))
+	if (ends_with(c, len, ".service") || ends_with(c, len, ".scope") ||
+	    ends_with(c, len, ".socket"))
 		set(ctx->unit, sizeof(ctx->unit), c, len);
+}
+
+bool context_activation(const struct context *sock, int pid,
+			const struct context *holder)
+{
+	size_t n;
+
+	if (!sock)
+		return pid == 1 && holder &&
+		       strcmp(holder->unit, "init.scope") == 0;
+	n = strlen(sock->unit);
+	return strcmp(sock->unit, "init.scope") == 0 ||
+	       (n > 7 && strcmp(sock->unit + n - 7, ".socket") == 0);
 }
 
 bool context_from_cgroup(const char *path, size_t len, struct context *ctx)

@@ -26,6 +26,16 @@ bool context_from_cgroup_file(const char *text, size_t len,
 			      struct context *ctx, const char **path,
 			      size_t *plen);
 
+/* Socket activation: was a listener made by systemd for a .socket unit?
+ * sock is what the socket's own cgroup (its cgroup v2 id) says, or NULL
+ * when that is unknown. systemd makes a socket unit's listener in PID 1,
+ * in init.scope, or (where it can firewall with cgroup BPF) in a helper
+ * it forks into the .socket unit's cgroup: either cgroup says so. Where
+ * the socket's cgroup is unknown, its first holder does: pid 1 in
+ * init.scope (holder is what that holder's cgroups say, or NULL). Pure. */
+bool context_activation(const struct context *sock, int pid,
+			const struct context *holder);
+
 /* Where a port forwarder sends its connections: docker-proxy's
  * "-container-ip A -container-port P" in its NUL-separated argv. Returns
  * true and fills addr (size bytes) and *port. Pure. */

@@ -294,6 +294,9 @@ static void join_row(struct model *m, struct row *r, size_t i)
 	r->nholders = f->nholders;
 	r->holders = f->nholders ? &m->snap.holders[f->holder] : NULL;
 	r->status = owner_status_decide(&f->owner);
+	r->activated = f->activated;
+	if (f->ctx && f->ctx <= m->snap.nctxs)
+		r->sock_ctx = &m->snap.ctxs[f->ctx - 1];
 	r->service = m->registry ? registry_lookup(m->registry, s->port,
 						   s->proto) : NULL;
 	r->cls = registry_class(s->port);

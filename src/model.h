@@ -36,6 +36,9 @@ struct row {
 	const struct holder *holders;	/* sorted by pid; in m->snap */
 	size_t nholders;
 	enum owner_status status;
+	bool activated;			/* socket activation (sock_facts) */
+	const struct context *sock_ctx;	/* what the socket's own cgroup
+					 * says, or NULL; in m->snap */
 	const struct service *service;	/* NULL if the registry has none */
 	enum port_class cls;
 	enum exposure exposure;

@@ -75,8 +75,10 @@ struct sock_facts {
 					 * by pid, tid and fd */
 	struct owner_facts owner;	/* for owner_status_decide() */
 	uint32_t ctx;			/* its own cgroup's label (cgroup v2 id):
-					 * snapshot.ctxs[ctx - 1]; 0 none (or
-					 * not asked: its first holder has one) */
+					 * snapshot.ctxs[ctx - 1]; 0 none */
+	bool activated;			/* socket activation: systemd made it
+					 * for a .socket unit
+					 * (context_activation()) */
 	uint32_t device;		/* its bound device's name:
 					 * snapshot.devices[device - 1]; 0 when
 					 * unbound or unknown */

@@ -31,8 +31,11 @@ struct snap_build {
 	struct {
 		uint64_t id;		/* cgroup v2 id */
 		uint32_t ctx;		/* sock_facts.ctx of it, 0 none */
+		bool known;		/* its path was found */
 	} *cgroups;			/* sockets' own cgroups seen */
 	size_t ncgroups, cap_cgroups;
+	size_t last;			/* the one seen last (a process's
+					 * sockets come one after another) */
 };
 
 static void note_user(struct snapshot *snap, uint32_t uid)
@@ -119,28 +122,54 @@ static uint32_t proc_of(struct snap_build *b, uint32_t idx)
 	return at;
 }
 
-/* The label of a socket's own cgroup (cgroup v2 id), for one without a
- * holder that names a unit or container: sock_facts.ctx, 0 none. */
-static uint32_t sock_context(struct snap_build *b, uint64_t id)
+/* The label of a socket's own cgroup (cgroup v2 id): sock_facts.ctx, 0
+ * none; *known tells whether the cgroup's path was found. */
+static uint32_t sock_context(struct snap_build *b, uint64_t id, bool *known)
 {
 	struct context ctx;
 	const char *path;
 	size_t i;
 
+	*known = false;
 	if (!id || !b->src->cgroups)
 		return 0;
-	for (i = 0; i < b->ncgroups; i++)
-		if (b->cgroups[i].id == id)
-			return b->cgroups[i].ctx;
-	b->cgroups = xgrow(b->cgroups, &b->cap_cgroups, b->ncgroups + 1,
-			   sizeof(*b->cgroups));
-	b->cgroups[b->ncgroups].id = id;
-	b->cgroups[b->ncgroups].ctx = 0;
-	path = cgroup_map_path(b->src->cgroups, id);
-	memset(&ctx, 0, sizeof(ctx));
-	if (path && context_from_cgroup(path, strlen(path), &ctx))
-		b->cgroups[b->ncgroups].ctx = snapshot_add_context(b->snap, &ctx);
-	return b->cgroups[b->ncgroups++].ctx;
+	if (b->ncgroups && b->cgroups[b->last].id == id)
+		i = b->last;
+	else
+		for (i = 0; i < b->ncgroups && b->cgroups[i].id != id; i++)
+			;
+	if (i == b->ncgroups) {
+		b->cgroups = xgrow(b->cgroups, &b->cap_cgroups,
+				   b->ncgroups + 1, sizeof(*b->cgroups));
+		b->cgroups[i].id = id;
+		b->cgroups[i].ctx = 0;
+		path = cgroup_map_path(b->src->cgroups, id);
+		b->cgroups[i].known = path != NULL;
+		memset(&ctx, 0, sizeof(ctx));
+		if (path && context_from_cgroup(path, strlen(path), &ctx))
+			b->cgroups[i].ctx = snapshot_add_context(b->snap, &ctx);
+		b->ncgroups++;
+	}
+	b->last = i;
+	*known = b->cgroups[i].known;
+	return b->cgroups[i].ctx;
+}
+
+/* Socket activation of socket facts f (context_activation()), known
+ * telling whether the socket's own cgroup was found. */
+static bool activated(const struct snapshot *snap,
+		      const struct sock_facts *f, bool known)
+{
+	static const struct context nothing;
+	const struct holder *h = f->nholders ? &snap->holders[f->holder] : NULL;
+	const struct context *sock = NULL;
+
+	if (h && h->proc >= snap->nprocs)
+		h = NULL;
+	if (known)
+		sock = f->ctx ? &snap->ctxs[f->ctx - 1] : &nothing;
+	return context_activation(sock, h ? h->pid : 0,
+				  h ? &snap->pfacts[h->proc].ctx : NULL);
 }
 
 /* The name of the device socket s is bound to: sock_facts.device. */
@@ -182,6 +211,7 @@ static void join_socket(struct snap_build *b, size_t i,
 	const struct owners *o = b->src->owners;
 	const struct holder *h;
 	size_t j, n = owners_lookup(o, s->inode, &h);
+	bool known;
 
 	for (j = 0; j < n; j++) {
 		struct holder copy = h[j];
@@ -193,11 +223,10 @@ static void join_socket(struct snap_build *b, size_t i,
 	f->owner.closed = gone && inoset_has(gone, s->inode);
 	if (s->ifindex)
 		f->device = device_of(b, s);
-	if (!f->nholders ||
-	    snap->holders[f->holder].proc >= snap->nprocs ||
-	    (!snap->pfacts[snap->holders[f->holder].proc].ctx.unit[0] &&
-	     !snap->pfacts[snap->holders[f->holder].proc].ctx.runtime[0]))
-		f->ctx = sock_context(b, s->cgroup_id);
+	/* the socket's own cgroup, also where a holder names a unit: it
+	 * tells socket activation */
+	f->ctx = sock_context(b, s->cgroup_id, &known);
+	f->activated = activated(snap, f, known);
 	note_user(snap, s->uid);
 	if (!snap->nnetns || snap->netns[snap->nnetns - 1].netns != s->netns)
 		note_netns(b, s->netns);

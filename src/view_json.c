@@ -157,6 +157,8 @@ void view_json_listener(struct buf *b, const struct model *m,
 	} else {
 		buf_adds(b, "\"forward\":null,");
 	}
+	buf_adds(b, r->activated ? "\"activation\":\"systemd\","
+				 : "\"activation\":null,");
 	if (m->has_conns && tcp)
 		buf_printf(b, "\"conns\":%" PRIu32 ",\"conns_scope\":\"%s\",",
 			   r->conns, r->group ? "group" : "socket");

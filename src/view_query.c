@@ -166,6 +166,22 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 	buf_printf(b, _(" (uid %" PRIu32 "), inode %" PRIu32), s->uid,
 		   s->inode);
 	line(out, _("socket"), b->p);
+	if (r->activated) {
+		const char *unit = columns_socket_unit(r);
+		struct buf u;
+
+		buf_init(&u);
+		if (unit)
+			escape_text(&u, unit, strlen(unit));
+		buf_reset(b);
+		if (unit)
+			buf_printf(b, _("socket activation: systemd made it for %s and starts its service on demand"),
+				   u.p);
+		else
+			buf_adds(b, _("socket activation: systemd made it for a .socket unit and starts its service on demand"));
+		buf_release(&u);
+		line(out, _("activation"), b->p);
+	}
 	if (!r->nholders)
 		line(out, _("holder"), columns_status_text(r));
 	for (i = 0; i < r->nholders; i += n) {

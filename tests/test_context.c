@@ -174,3 +174,55 @@ Test(cgroup_file, nothing_named)
 	cr_expect_not(context_from_cgroup_file("", 0, &ctx, &path, &len));
 	cr_expect_null(path);
 }
+
+/* Socket activation from the socket's own cgroup v2 path (NULL: unknown)
+ * and its first holder (pid, and its cgroup path; NULL: none). */
+static bool activated(const char *sock_path, int pid, const char *holder_path)
+{
+	struct context s, h;
+
+	if (sock_path)
+		context_from_cgroup(sock_path, strlen(sock_path), &s);
+	if (holder_path)
+		context_from_cgroup(holder_path, strlen(holder_path), &h);
+	return context_activation(sock_path ? &s : NULL, pid,
+				  holder_path ? &h : NULL);
+}
+
+Test(activation, the_sockets_own_cgroup_says_who_made_it)
+{
+	struct context c;
+
+	/* made by PID 1, or by the helper it forks into the .socket unit */
+	cr_expect(activated("/init.scope", 0, NULL));
+	cr_expect(activated("/system.slice/cups.socket", 0, NULL));
+	cr_expect(context_from_cgroup("/system.slice/cups.socket", 25, &c));
+	cr_expect_str_eq(c.unit, "cups.socket");
+	/* a user's systemd: its own init.scope, or the .socket unit */
+	cr_expect(activated("/user.slice/user-1000.slice/user@1000.service/init.scope",
+			    0, NULL));
+	cr_expect(activated("/user.slice/user-1000.slice/user@1000.service/app.slice/pipewire.socket",
+			    0, NULL));
+	/* a service, a session, the root, a unit merely named so */
+	cr_expect_not(activated("/system.slice/cups.service", 0, NULL));
+	cr_expect_not(activated("/user.slice/user-1000.slice/session-3.scope",
+				0, NULL));
+	cr_expect_not(activated("/", 0, NULL));
+	cr_expect_not(activated("/system.slice/init.scope.d", 0, NULL));
+	cr_expect_not(activated("/system.slice/x.socket/y.service", 0, NULL));
+	/* the socket's cgroup is known and says another: PID 1 holding it
+	 * (systemd's fd store) is no activation */
+	cr_expect_not(activated("/system.slice/web.service", 1, "/init.scope"));
+	cr_expect_not(activated("/", 1, "/init.scope"));
+}
+
+Test(activation, where_the_sockets_cgroup_is_unknown_pid_1_in_init_scope)
+{
+	cr_expect(activated(NULL, 1, "/init.scope"));
+	/* a PID 1 that is not systemd (a container's init, tini) */
+	cr_expect_not(activated(NULL, 1, "/"));
+	cr_expect_not(activated(NULL, 1, "/system.slice/docker-x.scope"));
+	/* init.scope, but not PID 1: a pid of another namespace */
+	cr_expect_not(activated(NULL, 7, "/init.scope"));
+	cr_expect_not(activated(NULL, 0, NULL));
+}

@@ -368,6 +368,76 @@ Test(model, units_containers_namespaces_and_devices)
 	model_release(&m);
 }
 
+/* Socket activation, as Source decided it (sock_facts.activated): the
+ * UNIT cell names the .socket unit (or says socket activation) instead of
+ * systemd's init.scope, the COMMAND cell of a socket without a visible
+ * holder says it, the card has an activation line, JSON "activation". */
+Test(model, socket_activation_is_said)
+{
+	struct sock_rec v[3] = { sock(1, "0.0.0.0", 631), sock(2, "0.0.0.0", 22),
+				 sock(3, "0.0.0.0", 80) };
+	struct context cups = { .unit = "cups.socket" };
+	struct context init = { .unit = "init.scope" };
+	struct context web = { .unit = "web.service" };
+	static const char argv[] = "/sbin/init\0";
+	struct snapshot snap;
+	struct model m;
+	struct buf b;
+	uint32_t pid1, cupsd;
+
+	snap_of(&snap, v, 3);
+	pid1 = add_proc(&snap, 1, 0, argv, sizeof(argv) - 1);
+	snap.pfacts[pid1].ctx = init;
+	cupsd = add_proc(&snap, 300, 0, "", 0);
+	snprintf(snap.pfacts[cupsd].ctx.unit, sizeof(web.unit), "cups.service");
+	/* 631: made for cups.socket, held by PID 1 and the started cupsd */
+	hold(&snap, 1, pid1, 40);
+	hold(&snap, 1, cupsd, 3);
+	snap.facts[at(&snap, 1)].ctx = snapshot_add_context(&snap, &cups);
+	snap.facts[at(&snap, 1)].activated = true;
+	/* 22: made by PID 1 in init.scope; PID 1 could not be read */
+	snap.facts[at(&snap, 2)].ctx = snapshot_add_context(&snap, &init);
+	snap.facts[at(&snap, 2)].activated = true;
+	snap.facts[at(&snap, 2)].owner.unread = 1;
+	snap.facts[at(&snap, 2)].owner.denied = 1;
+	/* 80: a service's own listener that PID 1 keeps (its fd store) */
+	hold(&snap, 3, pid1, 41);
+	snap.facts[at(&snap, 3)].ctx = snapshot_add_context(&snap, &web);
+	build(&m, &snap, NULL);
+	cr_assert_eq(m.nrows, 3);
+
+	cr_expect(row_of(&m, 1)->activated);
+	cr_expect_str_eq(cell(&m, row_of(&m, 1), COL_UNIT), "cups.socket");
+	cr_expect_str_eq(columns_socket_unit(row_of(&m, 1)), "cups.socket");
+	cr_expect_str_eq(cell(&m, row_of(&m, 2), COL_UNIT), "socket activation");
+	cr_expect_null(columns_socket_unit(row_of(&m, 2)));
+	cr_expect_eq(row_of(&m, 2)->status, OWNER_PERMISSION);
+	cr_expect_str_eq(cell(&m, row_of(&m, 2), COL_COMMAND),
+			 "(socket activation by systemd) (owner unknown: permission denied)");
+	cr_expect_not(row_of(&m, 3)->activated);
+	cr_expect_str_eq(cell(&m, row_of(&m, 3), COL_UNIT), "init.scope");
+
+	buf_init(&b);
+	view_json_listener(&b, &m, row_of(&m, 1));
+	cr_expect_not_null(strstr(b.p, "\"activation\":\"systemd\","), "%s", b.p);
+	buf_reset(&b);
+	view_json_listener(&b, &m, row_of(&m, 3));
+	cr_expect_not_null(strstr(b.p, "\"activation\":null,"), "%s", b.p);
+	buf_reset(&b);
+	view_card(&b, &m, row_of(&m, 1));
+	cr_expect_not_null(strstr(b.p, "  activation   socket activation: systemd made it for cups.socket and starts its service on demand\n"),
+			   "%s", b.p);
+	buf_reset(&b);
+	view_card(&b, &m, row_of(&m, 2));
+	cr_expect_not_null(strstr(b.p, "  activation   socket activation: systemd made it for a .socket unit"),
+			   "%s", b.p);
+	buf_reset(&b);
+	view_card(&b, &m, row_of(&m, 3));
+	cr_expect_null(strstr(b.p, "activation"), "%s", b.p);
+	buf_release(&b);
+	model_release(&m);
+}
+
 /* A forwarder such as docker-proxy names the container behind it: the
  * listener on its target port in another namespace, held in a container,
  * even when the filter hides that listener. */
