@@ -2,13 +2,13 @@
  * incremental owner scan can miss while fd counts stay the same, and logs
  * when each change happened, for a differential test.
  *
- * Usage: churn-helper [-s SEED] [-q QUIET_MS] [-g GROUPS] STEPS
+ * Usage: churn-helper [-s SEED] [-q QUIET_MS] [-g GROUPS] [-n] STEPS
  * Each group is: two processes sharing one listener on fd 900 (hand-off:
  * either puts /dev/null or a new listener on that fd with dup2), one with
  * listeners on fds 901 and 902 that it swaps, one that execs itself (its
  * listener on fd 903 stays; its name and command line change), and one
  * that is killed and started again (on the same pid when ns_last_pid can
- * be written: pid reuse). Prints "ready", then per step "mut OP BEGIN END"
+ * be written, and not -n: pid reuse). Prints "ready", then per step "mut OP BEGIN END"
  * (CLOCK_REALTIME seconds around the change) and waits QUIET_MS; "done".
  * Internal: churn-helper --exec-actor CMD_FD ACK_FD GEN */
 #include "config.h"
@@ -173,8 +173,8 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Kill a, and start it again, on the same pid if we can. */
-static int restart(struct actor *a)
+/* Kill a, and start it again, on the same pid if we can (reuse). */
+static int restart(struct actor *a, bool reuse)
 {
 	pid_t old = a->pid;
 	int fd, reused;
@@ -184,7 +184,8 @@ static int restart(struct actor *a)
 	waitpid(old, NULL, 0);
 	close(a->cmd);
 	close(a->ack);
-	fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+	fd = reuse ? open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC)
+		   : -1;
 	if (fd >= 0) {
 		int len = snprintf(num, sizeof(num), "%d", (int)old - 1);
 
@@ -203,6 +204,7 @@ int main(int argc, char **argv)
 	struct actor actors[MAX_ACTORS];
 	int nact = 0, groups = 1, quiet = 500, steps, opt, g, i, reuses = 0;
 	unsigned seed = 1;
+	bool reuse = true;
 
 	self = "/proc/self/exe";
 	if (argc == 5 && strcmp(argv[1], "--exec-actor") == 0) {
@@ -212,7 +214,7 @@ int main(int argc, char **argv)
 		ack(atoi(argv[3]));
 		serve(EXEC, atoi(argv[2]), atoi(argv[3]), gen);
 	}
-	while ((opt = getopt(argc, argv, "s:q:g:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:q:g:n")) != -1) {
 		switch (opt) {
 		case 's':
 			seed = (unsigned)strtoul(optarg, NULL, 10);
@@ -222,6 +224,9 @@ int main(int argc, char **argv)
 			break;
 		case 'g':
 			groups = atoi(optarg);
+			break;
+		case 'n':	/* the host's pid namespace: leave its pids be */
+			reuse = false;
 			break;
 		default:
 			return 2;
@@ -266,7 +271,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (*op == 'r') {
-			reuses += restart(a);
+			reuses += restart(a, reuse);
 		} else {
 			if (write(a->cmd, op, 1) != 1)
 				die("command");

@@ -6,6 +6,9 @@
 # from the start of either scan to the end of both; the test fails unless
 # some were compared and none differed.
 #   REFRESH_DIFF_STEPS (25), _QUIET_MS (600), _GROUPS (2), _DELAY (0.15)
+#   REFRESH_DIFF_SCAN: proc (the default: the incremental /proc refresh,
+#   in pid and network namespaces of its own) or bpf (refresh-diff-bpf.sh:
+#   the BPF scan, which needs the initial pid namespace: no pid reuse)
 . "$srcdir/tests/lib.sh"
 
 need jq unshare ip awk
@@ -14,21 +17,28 @@ steps=${REFRESH_DIFF_STEPS:-25}
 quiet=${REFRESH_DIFF_QUIET_MS:-600}
 groups=${REFRESH_DIFF_GROUPS:-2}
 delay=${REFRESH_DIFF_DELAY:-0.15}
+scan=${REFRESH_DIFF_SCAN:-proc}
 CHURN=${CHURN:-$top_builddir/tests/churn-helper}
-if [ "$1" != --inner ]; then
+if [ "$1" != --inner ] && [ "$scan" = bpf ]; then
+	why=$("$PORTTOP" --owner-scan=bpf -b 2>&1 >/dev/null) ||
+		skip_all "the BPF owner scan is refused here: $why"
+	inner_netns "$1"
+elif [ "$1" != --inner ]; then
 	# its own network and pid namespaces: only the churn's processes are
 	# seen, and ns_last_pid can make a pid be reused
 	unshare -npf --mount-proc true 2>/dev/null ||
 		skip_all "the kernel refuses new network and pid namespaces"
 	exec unshare -npf --mount-proc sh -c 'ip link set lo up && exec sh "$0" --inner' "$0"
 fi
+reuse=
+[ "$scan" = bpf ] && reuse=-n	# the host's pids are not ours to reuse
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-rdiff.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT
 now() { date +%s.%N; }
 
-"$CHURN" -s "${REFRESH_DIFF_SEED:-$$}" -q "$quiet" -g "$groups" "$steps" \
-	>"$work/mut" &
+"$CHURN" -s "${REFRESH_DIFF_SEED:-$$}" -q "$quiet" -g "$groups" $reuse \
+	"$steps" >"$work/mut" &
 churn=$!
 n=0
 until grep -q '^ready' "$work/mut" 2>/dev/null; do
@@ -39,15 +49,15 @@ done
 
 # the refresh: one porttop, a table per refresh, each stamped when it is
 # printed (the scan happened between the previous print and this one); the
-# /proc scan, held to its incremental refresh (in a namespace this small
-# every refresh would be a full scan: HACKING.md, PORTTOP_REFRESH); the
-# one-shots take the default scan, which in a pid namespace of its own is a
-# fresh /proc scan too
+# /proc scan held to its incremental refresh (in a namespace this small
+# every refresh would be a full scan: HACKING.md, PORTTOP_REFRESH), or the
+# BPF scan; the one-shots take the default scan, which in a pid namespace
+# of its own is a fresh /proc scan too, and else BPF
 ntables=$(awk -v s="$steps" -v q="$quiet" -v d="$delay" \
 	'BEGIN { printf "%d", s * (q / 1000 + 0.05) / d + 20 }')
 start=$(now)
 PORTTOP_REFRESH=incremental \
-	"$PORTTOP" --owner-scan=proc --json -n "$ntables" -d "$delay" 2>/dev/null | {
+	"$PORTTOP" --owner-scan="$scan" --json -n "$ntables" -d "$delay" 2>/dev/null | {
 	k=0
 	prev=$start
 	while IFS= read -r line; do
@@ -130,6 +140,7 @@ done <"$work/pairs"
 tables=$(grep -c '^table' "$work/index")
 shots=$(grep -c '^shot' "$work/index")
 muts=$(grep '^mut' "$work/mut" | grep -v '^mut end' | awk '{ c[$2]++ } END { for (o in c) printf "%s=%d ", o, c[o] }')
+diag "owner scan of the refreshes: $scan"
 diag "tables $tables, one-shots $shots, changes: $muts($(grep '^done' "$work/mut"))"
 diag "refreshes compared $compared, mismatches $mismatches"
 [ "$tables" -gt 1 ]; ok $? "porttop -n printed $tables tables"
