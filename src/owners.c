@@ -415,7 +415,8 @@ static void scan_pid(struct worker *w, int pid)
 	w->procs = xgrow(w->procs, &w->cap_procs, w->nprocs + 1,
 			 sizeof(*w->procs));
 	if (rc == 0)
-		rc = owners_read_facts(pdir, pid, &ps, 0, &w->procs[w->nprocs]);
+		rc = owners_read_facts(pdir, pid, &ps, 0, OWNERS_UID_UNKNOWN,
+				       &w->procs[w->nprocs]);
 	if (rc < 0) {
 		w->nholders = first;
 		if (rc == -ESRCH)

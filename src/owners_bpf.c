@@ -3,16 +3,17 @@
  * The /proc scan costs one readlinkat per open fd on the host, in the
  * kernel's slow path (a proc inode and dentry made per fd). An iter/task_file
  * BPF program (owners_iter.bpf.c) visits the same (task, fd) pairs inside the
- * kernel and writes a 24-byte record per socket fd only. The program comes
+ * kernel and writes a 32-byte record per socket fd only. The program comes
  * as a light skeleton: libbpf's loader program lets the kernel do the CO-RE
  * relocations against its own BTF, so loading costs about a millisecond and
  * needs no libbpf at run time, but the kernel must be 5.17 or later.
  *
- * BPF sees every fd table, so there are no denials; the facts of the
- * processes that hold a wanted socket (comm, uid, cmdline, cgroup) still
- * come from /proc, read again at every scan, and a holder whose /proc entry is not the process the
- * iterator saw (its start time differs: the pid was reused) is counted as
- * vanished, as in the /proc scan. */
+ * BPF sees every fd table, so there are no denials; the iterator also
+ * gives each holder's start time and effective uid, and the other facts of
+ * the processes that hold a wanted socket (comm, cmdline, cgroup) come
+ * from /proc, read again at every scan; a holder whose /proc entry is not
+ * the process the iterator saw (its start time differs: the pid was
+ * reused) is counted as vanished, as in the /proc scan. */
 #include "config.h"
 #include "owners_bpf.h"
 
@@ -74,6 +75,7 @@ struct owners_bpf {
 struct seen {
 	int pid;
 	unsigned long long start;	/* clock ticks after boot */
+	uint32_t uid;			/* effective */
 };
 
 bool owner_scan_parse(const char *s, enum owner_scan *out)
@@ -312,12 +314,13 @@ int owners_choose_scan(struct owners *o, enum owner_scan how, const char *btf,
 
 #ifdef HAVE_BPF
 static void seen_add(struct seen **v, size_t *n, size_t *cap, int pid,
-		     unsigned long long start)
+		     unsigned long long start, uint32_t uid)
 {
 	if (*n && (*v)[*n - 1].pid == pid)
 		return;
 	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
 	(*v)[*n].pid = pid;
+	(*v)[*n].uid = uid;
 	(*v)[(*n)++].start = start;
 }
 
@@ -361,7 +364,8 @@ static int bpf_iterate(struct owners_bpf *b, struct worker *w,
 			ns = (long long)r.start + b->boot_offset;
 			seen_add(seen, nseen, &cap, (int)r.tgid,
 				 (unsigned long long)(ns > 0 ? ns : 0) /
-					 (1000000000ULL / (unsigned long long)b->hz));
+					 (1000000000ULL / (unsigned long long)b->hz),
+				 r.uid);
 		}
 		memmove(b->buf, b->buf + off, have - off);
 		have -= off;
@@ -386,10 +390,11 @@ static int cmp_holder_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* The facts of process pid, started at start, read from /proc at every
- * scan (an exec or setuid changes them, not the start time). False if they
- * cannot be had; then *denied says whether the process is still there. */
-static bool holder_facts(struct owners *o, int pid, unsigned long long start,
+/* The facts of the process the iterator saw as s, read from /proc at every
+ * scan (an exec or setuid changes them, not the start time), but for its
+ * uid, which came with the iterator's record. False if they cannot be had;
+ * then *denied says whether the process is still there. */
+static bool holder_facts(struct owners *o, const struct seen *s,
 			 struct proc_info *p, bool *denied)
 {
 	struct proc_stat ps;
@@ -397,23 +402,24 @@ static bool holder_facts(struct owners *o, int pid, unsigned long long start,
 	int pdir, rc;
 
 	*denied = false;
-	snprintf(name, sizeof(name), "%d", pid);
+	snprintf(name, sizeof(name), "%d", s->pid);
 	pdir = openat(o->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pdir < 0) {
 		/* hidepid hides, a gone process is gone: ask the kernel */
-		*denied = kill(pid, 0) == 0 || errno == EPERM;
+		*denied = kill(s->pid, 0) == 0 || errno == EPERM;
 		return false;
 	}
 	rc = owners_read_stat(pdir, &ps);
-	if (rc == 0 && ps.start_time != start) {
+	if (rc == 0 && ps.start_time != s->start) {
 		close(pdir);
 		return false;	/* the pid is another process's now */
 	}
+	/* the uid came with the iterator's record: no status to read */
 	if (rc == 0)
-		rc = owners_read_facts(pdir, pid, &ps, start, p);
+		rc = owners_read_facts(pdir, s->pid, &ps, s->start, s->uid, p);
 	close(pdir);
 	if (rc < 0)
-		*denied = kill(pid, 0) == 0 || errno == EPERM;
+		*denied = kill(s->pid, 0) == 0 || errno == EPERM;
 	return rc == 0;
 }
 #endif
@@ -455,7 +461,7 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 		for (j = i; j < w->nholders && w->holders[j].pid == pid; j++)
 			;
 		s = bsearch(&key, seen, nseen, sizeof(*seen), cmp_seen);
-		if (!s || !holder_facts(o, pid, s->start, &p, &denied)) {
+		if (!s || !holder_facts(o, s, &p, &denied)) {
 			if (denied) {
 				/* a holder we cannot describe: not read */
 				owner_failures_add(&w->stats.unread, EACCES, 1);

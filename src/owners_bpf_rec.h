@@ -9,6 +9,9 @@ struct porttop_sock_rec {
 	__u32 fd;
 	__u32 inode;		/* socket inode, as in socket:[N] */
 	__u64 start;		/* the process's start, ns after boot */
+	__u32 uid;		/* its effective uid (of its leader's
+				 * objective credentials, as /proc status) */
+	__u32 pad;
 };
 
 #endif

@@ -57,7 +57,8 @@ int owners_read_stat(int pdir, struct proc_stat *st)
 }
 
 int owners_read_facts(int pdir, int pid, const struct proc_stat *st,
-		      unsigned long long start, struct proc_info *p)
+		      unsigned long long start, uint32_t uid,
+		      struct proc_info *p)
 {
 	char buf[4096];
 	ssize_t n;
@@ -69,11 +70,14 @@ int owners_read_facts(int pdir, int pid, const struct proc_stat *st,
 	p->start_time = st->start_time;
 	memcpy(p->comm, st->comm, sizeof(p->comm));
 	p->comm_len = st->comm_len;
-	n = owners_read_at(pdir, "status", buf, sizeof(buf));
-	if (n < 0 && n != -ENOENT)
-		return (int)n;
-	if (n <= 0 || !procparse_status_uid(buf, (size_t)n, &p->uid))
-		return -ESRCH;
+	p->uid = uid;
+	if (uid == OWNERS_UID_UNKNOWN) {
+		n = owners_read_at(pdir, "status", buf, sizeof(buf));
+		if (n < 0 && n != -ENOENT)
+			return (int)n;
+		if (n <= 0 || !procparse_status_uid(buf, (size_t)n, &p->uid))
+			return -ESRCH;
+	}
 	read_whole_at(pdir, "cmdline", OWNERS_CMDLINE_MAX, &p->cmdline,
 		      &p->cmdline_len, &p->cmdline_cut);
 	/* every hierarchy: context_from_cgroup_file() picks the path */

@@ -45,12 +45,21 @@ struct file {
 
 struct files_struct;
 
+typedef struct {
+	__u32 val;
+} kuid_t;
+
+struct cred {
+	kuid_t euid;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	int pid;
 	int tgid;
 	struct task_struct *group_leader;
 	struct files_struct *files;
 	__u64 start_boottime;
+	const struct cred *real_cred;
 } __attribute__((preserve_access_index));
 
 struct seq_file;
@@ -84,6 +93,7 @@ int porttop_sockets(struct bpf_iter__task_file *ctx)
 	struct file *file = ctx->file;
 	struct task_struct *leader;
 	struct porttop_sock_rec rec;
+	const struct cred *cred;
 	struct inode *inode;
 
 	if (!task || !file)
@@ -118,6 +128,11 @@ int porttop_sockets(struct bpf_iter__task_file *ctx)
 	rec.fd = ctx->fd;
 	rec.inode = (__u32)inode->i_ino;
 	rec.start = leader ? leader->start_boottime : 0;
+	/* /proc/PID/status shows the leader's objective credentials: the
+	 * uid comes with the record, and user space need not read status */
+	cred = leader ? leader->real_cred : 0;
+	rec.uid = cred ? cred->euid.val : (__u32)-1;
+	rec.pad = 0;
 	bpf_seq_write(seq, &rec, sizeof(rec));
 	return 0;
 }

@@ -128,9 +128,13 @@ int owners_read_stat(int pdir, struct proc_stat *st);
 /* The facts of a holding process into p, from its stat file (already read
  * into st) and its directory pdir: 0, -ESRCH if it is gone or its start
  * time is not start (the pid is another process's now; start 0: any), or
- * another -errno. On failure p holds nothing to free. */
+ * another -errno. uid is its effective uid when the caller knows it (the
+ * BPF scan), else OWNERS_UID_UNKNOWN: then it is read from status. On
+ * failure p holds nothing to free. */
 int owners_read_facts(int pdir, int pid, const struct proc_stat *st,
-		      unsigned long long start, struct proc_info *p);
+		      unsigned long long start, uint32_t uid,
+		      struct proc_info *p);
+#define OWNERS_UID_UNKNOWN UINT32_MAX
 /* A hash of the process name in st: the same program. */
 uint32_t owners_comm_hash(const struct proc_stat *st);
 /* Count a read of the current process that failed with err (positive): it

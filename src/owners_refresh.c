@@ -132,7 +132,7 @@ static bool keep_process(struct owners *o, struct worker *keep,
 				    keep->nprocs + 1, sizeof(*keep->procs));
 		p = &keep->procs[keep->nprocs];
 		if (owners_read_facts(pdir, pe->pid, &ps, pe->start_time,
-				      p) < 0) {
+				      OWNERS_UID_UNKNOWN, p) < 0) {
 			keep->nholders = first_h;
 			goto out_rescan;
 		}

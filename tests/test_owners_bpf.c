@@ -151,6 +151,73 @@ Test(owners_bpf, a_shared_socket_and_a_high_fd)
 	reap_holders(pipe_wr, kids, 3);
 }
 
+/* The uid of a holder comes from the iterator: the effective one of its
+ * objective credentials, as /proc status says, and a refresh follows a
+ * setresuid() without exec. */
+static uint32_t uid_of_holder(const struct owners *o, uint32_t inode,
+			      pid_t pid)
+{
+	const struct holder *h;
+	size_t i, n = owners_lookup(o, inode, &h);
+
+	for (i = 0; i < n; i++)
+		if (h[i].pid == pid)
+			return owners_proc(o, h[i].proc)->uid;
+	return UINT32_MAX;
+}
+
+Test(owners_bpf, a_holder_with_another_effective_uid)
+{
+	struct owners *b, *p;
+	uint32_t in;
+	size_t cnt;
+	int go[2], ready[2];
+	pid_t kid;
+	char c;
+
+	NETNS_OR_SKIP();
+	b = bpf_owners_or_skip();
+	p = owners_new("/proc");
+	cr_assert_not_null(p);
+	open_sock(SOCK_STREAM, &in);
+	cr_assert_eq(pipe(go), 0);
+	cr_assert_eq(pipe(ready), 0);
+	kid = fork();
+	cr_assert_geq(kid, 0);
+	if (kid == 0) {
+		close(go[1]);
+		/* real 4242, effective 65534, saved 0 */
+		if (setresuid(4242, 65534, 0) < 0 ||
+		    write(ready[1], "x", 1) != 1 || read(go[0], &c, 1) != 1 ||
+		    setresuid(4242, 4242, 0) < 0 || write(ready[1], "y", 1) != 1)
+			_exit(1);
+		while (read(go[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(go[0]);
+	cr_assert_eq(read(ready[0], &c, 1), 1);
+	cr_assert_eq(owners_refresh(b, &in, 1, 0), 0);
+	cr_assert_eq(owners_scan(p, &in, 1, 0), 0);
+	expect_same(p, b, &in, 1, &cnt);
+	cr_expect_eq(cnt, 2, "the test and its child");
+	cr_expect_eq(uid_of_holder(b, in, kid), 65534, "the effective uid");
+
+	/* setresuid without exec: the next refresh has the new uid */
+	cr_assert_eq(write(go[1], "x", 1), 1);
+	cr_assert_eq(read(ready[0], &c, 1), 1);
+	cr_assert_eq(owners_refresh(b, &in, 1, 0), 0);
+	cr_assert_eq(owners_scan(p, &in, 1, 0), 0);
+	expect_same(p, b, &in, 1, &cnt);
+	cr_expect_eq(uid_of_holder(b, in, kid), 4242);
+	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
+	waitpid(kid, NULL, 0);
+	owners_free(p);
+	owners_free(b);
+}
+
 Test(owners_bpf, a_thread_with_its_own_fd_table)
 {
 	uint32_t in[2];
