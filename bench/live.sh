@@ -5,20 +5,27 @@
 # (--owner-scan=proc: incremental /proc refresh; bpf: a full BPF pass per
 # refresh). As root:
 #   bench/live.sh [N] [SIZE]   (default N=20 refreshes, SIZE large)
+# PORTTOP="/path/a /path/b" measures each binary in the same run (before
+# and after a change), one after the other for each scan.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 n=${1:-20}
 if [ "${2:-}" = --inner ]; then
-	p=$3
-	"$p" -b >/dev/null	# warm the caches like a running view would
+	shift 2
+	for p in "$@"; do
+		"$p" -b >/dev/null 2>&1	# warm the caches like a running view would
+	done
 	for how in proc bpf; do
-		"$p" -b --owner-scan=$how >/dev/null 2>&1 ||
-			{ echo "--owner-scan=$how: not available here"; continue; }
-		/usr/bin/time -f "porttop -b -n $n -d 1 --owner-scan=$how: wall %e s, cpu %U+%S s, max rss %M KiB" \
-			"$p" -b -n "$n" -d 1 --owner-scan=$how >/dev/null
-		/usr/bin/time -f "porttop -b --owner-scan=$how (one scan): wall %e s, cpu %U+%S s, max rss %M KiB" \
-			"$p" -b --owner-scan=$how >/dev/null
+		for p in "$@"; do
+			"$p" -b --owner-scan=$how >/dev/null 2>&1 ||
+				{ echo "$p --owner-scan=$how: not available here"; continue; }
+			# porttop's hint lines (PID 1 unreadable) go, time's stay
+			{ /usr/bin/time -a -o /dev/fd/3 -f "$p -b -n $n -d 1 --owner-scan=$how: wall %e s, cpu %U+%S s, max rss %M KiB" \
+				"$p" -b -n "$n" -d 1 --owner-scan=$how >/dev/null 2>&1; } 3>&1
+			{ /usr/bin/time -a -o /dev/fd/3 -f "$p -b --owner-scan=$how (one scan): wall %e s, cpu %U+%S s, max rss %M KiB" \
+				"$p" -b --owner-scan=$how >/dev/null 2>&1; } 3>&1
+		done
 	done
 	for i in 1 2 3; do
 		/usr/bin/time -f "ss -tulnp: wall %e s, cpu %U+%S s, max rss %M KiB" \
@@ -31,7 +38,9 @@ mkdir -p "$here/_bin"
 [ -x "$here/_bin/loadgen" ] ||
 	gcc -O2 -o "$here/_bin/loadgen" "$here/loadgen.c"
 p=${PORTTOP:-$top/_build-bench/src/porttop}
-[ -x "$p" ] || { echo "live.sh: run bench/run.sh once to build porttop" >&2; exit 2; }
+for b in $p; do
+	[ -x "$b" ] || { echo "live.sh: no porttop at $b (run bench/run.sh once to build it)" >&2; exit 2; }
+done
 case ${2:-large} in
 medium)	args="-P 200 -L 50 -U 10 -E 25 -F 50 -S 2 -G 10 -A 1" ;;
 *)	args="-P 1000 -L 20 -U 5 -E 20 -F 100 -S 2 -G 10 -A 1" ;;
@@ -39,5 +48,5 @@ esac
 m=$(mktemp)
 # shellcheck disable=SC2086
 "$here/_bin/loadgen" $args -m "$m" \
-	-- sh "$0" "$n" --inner "$p"
+	-- sh "$0" "$n" --inner $p
 rm -f "$m"
