@@ -16,21 +16,30 @@ if [ "${2:-}" = --inner ]; then
 	for p in "$@"; do
 		"$p" -b >/dev/null 2>&1	# warm the caches like a running view would
 	done
+	tf=$(mktemp)
+	# timed() LABEL CMD...: porttop's hint lines (PID 1 unreadable) go,
+	# time's line stays
+	timed() {
+		label=$1
+		shift
+		/usr/bin/time -o "$tf" -f "$label: wall %e s, cpu %U+%S s, max rss %M KiB" \
+			"$@" >/dev/null 2>&1
+		cat "$tf"
+	}
 	for how in proc bpf; do
 		for p in "$@"; do
 			"$p" -b --owner-scan=$how >/dev/null 2>&1 ||
 				{ echo "$p --owner-scan=$how: not available here"; continue; }
-			# porttop's hint lines (PID 1 unreadable) go, time's stay
-			{ /usr/bin/time -a -o /dev/fd/3 -f "$p -b -n $n -d 1 --owner-scan=$how: wall %e s, cpu %U+%S s, max rss %M KiB" \
-				"$p" -b -n "$n" -d 1 --owner-scan=$how >/dev/null 2>&1; } 3>&1
-			{ /usr/bin/time -a -o /dev/fd/3 -f "$p -b --owner-scan=$how (one scan): wall %e s, cpu %U+%S s, max rss %M KiB" \
-				"$p" -b --owner-scan=$how >/dev/null 2>&1; } 3>&1
+			timed "$p -b -n $n -d 1 --owner-scan=$how" \
+				"$p" -b -n "$n" -d 1 --owner-scan=$how
+			timed "$p -b --owner-scan=$how (one scan)" \
+				"$p" -b --owner-scan=$how
 		done
 	done
 	for i in 1 2 3; do
-		/usr/bin/time -f "ss -tulnp: wall %e s, cpu %U+%S s, max rss %M KiB" \
-			ss -tulnp >/dev/null
+		timed "ss -tulnp" ss -tulnp
 	done
+	rm -f "$tf"
 	exit 0
 fi
 [ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
