@@ -101,6 +101,25 @@ static void report(const char *proto, const char *addr, int fd)
 	       (unsigned long)st.st_ino, fd);
 }
 
+/* Listen on fd, connect a new socket of family to it and accept: *cfd is
+ * the connecting end, *afd the accepted one. */
+static void connect_to_self(int fd, int family, const char *spec, int *cfd,
+			    int *afd)
+{
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+
+	if (listen(fd, 4) < 0)
+		die("listen", spec);
+	getsockname(fd, (struct sockaddr *)&peer, &plen);
+	*cfd = socket(family, SOCK_STREAM, 0);
+	if (*cfd < 0 || connect(*cfd, (struct sockaddr *)&peer, plen) < 0)
+		die("connect", spec);
+	*afd = accept(fd, NULL, NULL);
+	if (*afd < 0)
+		die("accept", spec);
+}
+
 static void open_spec(char *spec)
 {
 	char *copy = strdup(spec), *save = NULL;
@@ -204,19 +223,9 @@ static void open_spec(char *spec)
 	} else if (strcmp(proto, "tcp-bound") == 0) {
 		report(proto, addr, fd);
 	} else if (strcmp(proto, "tcp-tw") == 0) {
-		struct sockaddr_storage peer;
-		socklen_t plen = sizeof(peer);
 		int cfd, afd;
 
-		if (listen(fd, 4) < 0)
-			die("listen", spec);
-		getsockname(fd, (struct sockaddr *)&peer, &plen);
-		cfd = socket(ss.ss_family, SOCK_STREAM, 0);
-		if (cfd < 0 || connect(cfd, (struct sockaddr *)&peer, plen) < 0)
-			die("connect", spec);
-		afd = accept(fd, NULL, NULL);
-		if (afd < 0)
-			die("accept", spec);
+		connect_to_self(fd, ss.ss_family, spec, &cfd, &afd);
 		report(proto, addr, fd);
 		/* the accepted side closes first: its TIME_WAIT keeps the
 		 * listener's port as its local port */
@@ -226,19 +235,9 @@ static void open_spec(char *spec)
 		close(fd);
 		usleep(20000);
 	} else if (strcmp(proto, "tcp-est") == 0) {
-		struct sockaddr_storage peer;
-		socklen_t plen = sizeof(peer);
 		int cfd, afd;
 
-		if (listen(fd, 4) < 0)
-			die("listen", spec);
-		getsockname(fd, (struct sockaddr *)&peer, &plen);
-		cfd = socket(ss.ss_family, SOCK_STREAM, 0);
-		if (cfd < 0 || connect(cfd, (struct sockaddr *)&peer, plen) < 0)
-			die("connect", spec);
-		afd = accept(fd, NULL, NULL);
-		if (afd < 0)
-			die("accept", spec);
+		connect_to_self(fd, ss.ss_family, spec, &cfd, &afd);
 		close(fd);	/* only the established pair stays */
 		report(proto, addr, cfd);
 		report(proto, addr, afd);
