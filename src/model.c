@@ -288,12 +288,17 @@ static void join_row(struct model *m, struct row *r, size_t i)
 	const struct sock_rec *s = &m->snap.socks.v[i];
 	const struct sock_facts *f = &m->snap.facts[i];
 	const struct snap_netns *ns;
+	struct owner_facts owner;
 
 	memset(r, 0, sizeof(*r));
 	r->sock = s;
 	r->nholders = f->nholders;
 	r->holders = f->nholders ? &m->snap.holders[f->holder] : NULL;
-	r->status = owner_status_decide(&f->owner);
+	owner = m->snap.owners;
+	owner.nholders = f->nholders;
+	owner.closed = f->closed;
+	owner.holder_exited = f->holder_exited;
+	r->status = owner_status_decide(&owner);
 	r->activated = f->activated;
 	if (f->ctx && f->ctx <= m->snap.nctxs)
 		r->sock_ctx = &m->snap.ctxs[f->ctx - 1];

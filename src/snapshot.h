@@ -73,15 +73,18 @@ struct sock_facts {
 	uint32_t holder;		/* its holders: snapshot.holders */
 	uint32_t nholders;		/* [holder, holder + nholders), sorted
 					 * by pid, tid and fd */
-	struct owner_facts owner;	/* for owner_status_decide() */
 	uint32_t ctx;			/* its own cgroup's label (cgroup v2 id):
 					 * snapshot.ctxs[ctx - 1]; 0 none */
-	bool activated;			/* socket activation: systemd made it
-					 * for a .socket unit
-					 * (context_activation()) */
 	uint32_t device;		/* its bound device's name:
 					 * snapshot.devices[device - 1]; 0 when
 					 * unbound or unknown */
+	bool activated;			/* socket activation: systemd made it
+					 * for a .socket unit
+					 * (context_activation()) */
+	bool closed;			/* a dump after the owner scan no
+					 * longer has it */
+	bool holder_exited;		/* a process known to hold it exited
+					 * during the scan */
 };
 
 /* A device that sockets of the snapshot are bound to. */
@@ -125,6 +128,11 @@ struct snapshot {
 	size_t nnetns, cap_netns;
 	struct sock_vec conns;		/* established TCP connections */
 	bool has_conns;			/* conns were listed */
+	struct owner_facts owners;	/* what the owner scan could read,
+					 * the same for every socket (unread,
+					 * denied, hidepid, other_pidns);
+					 * nholders, closed and holder_exited
+					 * come from each socket's facts */
 	struct owner_failures unread;	/* processes not fully read, why */
 	bool hidepid;			/* /proc hides other users' processes */
 };

@@ -219,8 +219,7 @@ static void join_socket(struct snap_build *b, size_t i,
 		copy.proc = proc_of(b, h[j].proc);
 		snapshot_add_holder(snap, i, &copy);
 	}
-	owners_facts(o, s->inode, &f->owner);
-	f->owner.closed = gone && inoset_has(gone, s->inode);
+	f->closed = gone && inoset_has(gone, s->inode);
 	if (s->ifindex)
 		f->device = device_of(b, s);
 	/* the socket's own cgroup, also where a holder names a unit: it
@@ -254,6 +253,11 @@ void source_snapshot(struct source *src, struct sock_vec *socks,
 		memset(conns, 0, sizeof(*conns));
 		snap->has_conns = true;
 	}
+	/* what the scan could read: the same for every socket */
+	snap->owners.unread = st->unread.procs;
+	snap->owners.denied = st->unread.denied;
+	snap->owners.hidepid = st->hidepid;
+	snap->owners.other_pidns = st->other_pidns;
 	snap->unread = st->unread;
 	snap->hidepid = st->hidepid;
 	free(b.map);

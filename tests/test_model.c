@@ -77,7 +77,6 @@ static void hold(struct snapshot *snap, uint32_t inode, uint32_t proc,
 
 	h.pid = h.tid = snap->procs[proc].pid;
 	snapshot_add_holder(snap, at(snap, inode), &h);
-	snap->facts[at(snap, inode)].owner.nholders++;
 }
 
 static void build(struct model *m, struct snapshot *snap,
@@ -259,50 +258,58 @@ Test(model, the_socket_owner_and_each_holder_once_with_all_its_fds)
  * model counts the sockets whose holders are unknown or incomplete. */
 Test(model, partial_visibility_is_said_per_socket)
 {
-	struct sock_rec v[5] = { sock(1, "0.0.0.0", 1), sock(2, "0.0.0.0", 2),
-				 sock(3, "0.0.0.0", 3), sock(4, "0.0.0.0", 4),
-				 sock(5, "0.0.0.0", 5) };
-	static const char argv[] = "web\0";
+	static const struct {
+		struct owner_facts scan;	/* what the scan could read */
+		enum owner_status held, free, closed;
+	} cases[] = {
+		{ { 0 }, OWNER_OK, OWNER_NONE, OWNER_CLOSED },
+		{ { .unread = 2, .denied = 2 }, OWNER_PARTIAL, OWNER_PERMISSION,
+		  OWNER_CLOSED },
+		{ { .unread = 1 }, OWNER_PARTIAL, OWNER_UNREAD, OWNER_CLOSED },
+		{ { .hidepid = true }, OWNER_PARTIAL, OWNER_HIDDEN,
+		  OWNER_CLOSED },
+		{ { .other_pidns = true }, OWNER_OK, OWNER_HIDDEN,
+		  OWNER_CLOSED },
+	};
+	struct sock_rec v[3] = { sock(1, "0.0.0.0", 1), sock(2, "0.0.0.0", 2),
+				 sock(3, "0.0.0.0", 3) };
+	static const char argv[] = "web";
 	struct snapshot snap;
 	struct model m;
 	size_t i;
 
-	snap_of(&snap, v, 5);
-	hold(&snap, 1, add_proc(&snap, 100, 0, argv, sizeof(argv) - 1), 3);
-	for (i = 0; i < 5; i++) {
-		snap.facts[i].owner.unread = 2;
-		snap.facts[i].owner.denied = 2;
-	}
-	snap.facts[at(&snap, 3)].owner.denied = 0;
-	snap.facts[at(&snap, 4)].owner.closed = true;
-	snap.facts[at(&snap, 5)].owner.hidepid = true;
-	snap.facts[at(&snap, 5)].owner.unread = 0;
-	snap.facts[at(&snap, 5)].owner.denied = 0;
-	snap.unread.procs = 2;
-	snap.unread.denied = 2;
-	snap.hidepid = true;
-	build(&m, &snap, NULL);
-	cr_assert_eq(m.nrows, 5);
-	cr_expect_eq(row_of(&m, 1)->status, OWNER_PARTIAL,
-		     "a holder seen while some process was not read");
-	cr_expect_eq(row_of(&m, 2)->status, OWNER_PERMISSION);
-	cr_expect_eq(row_of(&m, 3)->status, OWNER_UNREAD);
-	cr_expect_eq(row_of(&m, 4)->status, OWNER_CLOSED);
-	cr_expect_eq(row_of(&m, 5)->status, OWNER_HIDDEN);
-	cr_expect_eq(m.hidden_owners, 4, "%zu", m.hidden_owners);
-	cr_expect_eq(m.unread.procs, 2);
-	cr_expect(m.hidepid);
-	cr_expect_str_neq(columns_status_text(row_of(&m, 2)), "");
-	cr_expect_str_eq(cell(&m, row_of(&m, 2), COL_COMMAND),
-			 columns_status_text(row_of(&m, 2)));
-	model_release(&m);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t hidden = owner_status_uncertain(cases[i].held) +
+				owner_status_uncertain(cases[i].free);
 
-	/* every process read, and no holder: nobody holds it */
-	snap_of(&snap, v, 1);
-	build(&m, &snap, NULL);
-	cr_expect_eq(m.rows[0].status, OWNER_NONE);
-	cr_expect_eq(m.hidden_owners, 0);
-	model_release(&m);
+		snap_of(&snap, v, 3);
+		hold(&snap, 1, add_proc(&snap, 100, 0, argv, sizeof(argv)), 3);
+		snap.facts[at(&snap, 3)].closed = true;
+		snap.owners = cases[i].scan;
+		snap.unread.procs = cases[i].scan.unread;
+		snap.unread.denied = cases[i].scan.denied;
+		snap.hidepid = cases[i].scan.hidepid;
+		build(&m, &snap, NULL);
+		cr_assert_eq(m.nrows, 3);
+		cr_expect_eq(row_of(&m, 1)->status, cases[i].held,
+			     "case %zu: held: %s", i,
+			     owner_status_name(row_of(&m, 1)->status));
+		cr_expect_eq(row_of(&m, 2)->status, cases[i].free,
+			     "case %zu: no holder: %s", i,
+			     owner_status_name(row_of(&m, 2)->status));
+		cr_expect_eq(row_of(&m, 3)->status, cases[i].closed,
+			     "case %zu: closed during the scan", i);
+		cr_expect_eq(m.hidden_owners, hidden, "case %zu: %zu", i,
+			     m.hidden_owners);
+		cr_expect_eq(m.unread.procs, cases[i].scan.unread);
+		cr_expect_eq(m.hidepid, cases[i].scan.hidepid);
+		if (owner_status_uncertain(cases[i].free))
+			cr_expect_str_eq(cell(&m, row_of(&m, 2), COL_COMMAND),
+					 columns_status_text(row_of(&m, 2)));
+		cr_expect_str_neq(columns_status_text(row_of(&m, 2)), "",
+				  "no holder: the command column says why");
+		model_release(&m);
+	}
 }
 
 /* A unit or container from the first holder's cgroups, else from the
@@ -398,8 +405,8 @@ Test(model, socket_activation_is_said)
 	/* 22: made by PID 1 in init.scope; PID 1 could not be read */
 	snap.facts[at(&snap, 2)].ctx = snapshot_add_context(&snap, &init);
 	snap.facts[at(&snap, 2)].activated = true;
-	snap.facts[at(&snap, 2)].owner.unread = 1;
-	snap.facts[at(&snap, 2)].owner.denied = 1;
+	snap.owners.unread = 1;
+	snap.owners.denied = 1;
 	/* 80: a service's own listener that PID 1 keeps (its fd store) */
 	hold(&snap, 3, pid1, 41);
 	snap.facts[at(&snap, 3)].ctx = snapshot_add_context(&snap, &web);
