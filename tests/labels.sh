@@ -222,7 +222,9 @@ mkfifo "$work/in10"
 "$HELPER" -n dropped -f 1 -u 65534 tcp/127.0.0.1/0/dup <"$work/in10" >"$work/h10" &
 exec 8>"$work/in10"
 wait_ready "$work/h10"
-pa=$(awk '/^holder/ {print $2; exit}' "$work/h10")
+# the PID column names the lowest pid; after a pid wraparound the forked
+# child's is lower than its parent's (both hold the same fds)
+pa=$(awk '/^holder/ {print $2}' "$work/h10" | sort -n | head -1)
 port=$(awk '/^sock/ {print $4}' "$work/h10")
 fds=$(awk '/^dup/ {print $2 "," $3}' "$work/h10")
 fds_unreadable
