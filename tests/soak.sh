@@ -10,7 +10,10 @@ secs=${PORTTOP_SOAK_SECONDS:-12}
 # an absolute path, so that the view found below is this test's own
 PORTTOP=$(cd "$(dirname "$PORTTOP")" && pwd)/$(basename "$PORTTOP")
 need script
-inner_netns "$1"
+# its own pid namespace where some process cannot be read (lib.sh): the
+# owner scan then reads only this test's processes, not the whole host's
+# coming and going, which would grow its caches without any leak
+inner_ns "$1"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-soak.XXXXXX") || exit 99
 cleanup() {
