@@ -1,9 +1,11 @@
 #!/bin/sh
-# live.sh - the cost of the incremental refresh: porttop -b -n N -d 1 (the
-# live view's refresh path, printing every time) against running
-# ss -tulnp once a second, at the large size, with each owner scan
+# live.sh - the cost of a refresh: porttop -b -n N -d 1 (the refresh path,
+# printing the whole table every time) and the live view itself,
+# porttop -n N -d 1 in a tmux pane of 200x50 (a refresh draws one screen),
+# against running ss -tulnp once, at the large size, with each owner scan
 # (--owner-scan=proc: incremental /proc refresh; bpf: a full BPF pass per
-# refresh). As root:
+# refresh). The live view's line is /usr/bin/time of porttop run inside
+# the pane (skipped without tmux). As root:
 #   bench/live.sh [N] [SIZE]   (default N=20 refreshes, SIZE large)
 # PORTTOP="/path/a /path/b" measures each binary in the same run (before
 # and after a change), one after the other for each scan.
@@ -26,12 +28,31 @@ if [ "${2:-}" = --inner ]; then
 			"$@" >/dev/null 2>&1
 		cat "$tf"
 	}
+	# live LABEL CMD...: CMD in a tmux pane of its own (the live view
+	# wants a terminal); time's line once it has quit
+	live() {
+		label=$1
+		shift
+		command -v tmux >/dev/null 2>&1 ||
+			{ echo "$label: no tmux, not measured"; return 0; }
+		: >"$tf"
+		tmux -L "porttop-live-$$" -f /dev/null new-session -d -x 200 \
+			-y 50 /usr/bin/time -o "$tf" \
+			-f "$label: wall %e s, cpu %U+%S s, max rss %M KiB" "$@"
+		while [ ! -s "$tf" ]; do
+			sleep 1
+		done
+		tmux -L "porttop-live-$$" kill-server 2>/dev/null || :
+		cat "$tf"
+	}
 	for how in proc bpf; do
 		for p in "$@"; do
 			"$p" -b --owner-scan=$how >/dev/null 2>&1 ||
 				{ echo "$p --owner-scan=$how: not available here"; continue; }
 			timed "$p -b -n $n -d 1 --owner-scan=$how" \
 				"$p" -b -n "$n" -d 1 --owner-scan=$how
+			live "$p -n $n -d 1 --owner-scan=$how (live view)" \
+				"$p" -n "$n" -d 1 --owner-scan=$how
 			timed "$p -b --owner-scan=$how (one scan)" \
 				"$p" -b --owner-scan=$how
 		done

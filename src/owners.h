@@ -48,19 +48,21 @@ int owners_scan(struct owners *o, const uint32_t *inodes, size_t n,
  * start from what it learned: only new processes, those whose number of
  * open fds, start time or name changed, and those where an fd that held a
  * wanted socket no longer holds it are read again; holders of the others
- * come from the cache. Every full_period seconds
- * (owners_set_full_period(), default 30) it scans everything. Returns 0 or
- * -errno. */
+ * come from the cache. It scans everything again once the last full
+ * scan's CPU time / share seconds have passed (full scans take at most
+ * that share of one CPU), and at least every full_period seconds
+ * (owners_set_full_period(), default 30). Returns 0 or -errno. */
 int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 		   unsigned threads);
 
-/* Seconds between full scans in owners_refresh(). */
+/* The most seconds between full scans in owners_refresh(). */
 void owners_set_full_period(struct owners *o, double seconds);
 
 /* The share of the time between refreshes that a full scan may cost in
- * CPU time and still be done at every refresh (default 0.05; 0: only
- * every full_period; the environment's PORTTOP_REFRESH=incremental sets
- * 0 in owners_new()). */
+ * CPU time and still be done at every refresh, and of one CPU that full
+ * scans may take when they are spaced (default 0.05; 0: only every
+ * full_period; the environment's PORTTOP_REFRESH=incremental sets 0 in
+ * owners_new()). */
 void owners_set_full_share(struct owners *o, double share);
 
 /* The holders of inode, sorted by pid, tid and fd: *out is borrowed until

@@ -68,10 +68,12 @@ struct owners {
 	struct inoset orphans;	/* wanted, but no holder was found */
 	struct inoset unexplained; /* wanted, no holder at the last
 				    * incremental refresh, not an orphan */
-	double full_period;	/* seconds between full scans */
+	double full_period;	/* most seconds between full scans */
 	double full_share;	/* a refresh is a full scan while the last
 				 * one cost at most this share of the time
-				 * between refreshes in CPU time; 0: never */
+				 * between refreshes in CPU time, else
+				 * full scans are spaced to cost at most
+				 * this share of one CPU; 0: never */
 	double full_cpu;	/* CPU seconds of the last full /proc scan */
 	double last_refresh;	/* monotonic seconds of the last refresh */
 	struct owners_bpf *bpf;	/* the BPF fd scan, or NULL: /proc */

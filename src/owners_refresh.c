@@ -5,7 +5,8 @@
  * Otherwise a refresh reads again new processes, those whose fd count,
  * start time or name changed, and those where an fd that held a wanted
  * socket no longer holds it; it reads the facts of every holder again.
- * Everything is read again every full_period. */
+ * Everything is read again at least every full_period, and as often as a
+ * full scan's CPU time allows (full_scan_due()). */
 #include "config.h"
 #include "owners.h"
 
@@ -160,17 +161,25 @@ out_rescan:
 	return false;
 }
 
-/* Is a full scan due at this refresh: the first, every full_period, or
- * whenever the last full scan cost little against the time between
- * refreshes (then a refresh has no gap at all)? */
+/* Is a full scan due at this refresh: the first; at every refresh while
+ * the last full scan cost at most full_share of the time between
+ * refreshes in CPU time (then a refresh has no gap at all); else once its
+ * CPU time / full_share seconds have passed since the last one, so that
+ * full scans take at most full_share of one CPU, and at least every
+ * full_period. */
 static bool full_scan_due(struct owners *o, size_t n)
 {
-	double now = clock_now(), since = now - o->last_refresh;
+	double now = clock_now(), since = now - o->last_refresh, period;
 
 	o->last_refresh = now;
-	if (!o->have_cache || n == 0 || now - o->last_full >= o->full_period)
+	if (!o->have_cache || n == 0)
 		return true;
-	return o->full_cpu <= o->full_share * since;
+	if (o->full_cpu <= o->full_share * since)
+		return true;
+	period = o->full_period;
+	if (o->full_share > 0 && o->full_cpu < o->full_share * period)
+		period = o->full_cpu / o->full_share;
+	return now - o->last_full >= period;
 }
 
 int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,

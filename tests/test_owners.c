@@ -396,6 +396,39 @@ Test(owners, refresh_rescans_everything_after_the_period)
 	owners_free(o);
 }
 
+/* A full scan that costs more than the share of the interval is spaced:
+ * one once its CPU time / share has passed since the last, so that full
+ * scans take at most that share of one CPU (issue 16). */
+Test(owners, full_scans_are_spaced_by_their_cost)
+{
+	struct owners *o;
+	uint32_t want = 1001;
+
+	proc(100, "a", 0, "a\0", 2);
+	link_fd("100/fd/3", "socket:[1001]");
+	o = incremental_owners();
+	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
+	cr_assert(owners_stats(o)->full);
+
+	/* full scans may take 0.2 % of a CPU: one every 500 times the last
+	 * one's CPU time. Right after it, the next refresh is incremental */
+	owners_set_full_share(o, 0.002);
+	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
+	cr_expect_not(owners_stats(o)->full, "too soon for a full scan");
+
+	/* a second later (well over 500 times a scan of one process), right
+	 * after another refresh: the spacing, not the interval, calls for a
+	 * full scan */
+	sleep(1);
+	owners_set_full_share(o, 0);
+	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
+	cr_expect_not(owners_stats(o)->full);
+	owners_set_full_share(o, 0.002);
+	cr_assert_eq(owners_refresh(o, &want, 1, 1), 0);
+	cr_expect(owners_stats(o)->full, "a full scan once it is due");
+	owners_free(o);
+}
+
 Test(owners, a_cheap_full_scan_is_done_at_every_refresh)
 {
 	struct owners *o;
