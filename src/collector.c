@@ -345,7 +345,11 @@ static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 	req->sdiag_family = family;
 	req->sdiag_protocol = proto;
 	req->idiag_states = states;
-	req->idiag_ext = 1u << (INET_DIAG_SKMEMINFO - 1);
+	/* the queues of established sockets are never shown (they are
+	 * only counted): the kernel need not fill them in */
+	req->idiag_ext = states == 1u << TCP_ESTABLISHED
+				 ? 0
+				 : 1u << (INET_DIAG_SKMEMINFO - 1);
 	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 
