@@ -117,7 +117,7 @@ static int cmp_address(const struct model *m, const struct row *a,
 static void cell_port(struct buf *b, const struct model *m,
 		      const struct row *r)
 {
-	buf_printf(b, "%u", r->sock->port);
+	buf_addu(b, r->sock->port);
 }
 
 static int cmp_port(const struct model *m, const struct row *a,
@@ -196,7 +196,7 @@ static void cell_conns(struct buf *b, const struct model *m,
 	if (r->sock->proto != IPPROTO_TCP || !m->has_conns)
 		buf_addc(b, '-');
 	else if (!r->group)
-		buf_printf(b, "%" PRIu32, r->conns);
+		buf_addu(b, r->conns);
 	else if (r->group_lead)	/* the group's count, once */
 		buf_printf(b, "%" PRIu32 "(g%" PRIu32 ")", r->conns,
 			   r->group_size);
@@ -263,7 +263,7 @@ static void cell_pid(struct buf *b, const struct model *m,
 	for (i = 1; i < r->nholders; i++)
 		if (r->holders[i].pid != r->holders[i - 1].pid)
 			more++;
-	buf_printf(b, "%d", r->holders[0].pid);
+	buf_addi(b, r->holders[0].pid);
 	if (more)
 		buf_printf(b, " +%zu", more);
 	if (r->status == OWNER_PARTIAL)
@@ -289,7 +289,7 @@ static void cell_fd(struct buf *b, const struct model *m, const struct row *r)
 		buf_addc(b, '-');
 		return;
 	}
-	buf_printf(b, "%d", r->holders[0].fd);
+	buf_addi(b, r->holders[0].fd);
 	for (i = 1; i < r->nholders; i++) {
 		if (r->holders[i].pid != r->holders[i - 1].pid)
 			more++;
@@ -303,7 +303,7 @@ static void cell_fd(struct buf *b, const struct model *m, const struct row *r)
 static void cell_inode(struct buf *b, const struct model *m,
 		       const struct row *r)
 {
-	buf_printf(b, "%" PRIu32, r->sock->inode);
+	buf_addu(b, r->sock->inode);
 }
 
 static int cmp_inode(const struct model *m, const struct row *a,

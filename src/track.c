@@ -109,9 +109,15 @@ static bool expired(const struct track *t, const struct track_entry *e,
 
 bool track_expire(struct track *t, double now)
 {
-	size_t i, j = 0;
+	size_t i, j;
 
-	for (i = 0; i < t->n; i++) {
+	/* called at every draw: nothing is copied while nothing expires */
+	for (i = 0; i < t->n; i++)
+		if (expired(t, &t->v[i], now))
+			break;
+	if (i == t->n)
+		return false;
+	for (j = i; i < t->n; i++) {
 		if (expired(t, &t->v[i], now)) {
 			drop_entry(&t->v[i]);
 			continue;

@@ -126,6 +126,8 @@ static int wait_ms(const struct tui *t)
 static int loop(struct tui *t)
 {
 	long iterations = t->req->iterations;
+	double drawn_at = 0;
+	bool changed = true;	/* a key, a refresh: draw at once */
 
 	for (;;) {
 		double now = clock_now();
@@ -134,22 +136,36 @@ static int loop(struct tui *t)
 
 		if (tui_signal)
 			return 128 + tui_signal;
-		if (refresh_done(t))
+		if (refresh_done(t)) {
 			take_refresh(t);
-		if (t->why_pending && !t->busy)
+			changed = true;
+		}
+		if (t->why_pending && !t->busy) {
 			tui_why_run(t);
+			changed = true;
+		}
 		if (!t->paused && !t->busy && now >= t->next_refresh) {
 			if (iterations > 0 && t->refreshes >= iterations)
 				return 0;
 			request_refresh(t);
 		}
-		if (track_expire(&t->track, now))
+		if (track_expire(&t->track, now)) {
 			tui_list_rebuild(t);
-		tui_draw(t);
+			changed = true;
+		}
+		/* while a refresh runs the loop wakes every TUI_BUSY_MS to
+		 * take it; the screen is drawn again only at TUI_TICK_MS */
+		if (changed || !t->busy ||
+		    now - drawn_at >= TUI_TICK_MS / 1000.0) {
+			tui_draw(t);
+			drawn_at = now;
+		}
+		changed = false;
 		timeout(wait_ms(t));
 		rc = get_wch(&wch);
 		if (rc == ERR)
 			continue;
+		changed = true;
 		rc = tui_key(t, rc == KEY_CODE_YES, (int)wch);
 		if (rc >= 0)
 			return rc;

@@ -44,19 +44,12 @@ static attr_t pair(const struct tui *t, int p)
 /* The namespace shown: its name (from /run/netns) if it has one. */
 static void draw_netns(const struct tui *t, struct buf *b)
 {
-	size_t i;
-
 	if (!t->m.netns)
 		return;
-	for (i = 0; i < t->m.nrows; i++) {
-		const struct row *r = &t->m.rows[i];
-		const char *name = row_netns_name(r);
-
-		if (r->sock->netns == t->m.netns && name[0]) {
-			buf_adds(b, "  netns ");
-			escape_text(b, name, strlen(name));
-			return;
-		}
+	if (t->netns_name) {
+		buf_adds(b, "  netns ");
+		escape_text(b, t->netns_name, strlen(t->netns_name));
+		return;
 	}
 	buf_printf(b, "  netns %llu", (unsigned long long)t->m.netns);
 }
@@ -64,18 +57,7 @@ static void draw_netns(const struct tui *t, struct buf *b)
 static void draw_title(struct tui *t, int y)
 {
 	struct buf *b = &t->scratch;
-	size_t i, ntcp = 0, nudp = 0, nexp = 0;
 
-	for (i = 0; i < t->m.nrows; i++) {
-		const struct row *r = &t->m.rows[i];
-
-		if (r->sock->proto == IPPROTO_TCP)
-			ntcp++;
-		else
-			nudp++;
-		if (r->exposure != EXPOSE_LOOPBACK)
-			nexp++;
-	}
 	buf_reset(b);
 	buf_printf(b, "porttop  %s", t->host);
 	draw_netns(t, b);
@@ -92,11 +74,11 @@ static void draw_title(struct tui *t, int y)
 		buf_printf(b, _("PARTIAL: %s"), t->notice);
 	}
 	buf_adds(b, "  ");
-	buf_printf(b, _("TCP %zu"), ntcp);
+	buf_printf(b, _("TCP %zu"), t->ntcp);
 	buf_adds(b, "  ");
-	buf_printf(b, _("UDP %zu"), nudp);
+	buf_printf(b, _("UDP %zu"), t->nudp);
 	buf_adds(b, "  ");
-	buf_printf(b, _("exposed %zu"), nexp);
+	buf_printf(b, _("exposed %zu"), t->nexposed);
 	buf_adds(b, "  ");
 	buf_printf(b, _("every %gs"), t->delay);
 	if (t->busy && clock_now() - t->busy_since >= TUI_SLOW) {

@@ -42,21 +42,25 @@ static void put_label(struct buf *b, const struct model *m,
 {
 	bool v6;
 
-	buf_printf(b, "%s ", columns_proto(r));
+	buf_adds(b, columns_proto(r));
+	buf_addc(b, ' ');
 	v6 = r->sock->family == AF_INET6;
 	if (v6)
 		buf_addc(b, '[');
 	columns[COL_ADDRESS].cell(b, m, r);
 	if (v6)
 		buf_addc(b, ']');
-	buf_printf(b, ":%u ", r->sock->port);
+	buf_addc(b, ':');
+	buf_addu(b, r->sock->port);
+	buf_addc(b, ' ');
 	if (r->nholders) {
 		const struct proc_info *p = model_proc(m, &r->holders[0]);
 
 		if (p)
 			escape_text(b, p->comm, p->comm_len);
-		buf_printf(b, "[%d]%s", r->holders[0].pid,
-			   r->status == OWNER_PARTIAL ? "?" : "");
+		buf_addc(b, '[');
+		buf_addi(b, r->holders[0].pid);
+		buf_adds(b, r->status == OWNER_PARTIAL ? "]?" : "]");
 	} else {
 		buf_adds(b, columns_status_text(r));
 	}
@@ -206,6 +210,22 @@ static void add_ghosts(struct tui *t)
 	}
 }
 
+/* The width of the cell at c, len bytes: its length when it is ASCII
+ * (nearly always), else columns_width() of a copy. */
+static size_t cell_width(struct tui *t, const char *c, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)c[i] >= 0x80)
+			break;
+	if (i == len)
+		return len;
+	buf_reset(&t->scratch);
+	buf_add(&t->scratch, c, len);
+	return columns_width(t->scratch.p);
+}
+
 static void measure(struct tui *t)
 {
 	size_t i, j;
@@ -220,9 +240,7 @@ static void measure(struct tui *t)
 			size_t len = end ? (size_t)(end - c) : strlen(c);
 			size_t w, max = columns[t->ids[j]].max;
 
-			buf_reset(&t->scratch);
-			buf_add(&t->scratch, c, len);
-			w = columns_width(t->scratch.p);
+			w = cell_width(t, c, len);
 			if (max && w > max)
 				w = max;
 			if (w > t->want[j])
@@ -287,10 +305,39 @@ void tui_list_render(struct tui *t)
 	tui_list_rebuild(t);
 }
 
+/* What the title shows of the model, counted once per refresh rather
+ * than at every draw (a draw comes every 20 ms while a refresh runs). */
+static void count_title(struct tui *t)
+{
+	size_t i;
+
+	t->ntcp = 0;
+	t->nudp = 0;
+	t->nexposed = 0;
+	t->netns_name = NULL;
+	for (i = 0; i < t->m.nrows; i++) {
+		const struct row *r = &t->m.rows[i];
+		const char *name;
+
+		if (r->sock->proto == IPPROTO_TCP)
+			t->ntcp++;
+		else
+			t->nudp++;
+		if (r->exposure != EXPOSE_LOOPBACK)
+			t->nexposed++;
+		if (t->netns_name || !t->m.netns || r->sock->netns != t->m.netns)
+			continue;
+		name = row_netns_name(r);
+		if (name[0])
+			t->netns_name = name;
+	}
+}
+
 void tui_list_load(struct tui *t, double now)
 {
 	size_t i;
 
+	count_title(t);
 	columns_sort(&t->m, (enum col_id)t->sort_col, t->reverse);
 	render(t);
 	t->titems = xgrow(t->titems, &t->cap_titems, t->m.nrows + 1,

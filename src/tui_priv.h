@@ -94,6 +94,9 @@ struct tui {
 	size_t cap_off;
 	struct track_item *titems;
 	size_t cap_titems;
+	size_t ntcp, nudp, nexposed;	/* the title's counts of the model */
+	const char *netns_name;		/* the title's netns name, or NULL;
+					 * borrowed from the model */
 
 	struct tui_item *list;		/* what the table shows, in order */
 	size_t nlist, cap_list;

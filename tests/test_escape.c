@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "escape.h"
@@ -193,4 +194,48 @@ Test(escape, unescape_rejects_malformed)
 	cr_expect_not(unescape_text(&u, "\\xzz", 4));
 	cr_expect_not(unescape_text(&u, "\\u12", 4));
 	buf_release(&u);
+}
+
+/* The buffer under every escaper: numbers written by hand as printf
+ * would, and printf output longer than the room left (issue 16). */
+Test(buf, numbers_as_printf_writes_them)
+{
+	static const long long v[] = { 0, 7, 10, 65535, -1, -80,
+				       2147483647LL, -2147483647LL - 1,
+				       9223372036854775807LL,
+				       -9223372036854775807LL - 1 };
+	char want[32];
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		buf_reset(&b);
+		buf_addi(&b, v[i]);
+		snprintf(want, sizeof(want), "%lld", v[i]);
+		cr_expect_str_eq(b.p, want);
+	}
+	buf_reset(&b);
+	buf_addu(&b, 18446744073709551615ULL);
+	cr_expect_str_eq(b.p, "18446744073709551615");
+	buf_release(&b);
+}
+
+Test(buf, printf_longer_than_the_room)
+{
+	char big[300];
+	struct buf b;
+	size_t i;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	buf_init(&b);
+	buf_adds(&b, "a");
+	for (i = 0; i < 5; i++)
+		buf_printf(&b, "<%s:%zu>", big, i);
+	cr_assert_eq(b.len, 1 + 5 * (sizeof(big) - 1 + 4));
+	cr_expect_eq(strlen(b.p), b.len);
+	cr_expect_eq(b.p[1], '<');
+	cr_expect_str_eq(b.p + b.len - 4, "x:4>");
+	buf_release(&b);
 }
