@@ -54,6 +54,11 @@ bool hint_owners(struct buf *b, const struct model *m,
 		add_errors(b, f);
 		buf_addc(b, ')');
 	}
+	if (f->unvisited)
+		buf_printf(b, ngettext("; the BPF owner scan did not see %zu process (PID %d) and /proc could not read it either: porttop cannot see its open files",
+				       "; the BPF owner scan did not see %zu processes (PID %d and others) and /proc could not read them either: porttop cannot see their open files",
+				       f->unvisited),
+			   f->unvisited, f->pid);
 	if (m->hidepid)
 		add_remedy(b, _("/proc is mounted with hidepid: run as root, or as a member of its gid= group"));
 	if (pv->pidns_child)

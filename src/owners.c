@@ -433,6 +433,8 @@ out_close_pdir:
 	close(pdir);
 out_count:
 	if (w->bad) {
+		if (!w->stats.unread.pid)
+			w->stats.unread.pid = pid;
 		w->stats.unread.procs++;
 		if (w->bad_denied)
 			w->stats.unread.denied++;

@@ -8,7 +8,13 @@
  * relocations against its own BTF, so loading costs about a millisecond and
  * needs no libbpf at run time, but the kernel must be 5.17 or later.
  *
- * BPF sees every fd table, so there are no denials; the iterator also
+ * BPF sees every fd table the kernel lets it see, so there are no denials
+ * there; but a kernel may hide a process from the iterator (PID 1 on some
+ * hardened kernels), so each pass also says which processes it visited,
+ * and every live process it did not visit, but for kernel threads,
+ * zombies and processes that started since, is read from /proc by the
+ * /proc scan, with its denials counted: a process that neither can read
+ * makes the answer partial, never complete. The iterator also
  * gives each holder's start time and effective uid, and the other facts of
  * the processes that hold a wanted socket (comm, cmdline, cgroup) come
  * from /proc, read again at every scan; a holder whose /proc entry is not
@@ -24,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <linux/capability.h>
@@ -69,6 +76,9 @@ struct owners_bpf {
 	long long boot_offset;	/* this time namespace's boottime offset, ns */
 	long hz;		/* clock ticks a second, as in /proc stat */
 	char *buf;		/* READ_BUF bytes for the iterator's output */
+	int *visited;		/* the processes the last pass visited */
+	size_t nvisited, cap_visited;
+	int skip_pid;		/* test hook: a process the passes drop */
 };
 
 /* One process that holds a wanted socket, as the iterator saw it. */
@@ -189,6 +199,7 @@ static void bpf_free(struct owners_bpf *b)
 	porttop_bpf__destroy(b->skel);
 #endif
 	free(b->buf);
+	free(b->visited);
 	free(b);
 }
 
@@ -204,6 +215,7 @@ static int bpf_start(struct owners *o, const char *btf, const char **why)
 {
 #ifdef HAVE_BPF
 	struct owners_bpf *b;
+	const char *env;
 	int rc;
 
 	if (!kernel_at_least(KERNEL_MIN_MAJOR, KERNEL_MIN_MINOR)) {
@@ -247,6 +259,10 @@ static int bpf_start(struct owners *o, const char *btf, const char **why)
 	b->hz = sysconf(_SC_CLK_TCK);
 	if (b->hz <= 0)
 		b->hz = 100;
+	/* the tests' hook for a process the iterator does not visit
+	 * (HACKING.md) */
+	env = getenv("PORTTOP_BPF_SKIP");
+	b->skip_pid = env ? procparse_pid(env) : 0;
 	o->bpf = b;
 	return 0;
 
@@ -325,7 +341,8 @@ static void seen_add(struct seen **v, size_t *n, size_t *cap, int pid,
 }
 
 /* One pass of the iterator: the wanted socket fds into w, the processes
- * that hold them into *seen. Returns 0 or -errno. */
+ * that hold them into *seen, those it visited into b->visited. Returns 0
+ * or -errno. */
 static int bpf_iterate(struct owners_bpf *b, struct worker *w,
 		       struct seen **seen, size_t *nseen)
 {
@@ -334,8 +351,10 @@ static int bpf_iterate(struct owners_bpf *b, struct worker *w,
 	size_t have = 0, off, cap = 0;
 	int fd, rc = 0;
 
+	b->nvisited = 0;
 	b->skel->bss->nr_files = 0;
 	b->skel->bss->nr_tables = 0;
+	b->skel->bss->last_pid = 0;
 	memset(&attr, 0, sizeof(attr));
 	attr.iter_create.link_fd = (__u32)b->link_fd;
 	fd = skel_sys_bpf(BPF_ITER_CREATE, &attr, sizeof(attr));
@@ -357,6 +376,15 @@ static int bpf_iterate(struct owners_bpf *b, struct worker *w,
 			long long ns;
 
 			memcpy(&r, b->buf + off, sizeof(r));
+			if ((int)r.tgid == b->skip_pid)
+				continue;
+			if (r.fd == PORTTOP_REC_TABLE) {
+				b->visited = xgrow(b->visited, &b->cap_visited,
+						   b->nvisited + 1,
+						   sizeof(*b->visited));
+				b->visited[b->nvisited++] = (int)r.tgid;
+				continue;
+			}
 			if (!owners_table_find(w->o, r.inode))
 				continue;
 			owners_push_holder(w, r.inode, (int)r.tgid,
@@ -381,6 +409,63 @@ static int cmp_seen(const void *a, const void *b)
 	const struct seen *x = a, *y = b;
 
 	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	const int *x = a, *y = b;
+
+	return (*x > *y) - (*x < *y);
+}
+
+/* Clock ticks after boot now, as /proc's start times count them. */
+static unsigned long long ticks_now(long hz)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0)
+		return 0;
+	return (unsigned long long)ts.tv_sec * (unsigned long long)hz +
+	       (unsigned long long)ts.tv_nsec /
+		       (1000000000ULL / (unsigned long long)hz);
+}
+
+/* The live processes that the last pass, begun at start (clock ticks after
+ * boot), did not visit, into *out: not kernel threads nor zombies (no fd
+ * table), nor processes that started since, nor those gone. Returns how
+ * many, or -errno if /proc cannot be listed. */
+static ssize_t unvisited_pids(struct owners *o, struct owners_bpf *b,
+			      unsigned long long start, int **out)
+{
+	size_t npids = 0, i, n = 0;
+	int *pids = NULL, rc;
+
+	rc = owners_list_pids(o->proc_fd, &pids, &npids);
+	if (rc < 0)
+		return rc;
+	if (b->nvisited > 1)
+		qsort(b->visited, b->nvisited, sizeof(*b->visited), cmp_int);
+	for (i = 0; i < npids; i++) {
+		struct proc_stat ps;
+		char name[32], buf[1024];
+		ssize_t len;
+
+		if (bsearch(&pids[i], b->visited, b->nvisited,
+			    sizeof(*b->visited), cmp_int))
+			continue;
+		snprintf(name, sizeof(name), "%d/stat", pids[i]);
+		len = owners_read_at(o->proc_fd, name, buf, sizeof(buf));
+		if (len == -ENOENT || len == -ESRCH)
+			continue;
+		/* a stat that cannot be read: the /proc scan says why */
+		if (len > 0 && procparse_stat(buf, (size_t)len, &ps) &&
+		    ((ps.flags & PROCPARSE_PF_KTHREAD) || ps.state == 'Z' ||
+		     ps.state == 'X' || ps.start_time > start))
+			continue;
+		pids[n++] = pids[i];
+	}
+	*out = pids;
+	return (ssize_t)n;
 }
 
 static int cmp_holder_pid(const void *a, const void *b)
@@ -427,9 +512,12 @@ static bool holder_facts(struct owners *o, const struct seen *s,
 int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 {
 #ifdef HAVE_BPF
-	size_t nseen = 0, i, j, kept = 0;
+	size_t nseen = 0, i, j, kept = 0, unread;
 	struct seen *seen = NULL;
+	unsigned long long start;
 	struct worker *w;
+	int *missing = NULL;
+	ssize_t nmissing;
 	int rc;
 
 	owners_begin(o, inodes, n);
@@ -439,8 +527,11 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 
 	w = xcalloc(1, sizeof(*w));
 	w->o = o;
+	start = ticks_now(o->bpf->hz);
 	rc = bpf_iterate(o->bpf, w, &seen, &nseen);
-	if (rc < 0) {
+	nmissing = rc < 0 ? 0 : unvisited_pids(o, o->bpf, start, &missing);
+	if (rc < 0 || nmissing < 0) {
+		rc = rc < 0 ? rc : (int)nmissing;
 		free(w->holders);
 		goto out;
 	}
@@ -482,8 +573,11 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 		w->nprocs++;
 	}
 	w->nholders = kept;
-	/* merge() files the holders by inode; it frees w's arrays */
-	owners_scan_pids(o, NULL, 0, 1, w);
+	/* the processes the iterator did not visit are read from /proc;
+	 * merge() files the holders by inode; it frees w's arrays */
+	unread = w->stats.unread.procs;
+	owners_scan_pids(o, missing, (size_t)nmissing, 1, w);
+	o->stats.unread.unvisited = o->stats.unread.procs - unread;
 	o->have_cache = false;	/* owners_refresh(): a full scan each time */
 	o->stats.full = true;
 	o->last_full = clock_now();
@@ -491,6 +585,7 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 out:
 	free(w);
 	free(seen);
+	free(missing);
 	return rc;
 #else
 	(void)o;

@@ -80,7 +80,8 @@ char LICENSE[] SEC("license") = "GPL";
 /* what the last pass saw; user space reads them after the iterator's end */
 __u64 nr_files = 0;
 __u64 nr_tables = 0;
-static int last_pid;
+/* the task of the last file; user space zeroes it before a pass */
+int last_pid = 0;
 /* every socket file has the same file operations (socket_file_ops): once
  * one socket is seen, other files are told apart without their inode */
 static __u64 sock_fops;
@@ -95,31 +96,43 @@ int porttop_sockets(struct bpf_iter__task_file *ctx)
 	struct porttop_sock_rec rec;
 	const struct cred *cred;
 	struct inode *inode;
+	int first;
 
 	if (!task || !file)
 		return 0;
-	nr_files++;
-	if (task->pid != last_pid) {
-		last_pid = task->pid;
-		nr_tables++;
+	leader = task->group_leader;
+	/* When the seq_file fills up, what this call wrote is dropped and
+	 * the same file comes again in the next read: so the state below
+	 * changes only once every record of the call is written. */
+	first = task->pid != last_pid;
+	if (first) {
+		/* one record per table entered: which processes were seen */
+		rec.tgid = (__u32)task->tgid;
+		rec.tid = (__u32)task->pid;
+		rec.fd = PORTTOP_REC_TABLE;
+		rec.inode = 0;
+		rec.start = leader ? leader->start_boottime : 0;
+		rec.uid = 0;
+		rec.pad = 0;
+		if (bpf_seq_write(seq, &rec, sizeof(rec)))
+			return 0;
 	}
 	inode = file->f_inode;
 	if (sock_fops) {
 		if ((__u64)file->f_op != sock_fops || !inode)
-			return 0;
+			goto done;
 	} else {
 		struct super_block *sb;
 
 		/* S_IFSOCK alone is not enough: an O_PATH fd of a socket's
 		 * path on a file system is no socket (/proc shows the path) */
 		if (!inode || (inode->i_mode & S_IFMT) != S_IFSOCK)
-			return 0;
+			goto done;
 		sb = inode->i_sb;
 		if (!sb || sb->s_magic != SOCKFS_MAGIC)
-			return 0;
+			goto done;
 		sock_fops = (__u64)file->f_op;
 	}
-	leader = task->group_leader;
 	rec.tgid = (__u32)task->tgid;
 	/* the iterator skips threads that share the leader's table, so a
 	 * table that is not the leader's is the thread's own */
@@ -133,6 +146,13 @@ int porttop_sockets(struct bpf_iter__task_file *ctx)
 	cred = leader ? leader->real_cred : 0;
 	rec.uid = cred ? cred->euid.val : (__u32)-1;
 	rec.pad = 0;
-	bpf_seq_write(seq, &rec, sizeof(rec));
+	if (bpf_seq_write(seq, &rec, sizeof(rec)))
+		return 0;
+done:
+	nr_files++;
+	if (first) {
+		last_pid = task->pid;
+		nr_tables++;
+	}
 	return 0;
 }

@@ -74,6 +74,9 @@ void owner_failures_merge(struct owner_failures *dst,
 	dst->denied += src->denied;
 	dst->dirs += src->dirs;
 	dst->links += src->links;
+	dst->unvisited += src->unvisited;
+	if (!dst->pid)
+		dst->pid = src->pid;
 	for (i = 0; i < src->nerrs; i++)
 		owner_failures_add(dst, src->errs[i].err, src->errs[i].count);
 }

@@ -30,6 +30,9 @@ struct owner_failures {
 	size_t denied;		/* of those: refused (EACCES or EPERM) */
 	size_t dirs;		/* fd or task directories not opened */
 	size_t links;		/* fd links not read */
+	size_t unvisited;	/* of procs: skipped by the BPF iterator,
+				 * and /proc could not read them either */
+	int pid;		/* the first process not fully read; 0 */
 	size_t nerrs;
 	struct {
 		int err;	/* a positive errno */

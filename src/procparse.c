@@ -64,7 +64,7 @@ bool procparse_stat(const char *buf, size_t len, struct proc_stat *st)
 	st->comm[n] = '\0';
 	st->comm_len = n;
 
-	/* after ") ": field 3 is the state, 4 ppid, 22 starttime */
+	/* after ") ": field 3 is the state, 4 ppid, 9 flags, 22 starttime */
 	p = close + 1;
 	while (p < end && *p == ' ')
 		p++;
@@ -74,7 +74,12 @@ bool procparse_stat(const char *buf, size_t len, struct proc_stat *st)
 	if (!parse_ull(&p, end, &v))
 		return false;
 	st->ppid = v > INT_MAX ? -1 : (int)v;
-	for (field = 5; field < 22; field++)
+	for (field = 5; field < 9; field++)
+		p = skip_field(p, end);
+	if (!parse_ull(&p, end, &v))
+		return false;
+	st->flags = v;
+	for (field = 10; field < 22; field++)
 		p = skip_field(p, end);
 	if (!parse_ull(&p, end, &st->start_time))
 		return false;

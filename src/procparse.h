@@ -13,8 +13,12 @@ struct proc_stat {
 	size_t comm_len;
 	char state;
 	int ppid;
+	unsigned long long flags;	/* PF_*: PROCPARSE_PF_KTHREAD */
 	unsigned long long start_time;	/* clock ticks after boot */
 };
+
+/* A kernel thread: it has no fd table (the kernel's PF_KTHREAD). */
+#define PROCPARSE_PF_KTHREAD 0x00200000ULL
 
 /* Parse a /proc/PID/stat line. The name may contain ')' and spaces, so the
  * fields are found after the last ')'. Returns true on success. */

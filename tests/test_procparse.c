@@ -20,7 +20,22 @@ Test(procparse, stat_plain)
 	cr_expect_str_eq(st.comm, "nginx");
 	cr_expect_eq(st.state, 'S');
 	cr_expect_eq(st.ppid, 1);
+	cr_expect_eq(st.flags, 4194560);
+	cr_expect_not(st.flags & PROCPARSE_PF_KTHREAD);
 	cr_expect_eq(st.start_time, 98765);
+}
+
+Test(procparse, stat_kernel_thread)
+{
+	struct proc_stat st;
+	static const char line[] =
+		"2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 "
+		"23 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 1 0 0 "
+		"0 1 0 0\n";
+
+	cr_assert(procparse_stat(LIT(line), &st));
+	cr_expect(st.flags & PROCPARSE_PF_KTHREAD);
+	cr_expect_eq(st.start_time, 23);
 }
 
 Test(procparse, stat_hostile_names)
