@@ -15,6 +15,10 @@ Test(procparse, stat_plain)
 		"1234 (nginx) S 1 1234 1234 0 -1 4194560 500 0 0 0 10 20 0 0 "
 		"20 0 1 0 98765 1000000 300 18446744073709551615 1 1 0 0 0 0 "
 		"0 4096 0 0 0 0 17 1 0 0 0 0 0\n";
+	static const char kthread[] =
+		"2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 "
+		"23 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 1 0 0 "
+		"0 1 0 0\n";
 
 	cr_assert(procparse_stat(LIT(line), &st));
 	cr_expect_str_eq(st.comm, "nginx");
@@ -23,17 +27,8 @@ Test(procparse, stat_plain)
 	cr_expect_eq(st.flags, 4194560);
 	cr_expect_not(st.flags & PROCPARSE_PF_KTHREAD);
 	cr_expect_eq(st.start_time, 98765);
-}
-
-Test(procparse, stat_kernel_thread)
-{
-	struct proc_stat st;
-	static const char line[] =
-		"2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 "
-		"23 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 1 0 0 "
-		"0 1 0 0\n";
-
-	cr_assert(procparse_stat(LIT(line), &st));
+	/* a kernel thread: PF_KTHREAD in the flags, field 9 */
+	cr_assert(procparse_stat(LIT(kthread), &st));
 	cr_expect(st.flags & PROCPARSE_PF_KTHREAD);
 	cr_expect_eq(st.start_time, 23);
 }
