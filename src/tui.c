@@ -149,14 +149,12 @@ static int loop(struct tui *t)
 				return 0;
 			request_refresh(t);
 		}
-		if (track_expire(&t->track, now)) {
-			tui_list_rebuild(t);
-			changed = true;
-		}
 		/* while a refresh runs the loop wakes every TUI_BUSY_MS to
-		 * take it; the screen is drawn again only at TUI_TICK_MS */
+		 * take it; the screen is looked at again only at TUI_TICK_MS */
 		if (changed || !t->busy ||
 		    now - drawn_at >= TUI_TICK_MS / 1000.0) {
+			if (track_expire(&t->track, now))
+				tui_list_rebuild(t);
 			tui_draw(t);
 			drawn_at = now;
 		}
