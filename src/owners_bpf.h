@@ -7,14 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct owners;
+#include "ownerstat.h"	/* enum owner_scan */
 
-/* How owners_scan() and owners_refresh() find the fds. */
-enum owner_scan {
-	OWNER_SCAN_AUTO,	/* BPF when it can, else /proc, silently */
-	OWNER_SCAN_BPF,		/* BPF, or fail saying why not */
-	OWNER_SCAN_PROC,	/* /proc/PID/fd of every process */
-};
+struct owners;
 
 /* The kernel BTF that the BPF scan needs (CONFIG_DEBUG_INFO_BTF). */
 #define OWNERS_BTF_PATH "/sys/kernel/btf/vmlinux"

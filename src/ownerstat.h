@@ -7,6 +7,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* How the owner scan finds the fds (--owner-scan): a plain choice, so that
+ * a scan request can carry it without the owner scan's header. */
+enum owner_scan {
+	OWNER_SCAN_AUTO,	/* BPF when it can, else /proc, silently */
+	OWNER_SCAN_BPF,		/* BPF, or fail saying why not */
+	OWNER_SCAN_PROC,	/* /proc/PID/fd of every process */
+};
+
 /* What is known of a socket's holders. */
 enum owner_status {
 	OWNER_OK,		/* holders listed, and every process was read */

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "model.h"
-#include "owners_bpf.h"
+#include "ownerstat.h"	/* enum owner_scan */
 #include "why.h"
 
 struct filter;
