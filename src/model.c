@@ -381,6 +381,8 @@ void model_build(struct model *m, struct snapshot *snap,
 	m->hidden_owners = 0;
 	m->unread = m->snap.unread;
 	m->hidepid = m->snap.hidepid;
+	m->owners_incremental = m->snap.owners_incremental;
+	m->owners_full_age = m->snap.owners_full_age;
 	learn_ranges(m);
 
 	m->rows = xcalloc(m->snap.socks.n ? m->snap.socks.n : 1,

@@ -74,6 +74,10 @@ struct model {
 	size_t nlabels, cap_labels;
 	struct owner_failures unread;	/* processes not fully read, why */
 	bool hidepid;			/* /proc hides other users' processes */
+	bool owners_incremental;	/* holders from an incremental /proc
+					 * refresh: one may be missed until
+					 * the next full scan (see COST) */
+	double owners_full_age;		/* then: seconds since that full scan */
 	struct model_ranges *ranges;	/* per namespace, owned */
 	size_t nranges;
 	double scan_seconds;		/* the refresh that built it took this

@@ -27,6 +27,10 @@ struct owners_stats {
 				 * initial one: processes outside are unseen */
 	bool full;		/* every process was read (not incremental) */
 	size_t rescanned;	/* incremental: processes read again */
+	bool incremental;	/* owners_refresh() started from its cache:
+				 * a holder may be missed (see COST) */
+	double full_age;	/* incremental: seconds since the last full
+				 * scan; 0 otherwise */
 };
 
 #define OWNERS_CMDLINE_MAX (256 * 1024)

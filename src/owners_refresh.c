@@ -245,6 +245,8 @@ int owners_refresh(struct owners *o, const uint32_t *inodes, size_t n,
 	 * for a full scan */
 	if (owners_missing_holders(o, inodes, n))
 		return owners_full_scan(o, inodes, n, threads);
+	o->stats.incremental = true;
+	o->stats.full_age = clock_now() - o->last_full;
 	return 0;
 }
 

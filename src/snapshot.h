@@ -135,6 +135,10 @@ struct snapshot {
 					 * come from each socket's facts */
 	struct owner_failures unread;	/* processes not fully read, why */
 	bool hidepid;			/* /proc hides other users' processes */
+	bool owners_incremental;	/* the owner scan was an incremental
+					 * /proc refresh (see COST) */
+	double owners_full_age;		/* then: seconds since its last full
+					 * scan; 0 otherwise */
 };
 
 void snapshot_init(struct snapshot *s);

@@ -260,6 +260,8 @@ void source_snapshot(struct source *src, struct sock_vec *socks,
 	snap->owners.other_pidns = st->other_pidns;
 	snap->unread = st->unread;
 	snap->hidepid = st->hidepid;
+	snap->owners_incremental = st->incremental;
+	snap->owners_full_age = st->incremental ? st->full_age : 0;
 	free(b.map);
 	free(b.cgroups);
 }
