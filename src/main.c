@@ -210,6 +210,16 @@ static void warn_unseen(const struct model *m, const struct privs *pv)
 	buf_release(&b);
 }
 
+/* The line on stderr that says a refresh of -n was incremental: its
+ * holders may miss one that a full scan would find (COST). The metrics
+ * carry it as a gauge instead. */
+static void warn_incremental(const struct model *m, enum view_kind view)
+{
+	if (m->owners_incremental && view != VIEW_PROM)
+		warnx_(_("owners: incremental refresh, full scan %.0f s ago (see COST in porttop(1))"),
+		       m->owners_full_age);
+}
+
 /* --prometheus=FILE: write aside, rename over FILE. */
 static int write_prom_file(const struct model *m, const struct options *opts,
 			   const struct view_request *vr)
@@ -295,6 +305,7 @@ static int run_once(struct source *src, struct options *opts,
 		bool asked = filter_active(&opts->filter) || opts->proto_filter;
 
 		warn_unseen(&m, pv);
+		warn_incremental(&m, view);
 		if (m.nrows == 0 && asked) {
 			status = EXIT_NOMATCH;
 			/* not where some could not be looked at */

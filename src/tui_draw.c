@@ -101,6 +101,23 @@ static void draw_title(struct tui *t, int y)
 	put(t, y, 0, b->p, A_BOLD | pair(t, TUI_PAIR_TITLE), true);
 }
 
+/* After an incremental /proc refresh, say so and how old the last full
+ * scan is: a holder may be missed until the next one (COST). Whole or not
+ * at all, so that a narrow screen never shows half of it. */
+static void draw_incremental(const struct tui *t, struct buf *b)
+{
+	char part[128];
+
+	if (!t->m.owners_incremental)
+		return;
+	snprintf(part, sizeof(part), _("owners: incremental, full scan %.0f s ago"),
+		 t->m.owners_full_age);
+	if (columns_width(b->p) + 2 + columns_width(part) > (size_t)COLS)
+		return;
+	buf_adds(b, "  ");
+	buf_adds(b, part);
+}
+
 static void draw_info(struct tui *t, int y)
 {
 	struct buf *b = &t->scratch;
@@ -130,6 +147,7 @@ static void draw_info(struct tui *t, int y)
 		buf_printf(b, "  %s", _("[no IPv6]"));
 	if (t->exposed)
 		buf_printf(b, "  %s", _("[exposed only]"));
+	draw_incremental(t, b);
 	put(t, y, 0, b->p, A_NORMAL, false);
 }
 

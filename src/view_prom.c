@@ -210,6 +210,10 @@ int view_prom(const struct model *m, const struct view_request *req,
 	put_header(out, "porttop_scan_partial", "gauge",
 		   "1 if some namespaces or protocols could not be listed (porttop says which on stderr), else 0.");
 	fprintf(out, "porttop_scan_partial %d\n", m->partial ? 1 : 0);
+	put_header(out, "porttop_owner_scan_full_age_seconds", "gauge",
+		   "Seconds since the last full owner scan when this refresh was an incremental /proc refresh, which may miss a holder until the next full scan; 0 when it was a full scan.");
+	fprintf(out, "porttop_owner_scan_full_age_seconds %.3f\n",
+		m->owners_incremental ? m->owners_full_age : 0.0);
 	put_header(out, "porttop_scan_duration_seconds", "gauge",
 		   "How long the scan of sockets and their holders took.");
 	fprintf(out, "porttop_scan_duration_seconds %.6f\n", m->scan_seconds);

@@ -56,6 +56,38 @@ ok $? "no owner hidden from root"
 jqt "$work/s" '[.[] | select(.name == "porttop_scan_duration_seconds")][0].value | . > 0 and . < 60'
 ok $? "the scan's duration is given in seconds"
 
+jqt "$work/s" '[.[] | select(.name == "porttop_owner_scan_full_age_seconds")] | length == 1 and .[0].value == 0'
+ok $? "a one-shot is a full owner scan: porttop_owner_scan_full_age_seconds 0"
+
+# an incremental /proc refresh (forced: HACKING.md, PORTTOP_REFRESH) says
+# so: -b and --json -n with a line on stderr per such refresh (the first
+# refresh is a full scan), the metrics with the age of the full scan; with
+# full scans at every refresh (a host this small) there is no mark
+mark='^porttop: owners: incremental refresh, full scan [0-9]+ s ago '
+PORTTOP_REFRESH=incremental "$PORTTOP" --owner-scan=proc -b -n 3 -d 0.3 \
+	>"$work/bn" 2>"$work/bn.err"
+ok $? "-b -n 3 of incremental refreshes exits 0"
+[ "$(grep -Ec "$mark" "$work/bn.err")" -eq 2 ] &&
+	[ "$(grep -c '' "$work/bn.err")" -eq 2 ]
+ok $? "-b -n 3: the 2 incremental refreshes say so on stderr, nothing else: $(tr "\n" " " <"$work/bn.err")"
+! grep -q incremental "$work/bn"
+ok $? "and the tables on stdout are as before"
+PORTTOP_REFRESH=incremental "$PORTTOP" --owner-scan=proc --json -n 3 -d 0.3 \
+	>"$work/jn" 2>"$work/jn.err"
+[ "$(grep -Ec "$mark" "$work/jn.err")" -eq 2 ] &&
+	[ "$(jq -c 'type' "$work/jn" | grep -c '"array"')" -eq 3 ]
+ok $? "--json -n 3: 3 plain arrays on stdout, the 2 incremental refreshes on stderr"
+"$PORTTOP" --owner-scan=proc -b -n 3 -d 0.3 >/dev/null 2>"$work/fn.err"
+! grep -q incremental "$work/fn.err"
+ok $? "full scans at every refresh: no mark $(cat "$work/fn.err")"
+PORTTOP_REFRESH=incremental "$PORTTOP" --owner-scan=proc --prometheus -n 2 \
+	-d 0.5 2>"$work/pn.err" | grep '^porttop_owner_scan_full_age_seconds ' \
+	>"$work/pn"
+awk 'NR == 1 && $2 == 0 { a = 1 } NR == 2 && $2 >= 0.4 && $2 < 30 { b = 1 }
+	END { exit !(a && b && NR == 2) }' "$work/pn"
+ok $? "--prometheus -n 2: full scan age 0, then the age of the first: $(tr "\n" " " <"$work/pn")"
+[ ! -s "$work/pn.err" ]; ok $? "and no line on stderr: the gauge says it"
+
 "$PORTTOP" -t --prometheus >"$work/pt"
 $parse "$work/pt" >/dev/null
 ok $? "-t --prometheus follows the format"

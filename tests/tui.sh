@@ -396,6 +396,33 @@ okd $? "at 20x5 the PID of the test's listener is on screen, next to its port"
 keys q
 wait_rc
 
+# an incremental /proc refresh (forced: HACKING.md, PORTTOP_REFRESH) says
+# so on the line under the title, with the age of the last full scan; on a
+# screen too narrow for it the mark is left out whole, never cut; with full
+# scans at every refresh (a host this small) there is no mark
+mark='owners: incremental, full scan [0-9]+ s ago'
+$T set-environment -g PORTTOP_REFRESH incremental
+start 80 24 --live -d 0.3 --owner-scan=proc
+wait_for "^sort: .*  $mark" 50
+okd $? "at 80x24 an incremental refresh says so, with the age of the full scan"
+keys q
+wait_rc
+start 40 10 --live -d 0.3 --owner-scan=proc
+wait_for " $pa +$pida" 50 && sleep 1
+screen | grep -Eq 'owners:|incremental'
+[ $? -ne 0 ]
+okd $? "at 40x10 the mark is left out whole, not cut"
+keys q
+wait_rc
+$T set-environment -gu PORTTOP_REFRESH
+start 80 24 --live -d 0.3 --owner-scan=proc
+wait_for "tcp4 +127\.0\.0\.1 +$pa " 50 && sleep 1
+screen | grep -q incremental
+[ $? -ne 0 ]
+okd $? "full scans at every refresh: no mark"
+keys q
+wait_rc
+
 # not a terminal, or TERM=dumb: the text table
 TERM=dumb "$PORTTOP" --live </dev/null >"$work/dumb" 2>"$work/dumb.err"
 grep -q "$pa" "$work/dumb" && grep -q 'printing the table instead' "$work/dumb.err"
