@@ -73,7 +73,7 @@ bool hint_owners(struct buf *b, const struct model *m,
 		else if (!privs_has(pv, CAP_DAC_READ_SEARCH))
 			add_remedy(b, _("grant CAP_DAC_READ_SEARCH too"));
 		else
-			add_remedy(b, _("porttop has CAP_SYS_PTRACE, so a security module (AppArmor, SELinux, Yama) refused: see the audit log"));
+			add_remedy(b, _("porttop has CAP_SYS_PTRACE, so a security module (AppArmor, SELinux, Yama) or the kernel itself refused: see the audit log"));
 	}
 	if (failed_with(f, EMFILE) || failed_with(f, ENFILE))
 		add_remedy(b, _("too many open files: raise the limit with ulimit -n"));
