@@ -449,8 +449,30 @@ const char *model_proc_cgroup(const struct model *m, const struct holder *h,
 	return p->cgroup + pf->cgroup_off;
 }
 
+/* a.b.c.d as inet_ntop() writes it, without its sprintf(): every row's
+ * address is formatted at every refresh */
+static void ipv4_text(const uint8_t *a, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (v >= 100)
+			*out++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*out++ = (char)('0' + v / 10 % 10);
+		*out++ = (char)('0' + v % 10);
+		*out++ = i < 3 ? '.' : '\0';
+	}
+}
+
 void model_address(const struct row *r, char *out, size_t size)
 {
+	if (r->sock->family == AF_INET && size >= INET_ADDRSTRLEN) {
+		ipv4_text((const uint8_t *)r->sock->addr, out);
+		return;
+	}
 	if (!inet_ntop(r->sock->family, r->sock->addr, out, (socklen_t)size))
 		snprintf(out, size, "?");
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "buf.h"
@@ -528,4 +529,29 @@ Test(model, the_model_owns_its_snapshot)
 	cr_expect_eq(got->eph_hi, 50000);
 	cr_expect_null(model_ranges(&m, 6), "no registry, no ranges");
 	model_release(&m);
+}
+
+/* An IPv4 address is written as inet_ntop() writes it (the fast path
+ * that formats every row's address at every refresh), every byte width */
+Test(model, ipv4_address_as_inet_ntop_writes_it)
+{
+	static const uint8_t v[][4] = { { 0, 0, 0, 0 }, { 127, 0, 0, 1 },
+					{ 255, 255, 255, 255 },
+					{ 10, 99, 100, 9 }, { 1, 20, 199, 250 } };
+	char got[INET6_ADDRSTRLEN], want[INET6_ADDRSTRLEN];
+	struct sock_rec s;
+	struct row r;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	memset(&r, 0, sizeof(r));
+	s.family = AF_INET;
+	r.sock = &s;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		memcpy(s.addr, v[i], 4);
+		memset(got, 'x', sizeof(got));
+		model_address(&r, got, sizeof(got));
+		cr_assert_not_null(inet_ntop(AF_INET, v[i], want, sizeof(want)));
+		cr_expect_str_eq(got, want);
+	}
 }
