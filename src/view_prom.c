@@ -146,6 +146,8 @@ static void describe(struct buf *b, const struct model *m,
 	buf_addc(b, '"');
 	label(b, "owner_status", owner_status_name(r->status));
 	label(b, "unit", ctx->unit);
+	/* as JSON "activation": systemd made it for a .socket unit */
+	label(b, "activation", r->activated ? "systemd" : "");
 	container[0] = '\0';
 	if (ctx->runtime[0])
 		snprintf(container, sizeof(container), "%s:%.12s",

@@ -38,7 +38,7 @@ grep -qF 'command="q\"b\\s\nx"' "$work/p"
 ok $? "the process name is escaped as the format asks (quote, backslash, newline)"
 jqt "$work/s" --arg n "$name" '[.[] | select(.name == "porttop_listener_info" and .labels.command != "")] | length == 5 and all(.labels.command == $n)'
 ok $? "and reads back as the name itself in all 5 series"
-jqt "$work/s" '[.[] | select(.name == "porttop_listener_info") | .labels | keys] | unique == [["address","command","container","device","exposure","family","netns","owner_status","port","proto","service","unit","user"]]'
+jqt "$work/s" '[.[] | select(.name == "porttop_listener_info") | .labels | keys] | unique == [["activation","address","command","container","device","exposure","family","netns","owner_status","port","proto","service","unit","user"]]'
 ok $? "porttop_listener_info has the documented labels"
 jqt "$work/s" '[.[] | select(.name == "porttop_listener_info" and .labels.port == "7101")] | length == 1 and .[0].value == 2'
 ok $? "two SO_REUSEPORT sockets with the same labels: one series of value 2"

@@ -380,6 +380,29 @@ Test(model, units_containers_namespaces_and_devices)
  * UNIT cell names the .socket unit (or says socket activation) instead of
  * systemd's init.scope, the COMMAND cell of a socket without a visible
  * holder says it, the card has an activation line, JSON "activation". */
+/* The porttop_listener_info series of port in view_prom()'s output of m
+ * holds want. */
+static void expect_prom_label(const struct model *m, unsigned port,
+			      const char *want)
+{
+	struct view_request req = { .collect = COLLECT_ALL };
+	char *out = NULL, *line, key[32];
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	cr_assert_not_null(f);
+	cr_assert_eq(view_prom(m, &req, f), 0);
+	cr_assert_eq(fclose(f), 0);
+	snprintf(key, sizeof(key), ",port=\"%u\",", port);
+	for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
+		if (strncmp(line, "porttop_listener_info{", 22) == 0 &&
+		    strstr(line, key))
+			break;
+	cr_assert_not_null(line, "no series of port %u", port);
+	cr_expect_not_null(strstr(line, want), "%s", line);
+	free(out);
+}
+
 Test(model, socket_activation_is_said)
 {
 	struct sock_rec v[3] = { sock(1, "0.0.0.0", 631), sock(2, "0.0.0.0", 22),
@@ -443,6 +466,9 @@ Test(model, socket_activation_is_said)
 	view_card(&b, &m, row_of(&m, 3));
 	cr_expect_null(strstr(b.p, "activation"), "%s", b.p);
 	buf_release(&b);
+	expect_prom_label(&m, 631, "activation=\"systemd\"");
+	expect_prom_label(&m, 22, "activation=\"systemd\"");
+	expect_prom_label(&m, 80, "activation=\"\"");
 	model_release(&m);
 }
 
