@@ -32,6 +32,7 @@
 #define UNION_DUMPS_MAX 5	/* dumps of one table until nothing is new */
 #define EINTR_MAX 100		/* reads in a row cut by a signal */
 #define DUMP_TIMEOUT_S 10
+#define STAGE_MAX (1u << 20)	/* datagrams received, not yet decoded */
 #define COLLECT_TABLES 8	/* tcp/udp x v4/v6 x listening/established */
 
 /* The test hook: PORTTOP_FAULT=recv:N[-M|+]:WHAT[,tcp|udp:ENOENT] */
@@ -59,6 +60,10 @@ struct collector {
 	struct inoset last[COLLECT_TABLES];
 	bool have_last[COLLECT_TABLES];
 	uint8_t *buf;		/* DUMP_BUF_SIZE bytes, aligned by malloc */
+	/* datagrams of the dump under way, each a 4-byte length, 4 bytes of
+	 * padding and the datagram padded to 8 (see dump_once) */
+	uint8_t *stage;
+	size_t stage_len, stage_cap;
 };
 
 static const struct {
@@ -276,6 +281,7 @@ void collector_free(struct collector *c)
 	if (c->netns_fd >= 0)
 		close(c->netns_fd);
 	free(c->buf);
+	free(c->stage);
 	free(c);
 }
 
@@ -328,6 +334,56 @@ static int record(struct collector *c, uint8_t family, uint8_t proto,
 	return rc;
 }
 
+/* Whether the datagram in c->buf ends its dump: it holds NLMSG_DONE or an
+ * error, or bytes that are no message (diag_walk() then says what). */
+static bool datagram_ends(const struct collector *c, size_t len)
+{
+	size_t off = 0;
+
+	while (off + sizeof(struct nlmsghdr) <= len) {
+		const struct nlmsghdr *h = (const void *)(c->buf + off);
+
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off ||
+		    h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+			return true;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	return off < len;
+}
+
+static void stage_add(struct collector *c, size_t len)
+{
+	uint32_t l = (uint32_t)len;
+
+	c->stage = xgrow(c->stage, &c->stage_cap,
+			 c->stage_len + 8 + ((len + 7) & ~(size_t)7), 1);
+	memcpy(c->stage + c->stage_len, &l, sizeof(l));
+	memcpy(c->stage + c->stage_len + 8, c->buf, len);
+	c->stage_len += 8 + ((len + 7) & ~(size_t)7);
+}
+
+/* Decode the staged datagrams, and empty the stage. */
+static int stage_walk(struct collector *c, struct diag_walk *w)
+{
+	size_t off = 0;
+	int rc = 1;
+
+	while (rc > 0 && off < c->stage_len) {
+		uint32_t l;
+
+		memcpy(&l, c->stage + off, sizeof(l));
+		rc = diag_walk(w, c->stage + off + 8, l);
+		off += 8 + ((l + 7) & ~(size_t)7);
+	}
+	c->stage_len = 0;
+	return rc;
+}
+
+/* One dump of a table. The kernel makes each datagram of a dump when the
+ * one before is read, and resumes by position: a socket closed before that
+ * position in between moves the rest up, and one of them is skipped. So
+ * the datagrams are read back to back and decoded after (up to STAGE_MAX
+ * bytes at a time), which keeps the time between two reads short. */
 static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 		     uint32_t states, struct sock_vec *out, bool *interrupted)
 {
@@ -375,8 +431,16 @@ static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 			rc = -EIO;
 			break;
 		}
-		rc = diag_walk(&w, c->buf, (size_t)n);
+		if (!datagram_ends(c, (size_t)n) &&
+		    c->stage_len + (size_t)n + 16 <= STAGE_MAX) {
+			stage_add(c, (size_t)n);
+			continue;
+		}
+		rc = stage_walk(c, &w);
+		if (rc > 0)
+			rc = diag_walk(&w, c->buf, (size_t)n);
 	} while (rc > 0);
+	c->stage_len = 0;
 
 	*interrupted = w.interrupted;
 	if (rc < 0)
