@@ -59,12 +59,7 @@ diag "quiet windows of $quiet ms (one one-shot took $(awk -v a="$a" -v b="$b" 'B
 "$CHURN" -s "${REFRESH_DIFF_SEED:-$$}" -q "$quiet" -g "$groups" $reuse \
 	"$steps" >"$work/mut" &
 churn=$!
-n=0
-until grep -q '^ready' "$work/mut" 2>/dev/null; do
-	n=$((n + 1))
-	[ $n -gt 100 ] && { echo "Bail out! churn-helper did not start"; exit 1; }
-	sleep 0.05
-done
+wait_ready "$work/mut"
 
 # the refresh: one porttop, a table per refresh, each stamped when it is
 # printed (the scan happened between the previous print and this one); the

@@ -16,12 +16,7 @@ start_helper() {
 	mkfifo "$work/in.$name"
 	"$HELPER" -n "$name" "$@" <"$work/in.$name" >"$work/out.$name" &
 	eval "exec $fd>\"\$work/in.\$name\""
-	n=0
-	until grep -q '^ready' "$work/out.$name" 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -gt 100 ] && { echo "Bail out! listen-helper $name did not start"; exit 1; }
-		sleep 0.05
-	done
+	wait_ready "$work/out.$name"
 }
 port_of() {	# port_of NAME PROTO
 	awk -v p="$2" '$1 == "sock" && $2 == p { print $4; exit }' "$work/out.$1"
