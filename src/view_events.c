@@ -2,7 +2,9 @@
  * refreshes (--events)
  *
  * Each line is an object with "time" (RFC 3339, UTC, microseconds),
- * "event" and, but for the first line, the "listener" object of --json.
+ * "event", "owner_scan" ("full", or "incremental" when the holders come
+ * from an incremental /proc refresh) with "full_scan_age_seconds" and, but
+ * for the first line, the "listener" object of --json.
  * Keys and event names are part of the documented schema (porttop(1)) and
  * never translated. A listener is known by its namespace and inode across
  * refreshes; when one is gone is track's decision (a dump is not a
@@ -171,14 +173,42 @@ static bool same_holders(const struct lstate *a, const struct lstate *b)
 	return true;
 }
 
-/* The common start of a line: {"time":"...","event":"NAME" */
-static void line_start(struct buf *b, const struct timespec *wall,
+/* What every line of one refresh shares: its time, and how its owners
+ * were found */
+struct stamp {
+	const struct timespec *wall;
+	char scan[96];		/* ,"owner_scan":...,"full_scan_age_seconds":N */
+};
+
+static void stamp_init(struct stamp *st, const struct timespec *wall,
+		       const struct model *m)
+{
+	st->wall = wall;
+	/* an incremental /proc refresh may miss a holder that a full scan
+	 * would find (porttop(1), COST): the consumer must know */
+	if (m->owners_incremental && m->owners_full_age >= 0 &&
+	    m->owners_full_age < 1e9)
+		snprintf(st->scan, sizeof(st->scan),
+			 ",\"owner_scan\":\"incremental\",\"full_scan_age_seconds\":%.1f",
+			 m->owners_full_age);
+	else if (m->owners_incremental)	/* an age that makes no sense */
+		snprintf(st->scan, sizeof(st->scan),
+			 ",\"owner_scan\":\"incremental\",\"full_scan_age_seconds\":null");
+	else
+		snprintf(st->scan, sizeof(st->scan),
+			 ",\"owner_scan\":\"full\",\"full_scan_age_seconds\":0");
+}
+
+/* The common start of a line:
+ * {"time":"...","event":"NAME","owner_scan":...,"full_scan_age_seconds":N */
+static void line_start(struct buf *b, const struct stamp *st,
 		       const char *name)
 {
 	buf_reset(b);
 	buf_adds(b, "{\"time\":\"");
-	events_time(b, wall);
+	events_time(b, st->wall);
 	buf_printf(b, "\",\"event\":\"%s\"", name);
+	buf_adds(b, st->scan);
 }
 
 static int line_put(struct buf *b, FILE *out)
@@ -191,10 +221,10 @@ static int line_put(struct buf *b, FILE *out)
 }
 
 /* One event about a listener: {"time","event","listener"[, extra]} */
-static int put_event(struct buf *b, FILE *out, const struct timespec *wall,
+static int put_event(struct buf *b, FILE *out, const struct stamp *st,
 		     const char *name, const char *listener, const char *extra)
 {
-	line_start(b, wall, name);
+	line_start(b, st, name);
 	buf_adds(b, ",\"listener\":");
 	buf_adds(b, listener);
 	if (extra)
@@ -202,12 +232,12 @@ static int put_event(struct buf *b, FILE *out, const struct timespec *wall,
 	return line_put(b, out);
 }
 
-static int put_snapshot(struct buf *b, FILE *out, const struct timespec *wall,
+static int put_snapshot(struct buf *b, FILE *out, const struct stamp *st,
 			const struct model *m, struct buf *tmp)
 {
 	size_t i;
 
-	line_start(b, wall, "snapshot");
+	line_start(b, st, "snapshot");
 	buf_adds(b, ",\"listeners\":[");
 	for (i = 0; i < m->nrows; i++) {
 		if (i)
@@ -221,30 +251,30 @@ static int put_snapshot(struct buf *b, FILE *out, const struct timespec *wall,
 }
 
 /* The events of row r against what the last refresh had (old, or NULL). */
-static int row_events(struct buf *b, FILE *out, const struct timespec *wall,
+static int row_events(struct buf *b, FILE *out, const struct stamp *st,
 		      const struct lstate *old, const struct lstate *cur,
 		      bool primed, struct buf *tmp)
 {
 	int rc = 0;
 
 	if (!old && primed)
-		rc = put_event(b, out, wall, "appeared", cur->json, NULL);
+		rc = put_event(b, out, st, "appeared", cur->json, NULL);
 	if (!rc && old && old->known && cur->known && !same_holders(old, cur)) {
 		buf_reset(tmp);
 		buf_adds(tmp, ",\"previous_owners\":");
 		buf_adds(tmp, old->owners);
-		rc = put_event(b, out, wall, "holders-changed", cur->json,
+		rc = put_event(b, out, st, "holders-changed", cur->json,
 			       tmp->p);
 	}
 	if (!rc && cur->full && !(old && old->full))
-		rc = put_event(b, out, wall, "accept-queue-full", cur->json,
+		rc = put_event(b, out, st, "accept-queue-full", cur->json,
 			       NULL);
 	if (!rc && old && old->has_drops && cur->has_drops &&
 	    cur->drops > old->drops) {
 		buf_reset(tmp);
 		buf_printf(tmp, ",\"drops_increase\":%lu",
 			   (unsigned long)(cur->drops - old->drops));
-		rc = put_event(b, out, wall, "udp-drops", cur->json, tmp->p);
+		rc = put_event(b, out, st, "udp-drops", cur->json, tmp->p);
 	}
 	return rc;
 }
@@ -258,9 +288,11 @@ int events_update(struct events *ev, const struct model *m,
 				       sizeof(*prev));
 	struct lstate *nv = xcalloc(m->nrows + ev->n + 1, sizeof(*nv));
 	struct buf b, tmp;
+	struct stamp st;
 	size_t i, nn = 0;
 	int rc = 0;
 
+	stamp_init(&st, wall, m);
 	buf_init(&b);
 	buf_init(&tmp);
 	for (i = 0; i < m->nrows; i++) {
@@ -287,17 +319,17 @@ int events_update(struct events *ev, const struct model *m,
 			continue;
 		}
 		if (!rc)
-			rc = put_event(&b, out, wall, "gone", s->json, NULL);
+			rc = put_event(&b, out, &st, "gone", s->json, NULL);
 		lstate_release(s);
 	}
 	if (!ev->primed && !ev->changes_only && !rc)
-		rc = put_snapshot(&b, out, wall, m, &tmp);
+		rc = put_snapshot(&b, out, &st, m, &tmp);
 	for (i = 0; i < m->nrows; i++) {
 		struct lstate *cur = &nv[nn++];
 
 		lstate_fill(cur, m, &m->rows[i], &tmp);
 		if (!rc)
-			rc = row_events(&b, out, wall, prev[i], cur,
+			rc = row_events(&b, out, &st, prev[i], cur,
 					ev->primed, &tmp);
 	}
 	for (i = 0; i < ev->n; i++)

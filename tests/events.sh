@@ -11,7 +11,7 @@ fds_unreadable || :
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-events.XXXXXX") || exit 99
 streams=
-trap 'exec 3>&-; for p in $streams; do kill $p 2>/dev/null; done; touch "$work"/h*/stop "$work"/h*/end "$work"/h*/handoff 2>/dev/null; wait; rm -rf "$work"' EXIT
+trap 'exec 3>&- 5>&-; for p in $streams; do kill $p 2>/dev/null; done; touch "$work"/h*/stop "$work"/h*/end "$work"/h*/handoff 2>/dev/null; wait; rm -rf "$work"' EXIT
 mkfifo "$work/in"
 "$HELPER" tcp/127.0.0.1/0 <"$work/in" >"$work/helper" &
 exec 3>"$work/in"
@@ -152,5 +152,29 @@ ok $? "a reader that closes the pipe ends the stream with exit 0 ($(cat "$work/p
 "$PORTTOP" --events -N -n 1 >"$work/evn"
 jqt "$work/evn" --argjson b "$base" '.listeners | map(select(.port == $b)) | length == 1 and (.[0].netns > 0)'
 ok $? "-N: the stream covers the namespaces, each listener with its netns"
+
+# how the owners of a refresh were found: every line says it; an
+# incremental /proc refresh (forced: HACKING.md, PORTTOP_REFRESH) is told
+# with the age of the last full scan (the first refresh is a full scan)
+PORTTOP_REFRESH=incremental "$PORTTOP" --owner-scan=proc --events -n 5 \
+	-d 0.6 >"$work/evi" 2>"$work/evi.err" &
+evi=$!
+streams="$streams $evi"
+wait_lines "$work/evi" 1
+mkfifo "$work/in4"
+"$HELPER" tcp/127.0.0.1/0 <"$work/in4" >"$work/helper4" &
+exec 5>"$work/in4"
+wait_ready "$work/helper4"
+p4=$(awk '$1 == "sock" {print $4}' "$work/helper4")
+wait "$evi"; ok $? "--events -n 5 of incremental refreshes exits 0"
+exec 5>&-
+jqt "$work/evi" -s '.[0] | .event == "snapshot" and .owner_scan == "full" and .full_scan_age_seconds == 0'
+ok $? "the starting set comes from a full scan: owner_scan full, age 0"
+jqt "$work/evi" -s --argjson p "$p4" '[.[] | select(.event == "appeared")] | length == 1 and (.[0] | .listener.port == $p and .owner_scan == "incremental" and .full_scan_age_seconds > 0 and .full_scan_age_seconds < 30 and (.listener.owners | length) > 0)'
+ok $? "a listener that appeared at an incremental refresh: owner_scan incremental, the full scan's age, its holder found"
+jqt "$work/ev" -s 'all(.owner_scan == "full" or .owner_scan == "incremental") and all(.full_scan_age_seconds | type == "number")'
+ok $? "every line of the stream says owner_scan and full_scan_age_seconds"
+only_hint "$work/evi.err"
+ok $? "and nothing on stderr for it but the owner hint"
 
 done_testing

@@ -299,3 +299,66 @@ Test(events, rfc3339_with_microseconds)
 	cr_expect_str_eq(b.p, "2026-12-01T23:07:32.000000Z");
 	buf_release(&b);
 }
+
+/* count of needle in hay */
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+Test(events, every_line_says_how_its_owners_were_found)
+{
+	struct events *ev = events_new(false);
+	struct fake f;
+	struct row *a, *b;
+	const char *out;
+
+	fake_init(&f);
+	a = add(&f, IPPROTO_TCP, 80, 1001, 0, 5);
+	hold(&f, a, 10, 100);
+	out = refresh(ev, &f, 1);
+	cr_expect(strstr(out, "\"event\":\"snapshot\",\"owner_scan\":\"full\",\"full_scan_age_seconds\":0,") != NULL,
+		  "%s", out);
+
+	/* an incremental refresh: a listener appears and one changes
+	 * holders; each line says so, with the age of the full scan */
+	fake_init(&f);
+	a = add(&f, IPPROTO_TCP, 80, 1001, 0, 5);
+	hold(&f, a, 12, 120);
+	b = add(&f, IPPROTO_UDP, 53, 2002, 0, 0);
+	hold(&f, b, 11, 110);
+	f.m.owners_incremental = true;
+	f.m.owners_full_age = 12.34;
+	out = refresh(ev, &f, 2);
+	cr_expect_str_eq(names(out), "holders-changed appeared");
+	cr_expect_eq(count(out, ",\"owner_scan\":\"incremental\",\"full_scan_age_seconds\":12.3,"),
+		     2, "%s", out);
+	cr_expect_eq(count(out, "owner_scan"), 2, "%s", out);
+
+	/* a full scan again: gone is told from a full scan */
+	fake_init(&f);
+	a = add(&f, IPPROTO_TCP, 80, 1001, 0, 5);
+	hold(&f, a, 12, 120);
+	out = refresh(ev, &f, 3);
+	cr_expect_str_eq(names(out), "gone");
+	cr_expect(strstr(out, "\"owner_scan\":\"full\",\"full_scan_age_seconds\":0,") != NULL,
+		  "%s", out);
+	cr_expect(strstr(out, "incremental") == NULL, "%s", out);
+
+	/* an age that makes no sense is not printed as a number */
+	fake_init(&f);
+	a = add(&f, IPPROTO_TCP, 80, 1001, 0, 5);
+	hold(&f, a, 10, 100);
+	f.m.owners_incremental = true;
+	f.m.owners_full_age = -1;
+	out = refresh(ev, &f, 4);
+	cr_expect(strstr(out, "\"owner_scan\":\"incremental\",\"full_scan_age_seconds\":null,") != NULL,
+		  "%s", out);
+	events_free(ev);
+}
