@@ -402,7 +402,7 @@ static void draw_status(struct tui *t, int y, double now)
 			buf_adds(b, t->msg);
 			attr = A_BOLD | pair(t, TUI_PAIR_WARN);
 		} else if (t->mode == TUI_MODE_TABLE) {
-			buf_adds(b, _("q quit  ? help  / search  f filter  s sort  p pause  o freeze  e events  Enter details  k kill"));
+			buf_adds(b, _("q quit  ? help  / search  f filter  s sort  p pause  e events  Enter details  w why  k kill"));
 		} else {
 			buf_adds(b, _("Esc back  arrows scroll"));
 		}

@@ -22,6 +22,17 @@ for st in $(sed -n '/^\.SH EXIT STATUS/,/^\.SH /{/^\.TP/{n;s/^\.B \([0-9]\)$/\1/
 done
 printf '%s\n' "$help" | grep -q -- "--why: 0 a new server could bind"
 ok $? "--help explains the exit status of --why"
+# every key of the live view (its help screen's names, src/tui_layout.c)
+# is in the man page's list of keys
+mankeys=$(sed -n '/^Keys:$/,/^\.SH /{/^\.TP$/{n;p}}' "$srcdir/doc/porttop.1" |
+	sed 's/^\.BR* //; s/", "/ /g; s/\\e/\\/g; s/\\-/-/g' | tr -s ' ' '\n')
+set -f
+for k in $(sed -n 's/.*, "\([^"]*\)",$/\1/p; s/.*, "\([^"]*\)", N_(.*/\1/p' \
+	"$srcdir/src/tui_layout.c" | sed 's/\\\\/\\/g' | tr ' ' '\n' | sort -u); do
+	printf '%s\n' "$mankeys" | grep -qxF -- "$k"
+	ok $? "man page lists the live view's key '$k'"
+done
+set +f
 # a gone listener is marked at the first refresh that misses it (the
 # CONSISTENCY section): no page may still say it takes two dumps
 ! grep -Eiq 'two (netlink )?dumps in a row|after two dumps' \

@@ -80,8 +80,8 @@ screen | head -1 | grep -Eq 'TCP 1 +UDP 1 +exposed 1 +every 0\.3s'
 okd $? "the title counts listeners, exposed ones and the interval"
 screen | grep -Eq '^ PROTO +ADDRESS +PORT'
 okd $? "the table has a header"
-screen | tail -1 | grep -q 'q quit'
-okd $? "the status line lists keys"
+screen | tail -1 | grep -q 'q quit.*Enter details  w why  k kill'
+okd $? "the status line lists keys, w (why) among them"
 screen_e | grep "$pa" | grep -q "${ESC}\[7m"
 okd $? "the first line is selected (reverse video)"
 
@@ -233,6 +233,8 @@ okd $? "the selected process is gone"
 keys '?'
 wait_for 'select the previous listener'
 okd $? "'?' shows the help"
+screen | grep -Eq '^  w +why a new server cannot bind'
+okd $? "the help lists w (why)"
 keys q
 wait_for '^ PROTO'
 okd $? "q leaves the help"
