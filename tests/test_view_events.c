@@ -312,29 +312,31 @@ static size_t count(const char *hay, const char *needle)
 	return n;
 }
 
+/* A fresh model of the web server on port 80 held by pid (started at
+ * pid * 10); the owner scan marks as given. */
+static void web(struct fake *f, int pid, bool incremental, double age)
+{
+	fake_init(f);
+	hold(f, add(f, IPPROTO_TCP, 80, 1001, 0, 5), pid, pid * 10ull);
+	f->m.owners_incremental = incremental;
+	f->m.owners_full_age = age;
+}
+
 Test(events, every_line_says_how_its_owners_were_found)
 {
 	struct events *ev = events_new(false);
 	struct fake f;
-	struct row *a, *b;
 	const char *out;
 
-	fake_init(&f);
-	a = add(&f, IPPROTO_TCP, 80, 1001, 0, 5);
-	hold(&f, a, 10, 100);
+	web(&f, 10, false, 0);
 	out = refresh(ev, &f, 1);
 	cr_expect(strstr(out, "\"event\":\"snapshot\",\"owner_scan\":\"full\",\"full_scan_age_seconds\":0,") != NULL,
 		  "%s", out);
 
-	/* an incremental refresh: a listener appears and one changes
-	 * holders; each line says so, with the age of the full scan */
-	fake_init(&f);
-	a = add(&f, IPPROTO_TCP, 80, 1001, 0, 5);
-	hold(&f, a, 12, 120);
-	b = add(&f, IPPROTO_UDP, 53, 2002, 0, 0);
-	hold(&f, b, 11, 110);
-	f.m.owners_incremental = true;
-	f.m.owners_full_age = 12.34;
+	/* an incremental refresh: the holder changes and a DNS server
+	 * appears; each line says so, with the age of the full scan */
+	web(&f, 12, true, 12.34);
+	hold(&f, add(&f, IPPROTO_UDP, 53, 2002, 0, 0), 11, 110);
 	out = refresh(ev, &f, 2);
 	cr_expect_str_eq(names(out), "holders-changed appeared");
 	cr_expect_eq(count(out, ",\"owner_scan\":\"incremental\",\"full_scan_age_seconds\":12.3,"),
@@ -342,9 +344,7 @@ Test(events, every_line_says_how_its_owners_were_found)
 	cr_expect_eq(count(out, "owner_scan"), 2, "%s", out);
 
 	/* a full scan again: gone is told from a full scan */
-	fake_init(&f);
-	a = add(&f, IPPROTO_TCP, 80, 1001, 0, 5);
-	hold(&f, a, 12, 120);
+	web(&f, 12, false, 0);
 	out = refresh(ev, &f, 3);
 	cr_expect_str_eq(names(out), "gone");
 	cr_expect(strstr(out, "\"owner_scan\":\"full\",\"full_scan_age_seconds\":0,") != NULL,
@@ -352,11 +352,7 @@ Test(events, every_line_says_how_its_owners_were_found)
 	cr_expect(strstr(out, "incremental") == NULL, "%s", out);
 
 	/* an age that makes no sense is not printed as a number */
-	fake_init(&f);
-	a = add(&f, IPPROTO_TCP, 80, 1001, 0, 5);
-	hold(&f, a, 10, 100);
-	f.m.owners_incremental = true;
-	f.m.owners_full_age = -1;
+	web(&f, 10, true, -1);
 	out = refresh(ev, &f, 4);
 	cr_expect(strstr(out, "\"owner_scan\":\"incremental\",\"full_scan_age_seconds\":null,") != NULL,
 		  "%s", out);
