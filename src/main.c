@@ -546,6 +546,8 @@ static void make_requests(const struct options *opts,
 	/* with -n, one document per refresh and each on one line */
 	vr->json_lines = opts->iterations > 0;
 	vr->collect = opts->collect;
+	/* a table on a terminal fits its width; piped, lines stay whole */
+	vr->width = view_text_width(STDOUT_FILENO);
 }
 
 int main(int argc, char **argv)

@@ -19,7 +19,13 @@ struct view_request {
 	bool json_lines;	/* each JSON document on one line (-n) */
 	unsigned collect;	/* COLLECT_* (sock.h) that were dumped: a
 				 * protocol that was not has no count */
+	size_t width;		/* the text table fits in so many cells
+				 * (a terminal); 0: whole lines */
 };
+
+/* The width the text table must fit in when written to fd: 0 unless fd is
+ * a terminal; then COLUMNS when it is a number, else the terminal's. */
+size_t view_text_width(int fd);
 
 /* Print the model as a plain-text table. Returns 0; write errors are left
  * in out's error flag for the caller. */

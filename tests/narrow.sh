@@ -1,0 +1,127 @@
+#!/bin/sh
+# narrow.sh - the text table (-b) on a terminal narrower than the table:
+# every line fits (COLUMNS, or the terminal's own width), the columns kept
+# are those porttop(1) documents (the command is cut first, then CLASS,
+# SERVICE, INODE and FD, QUEUE, CONNS and DROPS, USER, UNIT and NETNS,
+# EXPOSURE, PROTO, ADDRESS are hidden), cut text ends with '>'; a pipe
+# still gets whole lines whatever COLUMNS says. On a recorded table
+# (tests/data/listeners.rec), so that its widths are known; the terminal is
+# a pty of script(1).
+. "$srcdir/tests/lib.sh"
+
+need script
+rec="$srcdir/tests/data/listeners.rec"
+work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-narrow.XXXXXX") || exit 99
+trap 'rm -rf "$work"' EXIT
+PORTTOP=$(cd "$(dirname "$PORTTOP")" && pwd)/$(basename "$PORTTOP")
+export LC_ALL=C.UTF-8
+
+# tty FILE STTY-COLS COLUMNS ARGS...: porttop -b ARGS on a terminal of
+# STTY-COLS columns ("-" leaves the pty's size), with COLUMNS ("-": unset);
+# its stdout in FILE (without the pty's carriage returns), status in FILE.rc
+tty() {
+	t_f=$1 t_c=$2 t_e=$3
+	shift 3
+	t_cmd=
+	[ "$t_c" != - ] && t_cmd="stty cols $t_c rows 24; "
+	if [ "$t_e" = - ]; then
+		t_cmd="${t_cmd}unset COLUMNS; "
+	else
+		t_cmd="${t_cmd}export COLUMNS=$t_e; "
+	fi
+	t_cmd="$t_cmd exec \"$PORTTOP\" -b --replay \"$rec\" $* 2>/dev/null"
+	script -qec "$t_cmd" /dev/null </dev/null | tr -d '\r' >"$t_f"
+	echo $? >"$t_f.rc"
+}
+
+# widest FILE: the widest line of FILE, in terminal cells
+widest() { wc -L <"$1"; }
+# header FILE: the header line's words, one space apart
+header() { head -1 "$1" | tr -s ' ' | sed 's/ $//'; }
+# ports FILE: the port of each line but the header (the column that stays)
+ports() {
+	tail -n +2 "$1" | awk '{ for (i = 1; i <= NF; i++)
+		if ($i ~ /^[0-9]+$/) { print $i; next } }'
+}
+
+"$PORTTOP" -b --replay "$rec" >"$work/pipe" 2>/dev/null
+full=$(widest "$work/pipe")
+[ "$full" -gt 60 ]; ok $? "the recorded table is wider than 60 columns ($full)"
+COLUMNS=20 "$PORTTOP" -b --replay "$rec" >"$work/pipe20" 2>/dev/null
+cmp -s "$work/pipe" "$work/pipe20"
+ok $? "a pipe gets whole lines whatever COLUMNS says"
+
+tty "$work/t200" - 200
+[ "$(cat "$work/t200.rc")" = 0 ] && cmp -s "$work/pipe" "$work/t200"
+ok $? "on a terminal wide enough, the table is the one of a pipe"
+script -qec "exec \"$PORTTOP\" -b --replay \"$rec\" 2>/dev/null" /dev/null \
+	</dev/null | tr -d '\r' >"$work/tnone"
+cmp -s "$work/pipe" "$work/tnone"
+ok $? "on a terminal of unknown width (0 columns, COLUMNS unset), whole lines"
+
+# the columns kept at each width (hand-checked against the documented
+# order with this recording's widths: PROTO 5, ADDRESS 13, PORT 4,
+# SERVICE 13, CLASS 10, USER 4, PID 3, COMMAND 8 at least)
+for case in \
+	"70:PROTO ADDRESS PORT SERVICE CLASS USER PID COMMAND" \
+	"50:PROTO ADDRESS PORT USER PID COMMAND" \
+	"35:ADDRESS PORT PID COMMAND" \
+	"20:PORT PID COMMAND" \
+	"12:PORT PID CO>"; do
+	w=${case%%:*}
+	want=${case#*:}
+	tty "$work/t$w" - "$w"
+	got=$(header "$work/t$w")
+	[ "$(widest "$work/t$w")" -le "$w" ]
+	ok $? "COLUMNS=$w: every line fits ($(widest "$work/t$w") cells)"
+	[ "$got" = "$want" ]
+	ok $? "COLUMNS=$w: the documented columns are kept: $got"
+	[ "$(ports "$work/t$w")" = "$(ports "$work/pipe")" ] &&
+		[ "$(wc -l <"$work/t$w")" -eq "$(wc -l <"$work/pipe")" ]
+	ok $? "COLUMNS=$w: every listener, one line each, in the same order"
+done
+
+# only the command cut: each line is the whole line, cut with '>' in the
+# last column
+python3 - "$work/pipe" "$work/t70" 70 <<'EOF'
+import sys
+full = open(sys.argv[1], encoding="utf-8").read().splitlines()
+cut = open(sys.argv[2], encoding="utf-8").read().splitlines()
+w = int(sys.argv[3])
+bad = [(f, c) for f, c in zip(full, cut)
+       if c != (f if len(f) <= w else f[:w - 1] + ">")]
+sys.exit(1 if bad or len(full) != len(cut) else 0)
+EOF
+ok $? "COLUMNS=70: the command is cut at the edge with a '>', the rest as piped"
+
+# the terminal's own width, and COLUMNS over it
+tty "$work/s50" 50 -
+cmp -s "$work/s50" "$work/t50"
+ok $? "a terminal of 50 columns (no COLUMNS) gives the table of COLUMNS=50"
+tty "$work/s50c" 50 35
+cmp -s "$work/s50c" "$work/t35"
+ok $? "COLUMNS wins over the terminal's width"
+tty "$work/s50x" 50 abc
+cmp -s "$work/s50x" "$work/t50"
+ok $? "a COLUMNS that is not a number is ignored"
+
+# more columns: INODE and FD go before QUEUE, CONNS, DROPS, which go
+# before USER (-o all)
+tty "$work/a80" - 80 -o all
+got=$(header "$work/a80")
+[ "$got" = "PROTO ADDRESS PORT EXPOSURE QUEUE CONNS DROPS USER PID UNIT NETNS COMMAND" ] &&
+	[ "$(widest "$work/a80")" -le 80 ]
+ok $? "-o all at 80: INODE and FD hidden first: $got"
+tty "$work/a60" - 60 -o all
+got=$(header "$work/a60")
+[ "$got" = "PROTO ADDRESS PORT EXPOSURE PID UNIT NETNS COMMAND" ] &&
+	[ "$(widest "$work/a60")" -le 60 ]
+ok $? "-o all at 60: then QUEUE, CONNS, DROPS and USER: $got"
+
+# -n 2 and --no-header on a narrow terminal
+tty "$work/n" - 30 -n 2 -d 0.1 --no-header
+[ "$(widest "$work/n")" -le 30 ] &&
+	[ "$(grep -c . "$work/n")" -eq $((2 * ($(wc -l <"$work/pipe") - 1))) ]
+ok $? "-n 2 --no-header at 30: two tables of fitting lines"
+
+done_testing
