@@ -164,6 +164,8 @@ Test(integration, collector_reports_exactly_the_listeners)
 	cr_expect_eq(find(&v, s[0].inode)->wqueue, 7);
 	cr_expect_eq(find(&v, s[2].inode)->wqueue, 11);
 	cr_expect_eq(find(&v, s[3].inode)->has_drops, true);
+	/* drops are shown for UDP only: TCP dumps do not ask for them */
+	cr_expect_eq(find(&v, s[0].inode)->has_drops, false);
 	sock_vec_release(&v);
 	collector_free(c);
 }
