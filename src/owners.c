@@ -111,10 +111,8 @@ void owners_procs_release(struct proc_info *p, size_t n)
 
 void owners_reset(struct owners *o)
 {
-	free(o->table);
 	free(o->holders);
 	owners_procs_release(o->procs, o->nprocs);
-	o->table = NULL;
 	o->holders = NULL;
 	o->procs = NULL;
 	o->nholders = 0;
@@ -127,6 +125,8 @@ void owners_free(struct owners *o)
 	if (!o)
 		return;
 	owners_reset(o);
+	free(o->keys);
+	free(o->table);
 	owners_bpf_release(o);
 	free(o->cache);
 	free(o->sockfds);
@@ -151,12 +151,12 @@ struct slot *owners_table_find(const struct owners *o, uint32_t inode)
 {
 	size_t i;
 
-	if (!o->table || inode == 0)
+	if (!o->mask || inode == 0)
 		return NULL;
 	for (i = hash32(inode) & o->mask;; i = (i + 1) & o->mask) {
-		if (o->table[i].inode == inode)
+		if (o->keys[i] == inode)
 			return &o->table[i];
-		if (o->table[i].inode == 0)
+		if (o->keys[i] == 0)
 			return NULL;
 	}
 }
@@ -167,7 +167,15 @@ void owners_table_build(struct owners *o, const uint32_t *inodes, size_t n)
 
 	while (size < 2 * n + 1)
 		size *= 2;
-	o->table = xcalloc(size, sizeof(*o->table));
+	/* the same storage from scan to scan: no fresh pages to fault in */
+	if (size > o->cap_table) {
+		free(o->keys);
+		free(o->table);
+		o->keys = xmalloc(size * sizeof(*o->keys));
+		o->table = xmalloc(size * sizeof(*o->table));
+		o->cap_table = size;
+	}
+	memset(o->keys, 0, size * sizeof(*o->keys));
 	o->mask = size - 1;
 	for (i = 0; i < n; i++) {
 		size_t j;
@@ -175,10 +183,12 @@ void owners_table_build(struct owners *o, const uint32_t *inodes, size_t n)
 		if (inodes[i] == 0)
 			continue;
 		for (j = hash32(inodes[i]) & o->mask;; j = (j + 1) & o->mask) {
-			if (o->table[j].inode == inodes[i])
+			if (o->keys[j] == inodes[i])
 				break;
-			if (o->table[j].inode == 0) {
-				o->table[j].inode = inodes[i];
+			if (o->keys[j] == 0) {
+				o->keys[j] = inodes[i];
+				o->table[j].start = 0;
+				o->table[j].count = 0;
 				break;
 			}
 		}

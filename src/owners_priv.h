@@ -18,8 +18,8 @@
 #define PID_CHUNK 8
 #define MAX_THREADS 16
 
+/* The holders of one wanted inode (owners.keys[i] is its inode). */
 struct slot {
-	uint32_t inode;		/* 0: empty */
 	uint32_t start;		/* first holder in owners.holders */
 	uint32_t count;
 };
@@ -49,8 +49,14 @@ struct owners {
 	long long boot_time;	/* seconds since the epoch; 0 unknown */
 	bool hidepid;
 	bool other_pidns;	/* see owners_stats */
-	struct slot *table;
-	size_t mask;		/* table size - 1; size is a power of two */
+	/* the wanted inodes: open addressing, kept between scans; the keys
+	 * apart from their slots, so that a probe of the 100,000s of socket
+	 * fds of a BPF pass touches 4 bytes a slot */
+	uint32_t *keys;		/* 0: empty */
+	struct slot *table;	/* table[i] is of keys[i] */
+	size_t mask;		/* table size - 1; size is a power of two;
+				 * 0: no table */
+	size_t cap_table;	/* slots allocated */
 	struct holder *holders;
 	size_t nholders;
 	struct proc_info *procs;
