@@ -56,8 +56,10 @@ struct collector {
 	int missing_err;
 	struct fault fault;
 	unsigned long nrecv;	/* reads so far, for the fault hook */
-	/* the inodes of each table's last result (see dump_table) */
+	/* the inodes of each table's last result (see dump_table): as a
+	 * sorted set, and in the order the result came in */
 	struct inoset last[COLLECT_TABLES];
+	struct inoset last_seq[COLLECT_TABLES];
 	bool have_last[COLLECT_TABLES];
 	uint8_t *buf;		/* DUMP_BUF_SIZE bytes, aligned by malloc */
 	/* datagrams of the dump under way, each a 4-byte length, 4 bytes of
@@ -274,8 +276,10 @@ void collector_free(struct collector *c)
 
 	if (!c)
 		return;
-	for (i = 0; i < COLLECT_TABLES; i++)
+	for (i = 0; i < COLLECT_TABLES; i++) {
 		inoset_release(&c->last[i]);
+		inoset_release(&c->last_seq[i]);
+	}
 	if (c->nl)
 		mnl_socket_close(c->nl);
 	if (c->netns_fd >= 0)
@@ -495,11 +499,38 @@ static bool inoset_equal(const struct inoset *a, const struct inoset *b)
 	       (a->n == 0 || memcmp(a->v, b->v, a->n * sizeof(*a->v)) == 0);
 }
 
+/* Whether the inodes of v from index start on are seq, in that order. */
+static bool same_sequence(const struct sock_vec *v, size_t start,
+			  const struct inoset *seq)
+{
+	size_t i;
+
+	if (v->n - start != seq->n)
+		return false;
+	for (i = 0; i < seq->n; i++)
+		if (v->v[start + i].inode != seq->v[i])
+			return false;
+	return true;
+}
+
+/* Remember the inodes of v from index start on, in their order. */
+static void remember_sequence(struct inoset *seq, const struct sock_vec *v,
+			      size_t start)
+{
+	size_t i;
+
+	inoset_clear(seq);
+	for (i = start; i < v->n; i++)
+		inoset_add(seq, v->v[i].inode);
+}
+
 /* One table, dumped until a dump brings no inode the earlier ones missed:
  * under churn a dump can skip a socket that stays open. A dump skips only
  * when sockets go away during it, which changes the set; so a first dump
  * that finds exactly the sockets of this table's last result is taken as
- * it is (a quiet table costs one dump). */
+ * it is (a quiet table costs one dump). A quiet table's dump comes in the
+ * kernel's hash order, the same as last time: the same sequence is the
+ * same set, told without sorting. */
 static int dump_table(struct collector *c, uint8_t family, uint8_t proto,
 		      uint32_t states, struct sock_vec *out)
 {
@@ -510,6 +541,8 @@ static int dump_table(struct collector *c, uint8_t family, uint8_t proto,
 	rc = dump_retry(c, family, proto, states, out);
 	if (rc < 0)
 		return rc;
+	if (c->have_last[slot] && same_sequence(out, start, &c->last_seq[slot]))
+		return 0;
 	inoset_init(&have);
 	for (i = start; i < out->n; i++)
 		inoset_add(&have, out->v[i].inode);
@@ -540,6 +573,7 @@ static int dump_table(struct collector *c, uint8_t family, uint8_t proto,
 	}
 	inoset_release(&c->last[slot]);
 	c->last[slot] = have;
+	remember_sequence(&c->last_seq[slot], out, start);
 	c->have_last[slot] = true;
 	return 0;
 }
