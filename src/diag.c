@@ -30,6 +30,11 @@ void sock_vec_release(struct sock_vec *vec)
 	vec->cap = 0;
 }
 
+void sock_vec_reserve(struct sock_vec *vec, size_t n)
+{
+	vec->v = xgrow(vec->v, &vec->cap, n, sizeof(*vec->v));
+}
+
 static void decode_attr(const struct nlattr *a, struct sock_rec *rec)
 {
 	uint16_t len = mnl_attr_get_payload_len(a);

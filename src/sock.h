@@ -54,5 +54,7 @@ struct sock_vec {
 void sock_vec_push(struct sock_vec *vec, const struct sock_rec *rec);
 /* Free the storage and reset to empty. */
 void sock_vec_release(struct sock_vec *vec);
+/* Make room for n records in all, so that filling it copies nothing. */
+void sock_vec_reserve(struct sock_vec *vec, size_t n);
 
 #endif

@@ -389,7 +389,10 @@ int source_refresh(struct source *src, const struct filter *f,
 	rc = record_start(src);
 	if (rc < 0)
 		return rc;
+	if (src->nsocks)
+		sock_vec_reserve(&socks, src->nsocks + src->nsocks / 8);
 	rc = dump_any(src, src->req.collect, &socks);
+	src->nsocks = socks.n;
 	if (rc == 0)
 		rc = record_stop(src);
 	else

@@ -47,6 +47,8 @@ struct source {
 	struct stat names_dir;		/* /run/netns when last read */
 	double names_at;		/* clock_now() of that read */
 	bool names_read;
+	size_t nsocks;			/* sockets the last refresh dumped:
+					 * room made for them in the next */
 	char warning[512];
 	char notice[1024];
 	char error[512];
