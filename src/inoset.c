@@ -65,3 +65,46 @@ bool inoset_has(const struct inoset *s, uint32_t inode)
 	}
 	return false;
 }
+
+struct keyed {
+	uint32_t key;
+	uint32_t idx;
+};
+
+void inoset_order(const uint32_t *keys, size_t n, uint32_t *order)
+{
+	struct keyed *a, *b, *t;
+	size_t count[256], i, shift;
+
+	a = xmalloc((n ? n : 1) * sizeof(*a));
+	b = xmalloc((n ? n : 1) * sizeof(*b));
+	for (i = 0; i < n; i++) {
+		a[i].key = keys[i];
+		a[i].idx = (uint32_t)i;
+	}
+	/* a byte at a time from the lowest, each pass stable */
+	for (shift = 0; shift < 32; shift += 8) {
+		size_t sum = 0;
+
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(a[i].key >> shift) & 0xff]++;
+		if (n && count[(a[0].key >> shift) & 0xff] == n)
+			continue;	/* one value of this byte: no change */
+		for (i = 0; i < 256; i++) {
+			size_t c = count[i];
+
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			b[count[(a[i].key >> shift) & 0xff]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (i = 0; i < n; i++)
+		order[i] = a[i].idx;
+	free(a);
+	free(b);
+}

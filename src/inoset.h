@@ -19,5 +19,8 @@ void inoset_add(struct inoset *s, uint32_t inode);
 /* Sort and drop duplicates; inoset_has() needs it after adds. */
 void inoset_seal(struct inoset *s);
 bool inoset_has(const struct inoset *s, uint32_t inode);
+/* The indexes 0..n-1 into order, sorted by keys[index] (inodes, or any
+ * 32-bit key), equal keys in index order: a radix sort, linear in n. */
+void inoset_order(const uint32_t *keys, size_t n, uint32_t *order);
 
 #endif

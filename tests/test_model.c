@@ -127,6 +127,59 @@ Test(model, a_dump_is_not_a_snapshot_one_socket_per_inode)
 	snapshot_release(&snap);
 }
 
+static int cmp_ref(const void *a, const void *b)
+{
+	const struct sock_rec *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	return (x->cookie > y->cookie) - (x->cookie < y->cookie);
+}
+
+/* The snapshot sorts a dump by radix; it must keep exactly the records,
+ * in exactly the order, that a stable comparison sort and a scan for
+ * duplicates keep: by inode (every byte of it), then cookie, the first of
+ * a duplicate kept, inode 0 told apart by cookie. */
+Test(model, a_dump_is_sorted_and_deduplicated_as_a_comparison_sort_would)
+{
+	struct sock_vec ref = { 0 };
+	struct snapshot snap;
+	struct sock_rec *v;
+	size_t n = 5000, i, k = 0;
+	unsigned seed = 12345;
+
+	v = calloc(n, sizeof(*v));
+	cr_assert_not_null(v);
+	for (i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		v[i] = sock((seed >> 3) % 4 == 0 ? 0 : seed & 0x3fffffffu,
+			    "127.0.0.1", (uint16_t)(1000 + i));
+		v[i].cookie = (seed >> 7) % 3;
+		/* a dump may bring one socket twice */
+		if (i % 7 == 6)
+			v[i] = v[i - 5];
+	}
+	for (i = 0; i < n; i++)
+		sock_vec_push(&ref, &v[i]);
+	qsort(ref.v, ref.n, sizeof(*ref.v), cmp_ref);
+	for (i = 0; i < ref.n; i++)
+		if (k == 0 || ref.v[k - 1].inode != ref.v[i].inode ||
+		    (ref.v[i].inode == 0 &&
+		     ref.v[k - 1].cookie != ref.v[i].cookie))
+			ref.v[k++] = ref.v[i];
+	ref.n = k;
+	snap_of(&snap, v, n);
+	cr_assert_eq(snap.socks.n, ref.n, "%zu records kept, not %zu",
+		     snap.socks.n, ref.n);
+	for (i = 0; i < ref.n; i++)
+		cr_assert(memcmp(&snap.socks.v[i], &ref.v[i],
+				 sizeof(ref.v[i])) == 0,
+			  "record %zu differs", i);
+	snapshot_release(&snap);
+	sock_vec_release(&ref);
+	free(v);
+}
+
 Test(model, v4_mapped_addresses_are_ipv4_listeners)
 {
 	struct sock_rec v[4] = { sock(1, "::ffff:0.0.0.0", 80),
