@@ -16,7 +16,13 @@
 #include "procparse.h"
 #include "xalloc.h"
 
-/* Read a small file relative to dirfd: up to cap bytes. -errno on error. */
+/* Read a small file relative to dirfd: up to cap bytes. -errno on error.
+ * A read that returns less than asked has returned the rest of the file,
+ * so no read is spent to be told so: /proc's stat, status and cgroup make
+ * their text whole at each read (one seq_file record), cmdline reads the
+ * process's memory until its end, and a regular file (a test's proc
+ * root) returns less only at its end. That is a read less per file of
+ * every holder at every scan. */
 ssize_t owners_read_at(int dirfd, const char *name, char *buf, size_t cap)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -35,12 +41,31 @@ ssize_t owners_read_at(int dirfd, const char *name, char *buf, size_t cap)
 			close(fd);
 			return err;
 		}
-		if (n == 0)
-			break;
 		len += (size_t)n;
+		if (n == 0 || len < cap)
+			break;
 	}
 	close(fd);
 	return (ssize_t)len;
+}
+
+/* The command line of the process whose directory is pdir into p: one
+ * read into buf (size bytes) when it fits, as most do, else the whole
+ * file. Unreadable: none. */
+static void read_cmdline(int pdir, struct proc_info *p, char *buf,
+			 size_t size)
+{
+	ssize_t n = owners_read_at(pdir, "cmdline", buf, size);
+
+	if (n < 0)
+		return;
+	if ((size_t)n < size) {
+		p->cmdline = xmemdup(buf, (size_t)n);
+		p->cmdline_len = (size_t)n;
+		return;
+	}
+	read_whole_at(pdir, "cmdline", OWNERS_CMDLINE_MAX, &p->cmdline,
+		      &p->cmdline_len, &p->cmdline_cut);
 }
 
 
@@ -78,8 +103,7 @@ int owners_read_facts(int pdir, int pid, const struct proc_stat *st,
 		if (n <= 0 || !procparse_status_uid(buf, (size_t)n, &p->uid))
 			return -ESRCH;
 	}
-	read_whole_at(pdir, "cmdline", OWNERS_CMDLINE_MAX, &p->cmdline,
-		      &p->cmdline_len, &p->cmdline_cut);
+	read_cmdline(pdir, p, buf, sizeof(buf));
 	/* every hierarchy: context_from_cgroup_file() picks the path */
 	n = owners_read_at(pdir, "cgroup", buf, sizeof(buf) - 1);
 	if (n > 0)
