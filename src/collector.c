@@ -21,6 +21,7 @@
 #include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
 
+#include "collector_fault.h"
 #include "diag.h"
 #include "inoset.h"
 #include "nsrun.h"
@@ -35,15 +36,6 @@
 #define STAGE_MAX (1u << 20)	/* datagrams received, not yet decoded */
 #define COLLECT_TABLES 8	/* tcp/udp x v4/v6 x listening/established */
 
-/* The test hook: PORTTOP_FAULT=recv:N[-M|+]:WHAT[,tcp|udp:ENOENT] */
-enum { FAULT_DUMP_INTR = -1, FAULT_SEQ = -2 };
-
-struct fault {
-	unsigned long from, to;	/* reads from..to (from 1) are hit; 0: none */
-	int what;		/* an errno, or FAULT_DUMP_INTR / FAULT_SEQ */
-	unsigned noproto;	/* COLLECT_TCP/UDP: answered as if no module */
-};
-
 struct collector {
 	struct mnl_socket *nl;
 	uint32_t portid;
@@ -52,6 +44,7 @@ struct collector {
 	int record_fd;
 	int netns_fd;		/* our copy, or -1 for the caller's namespace */
 	int failed_proto;
+	bool no_compat;		/* TCPDIAG_GETSOCK refused: a dump per family */
 	unsigned missing;	/* COLLECT_TCP/UDP without diag support */
 	int missing_err;
 	struct fault fault;
@@ -67,78 +60,6 @@ struct collector {
 	uint8_t *stage;
 	size_t stage_len, stage_cap;
 };
-
-static const struct {
-	const char *name;
-	int what;
-} fault_names[] = {
-	{ "ENOBUFS", ENOBUFS }, { "EINTR", EINTR }, { "EAGAIN", EAGAIN },
-	{ "EIO", EIO }, { "ENOMEM", ENOMEM }, { "DUMP_INTR", FAULT_DUMP_INTR },
-	{ "SEQ", FAULT_SEQ },
-};
-
-static int fault_what(const char *s, size_t len, int *what)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]); i++)
-		if (strlen(fault_names[i].name) == len &&
-		    memcmp(fault_names[i].name, s, len) == 0) {
-			*what = fault_names[i].what;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-/* One rule of PORTTOP_FAULT, len bytes at s. */
-static int fault_rule(struct fault *f, const char *s, size_t len)
-{
-	char rule[64], *p, *end;
-
-	if (len >= sizeof(rule))
-		return -EINVAL;
-	memcpy(rule, s, len);
-	rule[len] = '\0';
-	if (strcmp(rule, "tcp:ENOENT") == 0 || strcmp(rule, "udp:ENOENT") == 0) {
-		f->noproto |= rule[0] == 't' ? COLLECT_TCP : COLLECT_UDP;
-		return 0;
-	}
-	if (strncmp(rule, "recv:", 5) != 0)
-		return -EINVAL;
-	p = rule + 5;
-	f->from = strtoul(p, &end, 10);
-	if (end == p || f->from == 0)
-		return -EINVAL;
-	f->to = f->from;
-	if (*end == '+') {
-		f->to = (unsigned long)-1;
-		end++;
-	} else if (*end == '-') {
-		p = end + 1;
-		f->to = strtoul(p, &end, 10);
-		if (end == p || f->to < f->from)
-			return -EINVAL;
-	}
-	if (*end != ':')
-		return -EINVAL;
-	return fault_what(end + 1, strlen(end + 1), &f->what);
-}
-
-static int fault_parse(struct fault *f, const char *spec)
-{
-	memset(f, 0, sizeof(*f));
-	while (spec && *spec) {
-		size_t len = strcspn(spec, ",");
-		int rc = fault_rule(f, spec, len);
-
-		if (rc < 0)
-			return rc;
-		spec += len;
-		if (*spec == ',')
-			spec++;
-	}
-	return 0;
-}
 
 /* recv(), or what the fault hook makes of this read. */
 static ssize_t fault_recv(struct collector *c, int fd)
@@ -240,7 +161,7 @@ struct collector *collector_new(int netns_fd)
 	c = xcalloc(1, sizeof(*c));
 	c->record_fd = -1;
 	c->netns_fd = -1;
-	err = fault_parse(&c->fault, getenv("PORTTOP_FAULT"));
+	err = collector_fault_parse(&c->fault, getenv("PORTTOP_FAULT"));
 	if (err < 0)
 		goto out_free;
 	if (netns_fd >= 0) {
@@ -355,6 +276,23 @@ static bool datagram_ends(const struct collector *c, size_t len)
 	return off < len;
 }
 
+/* The replies to TCPDIAG_GETSOCK carry its type; the messages are those of
+ * SOCK_DIAG_BY_FAMILY, and are filed (and recorded) as such. */
+static void as_sock_diag(struct collector *c, size_t len)
+{
+	size_t off = 0;
+
+	while (off + sizeof(struct nlmsghdr) <= len) {
+		struct nlmsghdr *h = (void *)(c->buf + off);
+
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off)
+			return;	/* diag_walk() says what is wrong */
+		if (h->nlmsg_type == TCPDIAG_GETSOCK)
+			h->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+}
+
 static void stage_add(struct collector *c, size_t len)
 {
 	uint32_t l = (uint32_t)len;
@@ -401,14 +339,25 @@ static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = ++c->seq;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-	req->sdiag_family = family;
-	req->sdiag_protocol = proto;
-	req->idiag_states = states;
-	/* memory info gives drops, which only UDP sockets show; for TCP
-	 * sockets it would cost 40 % of a listener dump */
-	req->idiag_ext = proto == IPPROTO_UDP ? 1u << (INET_DIAG_SKMEMINFO - 1)
-					      : 0;
+	if (family == AF_UNSPEC) {
+		/* TCP of both families in one dump (see collector_dump) */
+		struct inet_diag_req *old;
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		old = mnl_nlmsg_put_extra_header(nlh, sizeof(*old));
+		old->idiag_family = AF_UNSPEC;
+		old->idiag_states = states;
+	} else {
+		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+		req->sdiag_family = family;
+		req->sdiag_protocol = proto;
+		req->idiag_states = states;
+		/* memory info gives drops, which only UDP sockets show; for
+		 * TCP sockets it would cost 40 % of a listener dump */
+		req->idiag_ext = proto == IPPROTO_UDP
+					 ? 1u << (INET_DIAG_SKMEMINFO - 1)
+					 : 0;
+	}
 	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 
@@ -430,6 +379,8 @@ static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 			break;
 		}
 		eintr = 0;
+		if (family == AF_UNSPEC)
+			as_sock_diag(c, (size_t)n);
 		if (record(c, family, proto, (size_t)n) < 0) {
 			rc = -EIO;
 			break;
@@ -588,6 +539,12 @@ int collector_dump(struct collector *c, unsigned what, struct sock_vec *out)
 	c->missing = 0;
 	c->missing_err = 0;
 	for (i = 0; i < 2; i++) {
+		/* TCP of both families: one dump through the older request,
+		 * which may name no family; the kernel then walks its table
+		 * of listeners (or connections) once, not once a family */
+		bool both = protos[i] == IPPROTO_TCP && !c->no_compat &&
+			    (what & COLLECT_V4) && (what & COLLECT_V6);
+
 		if (!(what & proto_bits[i]))
 			continue;
 		for (j = 0; j < 2; j++) {
@@ -604,9 +561,23 @@ int collector_dump(struct collector *c, unsigned what, struct sock_vec *out)
 				states = 1u << TCP_LISTEN;
 			if (c->fault.noproto & proto_bits[i])
 				rc = -ENOENT;
+			else if (both && c->fault.nocompat)
+				rc = -EOPNOTSUPP;
+			else if (both)
+				rc = dump_table(c, AF_UNSPEC, protos[i], states,
+						out);
 			else
 				rc = dump_table(c, families[j], protos[i],
 						states, out);
+			if (both && (rc == -EOPNOTSUPP || rc == -EINVAL)) {
+				/* a kernel without it: a dump per family */
+				c->no_compat = true;
+				both = false;
+				rc = dump_table(c, families[j], protos[i],
+						states, out);
+			}
+			if (both && rc == 0)
+				break;	/* both families are in */
 			if (rc == -ENOENT) {
 				/* no diag module for it: the others still
 				 * count; the caller says what is missing */

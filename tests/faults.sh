@@ -117,6 +117,17 @@ PORTTOP_FAULT=tcp:ENOENT,udp:ENOENT "$PORTTOP" -b >/dev/null 2>"$work/err"
 rc=$?
 [ $rc -eq 2 ]; ok $? "no diag module at all: exit 2 (got $rc: $(cat "$work/err"))"
 
+# TCP of both families comes in one dump (TCPDIAG_GETSOCK); a kernel that
+# refuses it gets a dump per family, with the same listeners
+tcp=$(sends -b -t)
+notcp=$(PORTTOP_FAULT=tcp:EOPNOTSUPP sends -b -t)
+[ "$tcp" -eq 2 ] && [ "$notcp" -eq 4 ]
+ok $? "TCP listeners: one dump for both families ($tcp requests), a dump per family without it ($notcp)"
+PORTTOP_FAULT=tcp:EOPNOTSUPP "$PORTTOP" -b -n 2 -d 0.1 --no-header -o inode >"$work/out" 2>"$work/err"
+rc=$?
+t=$(tables_complete "$work/out" "$work/want")
+ok $(( rc + $? )) "-n 2: TCP a family at a time: $t tables, each complete (rc $rc)"
+
 # --- -n: one failure neither ends the run nor poisons the next tables
 inject 2 ENOBUFS -b -n 3 -d 0.1 --no-header -o inode >"$work/out" 2>"$work/err"
 rc=$?

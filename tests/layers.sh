@@ -33,7 +33,7 @@ part_of() {
 	tui | tui_*) echo TUI ;;
 	source | netns | probe | source_*) echo Source ;;
 	model | filter | columns | track | why | ownerstat | snapshot) echo Model ;;
-	collector | diag | sock | nsrun) echo Collector ;;
+	collector | collector_* | diag | sock | nsrun) echo Collector ;;
 	owners | owners_refresh | owners_facts | owners_priv | owners_bpf | owners_signal | \
 		procparse | privs | porttop | owners_*) echo Owners ;;
 	registry) echo Registry ;;
