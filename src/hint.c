@@ -12,8 +12,10 @@ static void add_errors(struct buf *b, const struct owner_failures *f)
 {
 	size_t i;
 
+	/* counts of reads (fd links, directories), not of processes */
+	buf_adds(b, _("failed reads: "));
 	for (i = 0; i < f->nerrs; i++)
-		buf_printf(b, "%s%s: %zu", i ? ", " : "",
+		buf_printf(b, "%s%s %zu", i ? ", " : "",
 			   strerror(f->errs[i].err), f->errs[i].count);
 }
 

@@ -445,7 +445,8 @@ static int why_target(const struct options *opts, const struct registry *reg,
 }
 
 /* --why: what stops a new server from binding the port. */
-static int run_why(struct source *src, const struct options *opts)
+static int run_why(struct source *src, const struct options *opts,
+		   const struct privs *pv)
 {
 	struct why_target t;
 	struct why_facts f;
@@ -491,11 +492,10 @@ static int run_why(struct source *src, const struct options *opts)
 		if (errno != EPIPE)
 			warnx_(_("write error: %s"), strerror(errno));
 		status = EXIT_TROUBLE;
-	} else if (m.hidden_owners) {
-		warnx_(ngettext("the owner of %zu socket is not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
-				"the owners of %zu sockets are not visible: run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
-				m.hidden_owners),
-		       m.hidden_owners);
+	} else {
+		/* the fix that fits how porttop runs, as for the table: not
+		 * "run as root" to root */
+		warn_unseen(&m, pv);
 	}
 	why_release(&w);
 	model_release(&m);
@@ -615,7 +615,7 @@ int main(int argc, char **argv)
 	}
 
 	if (opts.why) {
-		status = run_why(src, &opts);
+		status = run_why(src, &opts, &pv);
 		goto out;
 	}
 	if (opts.wait) {

@@ -43,6 +43,13 @@ if noptrace grep -q '^CapEff:' /proc/self/status 2>/dev/null; then
 	ok $? "without CAP_SYS_PTRACE, the listener of another user is 'permission', never 'none'"
 	grep -q 'without CAP_SYS_PTRACE' "$work/np.err"; ok $? "the hint says CAP_SYS_PTRACE is what root lacks"
 	grep -q 'Permission denied' "$work/np.err"; ok $? "the hint names what failed"
+	grep -Eq '\(failed reads: ([^)]*, )?Permission denied [0-9]+' "$work/np.err"
+	ok $? "and counts failed reads, not processes, under that name"
+	noptrace "$PORTTOP" --owner-scan=proc --why "$port1" >/dev/null 2>"$work/npw.err"
+	grep -q 'without CAP_SYS_PTRACE' "$work/npw.err" &&
+		! grep -q 'run as root' "$work/npw.err" &&
+		[ "$(wc -l <"$work/npw.err")" -eq 1 ]
+	ok $? "--why gives root without CAP_SYS_PTRACE the same one-line hint, not 'run as root'"
 	grep -q -- '--cap-add SYS_PTRACE' "$work/np.err"; ok $? "the hint gives the container remedy"
 	[ "$(wc -l <"$work/np.err")" -eq 1 ]; ok $? "in one line"
 	diag "$(cat "$work/np.err")"
