@@ -523,27 +523,104 @@ void columns_row_text(struct buf *b, const struct model *m,
 	}
 }
 
-struct sort_ctx {
-	const struct model *m;
-	enum col_id col;
-	bool reverse;
-};
-
-static int cmp_by_column(const void *a, const void *b, void *data)
+/* Decimal digits of v. */
+static size_t ndigits(unsigned long long v)
 {
-	const struct sort_ctx *ctx = data;
-	int c = columns[ctx->col].cmp(ctx->m, a, b);
+	size_t n = 1;
 
-	if (ctx->reverse)
-		c = -c;
-	return c ? c : model_row_cmp(a, b);
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
 }
 
-void columns_sort(struct model *m, enum col_id col, bool reverse)
+static size_t idigits(long long v)
 {
-	struct sort_ctx ctx = { m, col, reverse };
+	return v < 0 ? 1 + ndigits(-(unsigned long long)v)
+		     : ndigits((unsigned long long)v);
+}
 
-	if (m->nrows < 2 || col >= COL__COUNT)
-		return;
-	qsort_r(m->rows, m->nrows, sizeof(*m->rows), cmp_by_column, &ctx);
+/* The width of escape_text() of s: its length when it is printable ASCII
+ * (a backslash is doubled), else measured on the escaped copy. */
+static size_t escaped_width(struct buf *scratch, const char *s, size_t len)
+{
+	size_t i, w = len;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			break;
+		if (c == '\\')
+			w++;
+	}
+	if (i == len)
+		return w;
+	buf_reset(scratch);
+	escape_text(scratch, s, len);
+	return columns_width(scratch->p);
+}
+
+static size_t pid_width(const struct row *r)
+{
+	size_t i, more = 0, w;
+
+	if (!r->nholders)
+		return 1;
+	for (i = 1; i < r->nholders; i++)
+		if (r->holders[i].pid != r->holders[i - 1].pid)
+			more++;
+	w = idigits(r->holders[0].pid);
+	if (more)
+		w += 2 + ndigits(more);
+	if (r->status == OWNER_PARTIAL)
+		w++;
+	return w;
+}
+
+size_t columns_cell_width(struct buf *scratch, const struct model *m,
+			  const struct row *r, enum col_id col)
+{
+	char addr[64];
+	const char *s;
+	size_t w;
+
+	switch (col) {
+	case COL_PROTO:
+		return strlen(columns_proto(r));
+	case COL_ADDRESS:
+		model_address(r, addr, sizeof(addr));
+		w = columns_width(addr);
+		if (r->device[0])
+			w += 1 + escaped_width(scratch, r->device,
+					       strlen(r->device));
+		return w;
+	case COL_PORT:
+		return ndigits(r->sock->port);
+	case COL_SERVICE:
+		if (!r->service)
+			return 1;
+		return escaped_width(scratch, r->service->name,
+				     strlen(r->service->name));
+	case COL_CLASS:
+		return columns_width(port_class_name(r->cls));
+	case COL_EXPOSURE:
+		return columns_width(exposure_name(r->exposure));
+	case COL_USER:
+		s = model_user(m, r->sock->uid);
+		return s ? escaped_width(scratch, s, strlen(s))
+			 : ndigits(r->sock->uid);
+	case COL_PID:
+		return pid_width(r);
+	case COL_INODE:
+		return ndigits(r->sock->inode);
+	default:
+		break;
+	}
+	if (col >= COL__COUNT)
+		return 0;
+	buf_reset(scratch);
+	columns[col].cell(scratch, m, r);
+	return scratch->p ? columns_width(scratch->p) : 0;
 }

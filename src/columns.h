@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -89,9 +90,18 @@ const char *columns_socket_unit(const struct row *r);
  * for a process without one). */
 void columns_command(struct buf *b, const struct proc_info *p);
 
-/* Sort the rows of m by column col (reversed if reverse); ties in the
- * model's default order (model_row_cmp()). */
-void columns_sort(struct model *m, enum col_id col, bool reverse);
+/* Fill order (m->nrows entries) with the indices of m's rows sorted by
+ * column col (reversed if reverse; col out of range: as they are); ties
+ * keep the rows' order, which model_build() leaves the default one
+ * (model_row_cmp()). Each row's key is taken once, not per comparison. */
+void columns_order(const struct model *m, enum col_id col, bool reverse,
+		   uint32_t *order);
+
+/* The width (as columns_width()) of the cell of row r in column col,
+ * without writing the cell where it can; scratch is used where it
+ * cannot. */
+size_t columns_cell_width(struct buf *scratch, const struct model *m,
+			  const struct row *r, enum col_id col);
 
 /* Append the text a person sees in row r (every default column, and the
  * unit when it has one), for searching. */

@@ -11,6 +11,8 @@ void track_init(struct track *t, double hold)
 {
 	memset(t, 0, sizeof(*t));
 	t->hold = hold;
+	buf_init(&t->tsnap);
+	buf_init(&t->tlabel);
 }
 
 void track_release(struct track *t)
@@ -25,7 +27,16 @@ void track_release(struct track *t)
 	for (i = 0; i < TRACK_EVENTS_MAX; i++)
 		free(t->ev[i].label);
 	free(t->seen);
+	free(t->match);
+	free(t->slot);
+	buf_release(&t->tsnap);
+	buf_release(&t->tlabel);
 	track_init(t, t->hold);
+}
+
+void track_set_text(struct track *t, const struct track_text *text)
+{
+	t->text = *text;
 }
 
 int track_key_cmp(struct track_key a, struct track_key b)
@@ -44,21 +55,51 @@ static int entry_cmp(const void *a, const void *b)
 	return track_key_cmp(x->key, y->key);
 }
 
-static struct track_entry *find(const struct track *t, size_t n,
-				struct track_key key)
+static size_t key_hash(struct track_key k, size_t mask)
 {
-	size_t lo = 0, hi = n;
+	uint64_t h = (k.netns ^ ((uint64_t)k.inode << 17) ^ k.inode) *
+		     0x9e3779b97f4a7c15ull;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = track_key_cmp(t->v[mid].key, key);
+	return (size_t)(h >> 32) & mask;
+}
 
-		if (c == 0)
-			return &t->v[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+/* Hash the keys of v: a refresh looks each of its listeners up once, and
+ * the live view each line it draws. */
+static void rehash(struct track *t)
+{
+	size_t i, want = 16;
+
+	while (want <= 2 * t->n)
+		want *= 2;
+	if (want != t->nslot) {
+		free(t->slot);
+		t->slot = xmalloc(want * sizeof(*t->slot));
+		t->nslot = want;
+	}
+	memset(t->slot, 0, t->nslot * sizeof(*t->slot));
+	for (i = 0; i < t->n; i++) {
+		size_t s = key_hash(t->v[i].key, t->nslot - 1);
+
+		while (t->slot[s])
+			s = (s + 1) & (t->nslot - 1);
+		t->slot[s] = (uint32_t)(i + 1);
+	}
+}
+
+/* The entry of key among the first n of v (those hashed), or NULL. */
+static struct track_entry *find(const struct track *t, struct track_key key)
+{
+	size_t s;
+
+	if (!t->nslot)
+		return NULL;
+	s = key_hash(key, t->nslot - 1);
+	while (t->slot[s]) {
+		struct track_entry *e = &t->v[t->slot[s] - 1];
+
+		if (e->key.inode == key.inode && e->key.netns == key.netns)
+			return e;
+		s = (s + 1) & (t->nslot - 1);
 	}
 	return NULL;
 }
@@ -66,7 +107,7 @@ static struct track_entry *find(const struct track *t, size_t n,
 const struct track_entry *track_find(const struct track *t,
 				     struct track_key key)
 {
-	return find(t, t->n, key);
+	return find(t, key);
 }
 
 /* Replace *dst by a copy of src unless they are equal already. */
@@ -101,17 +142,37 @@ static void drop_entry(struct track_entry *e)
 	e->label = NULL;
 }
 
+/* Ask text.fn for the text of item or entry ref (see struct track_text). */
+static void ask_text(struct track *t, bool cur, size_t ref)
+{
+	buf_reset(&t->tsnap);
+	buf_reset(&t->tlabel);
+	t->text.fn(t->text.data, cur, ref, &t->tsnap, &t->tlabel);
+}
+
 static bool expired(const struct track *t, const struct track_entry *e,
 		    double now)
 {
 	return track_is_gone(e) && now - e->gone_at >= t->hold;
 }
 
+static void count_missing(struct track *t)
+{
+	size_t i;
+
+	t->nmissing = 0;
+	for (i = 0; i < t->n; i++)
+		if (t->v[i].misses)
+			t->nmissing++;
+}
+
 bool track_expire(struct track *t, double now)
 {
 	size_t i, j;
 
-	/* called at every draw: nothing is copied while nothing expires */
+	/* called at every draw: nothing is looked at while nothing is gone */
+	if (!t->nmissing)
+		return false;
 	for (i = 0; i < t->n; i++)
 		if (expired(t, &t->v[i], now))
 			break;
@@ -127,6 +188,8 @@ bool track_expire(struct track *t, double now)
 	if (j == t->n)
 		return false;
 	t->n = j;
+	count_missing(t);
+	rehash(t);
 	return true;
 }
 
@@ -138,6 +201,36 @@ static void grow(struct track *t, size_t want)
 	t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
 }
 
+/* Entry e (of the dump before) missed this one. */
+static void miss(struct track *t, struct track_entry *e, double now,
+		 time_t wall)
+{
+	if (e->misses == 0 && t->text.fn) {
+		/* the text it had when it was last seen */
+		ask_text(t, false, e->ref);
+		set_str(&e->snap, t->tsnap.p);
+		set_str(&e->label, t->tlabel.p);
+	}
+	e->misses++;
+	if (e->misses == TRACK_MISSES_GONE) {
+		e->gone_at = now;
+		log_event(t, TRACK_GONE, wall, e->label);
+	}
+}
+
+/* Log that item i appeared (new, or back after it was gone). */
+static void appeared(struct track *t, const struct track_item *items,
+		     size_t i, time_t wall)
+{
+	const char *label = items[i].label;
+
+	if (t->text.fn) {
+		ask_text(t, true, items[i].ref);
+		label = t->tlabel.p;
+	}
+	log_event(t, TRACK_APPEARED, wall, label);
+}
+
 void track_update(struct track *t, const struct track_item *items, size_t n,
 		  double now, time_t wall)
 {
@@ -147,11 +240,16 @@ void track_update(struct track *t, const struct track_item *items, size_t n,
 		t->cap_seen = old;
 		t->seen = xrealloc(t->seen, old * sizeof(*t->seen));
 	}
+	if (n > t->cap_match) {
+		t->cap_match = n;
+		t->match = xrealloc(t->match, n * sizeof(*t->match));
+	}
 	if (old)
 		memset(t->seen, 0, old * sizeof(*t->seen));
 	for (i = 0; i < n; i++) {
-		struct track_entry *e = find(t, old, items[i].key);
+		struct track_entry *e = find(t, items[i].key);
 
+		t->match[i] = e ? (size_t)(e - t->v) : SIZE_MAX;
 		if (e)
 			t->seen[e - t->v] = true;
 	}
@@ -161,16 +259,12 @@ void track_update(struct track *t, const struct track_item *items, size_t n,
 
 		if (t->seen[i] || e->misses >= TRACK_MISSES_GONE)
 			continue;
-		e->misses++;
-		if (e->misses == TRACK_MISSES_GONE) {
-			e->gone_at = now;
-			log_event(t, TRACK_GONE, wall, e->label);
-		}
+		miss(t, e, now, wall);
 	}
 	for (i = 0; i < n; i++) {
-		struct track_entry *e = find(t, old, items[i].key);
+		struct track_entry *e;
 
-		if (!e) {
+		if (t->match[i] == SIZE_MAX) {
 			grow(t, t->n + 1);
 			e = &t->v[t->n++];
 			memset(e, 0, sizeof(*e));
@@ -178,18 +272,26 @@ void track_update(struct track *t, const struct track_item *items, size_t n,
 			e->appeared = t->primed;
 			e->since = now;
 			if (t->primed)
-				log_event(t, TRACK_APPEARED, wall,
-					  items[i].label);
-		} else if (e->misses >= TRACK_MISSES_GONE) {
-			/* back after it was declared gone */
-			e->appeared = true;
-			e->since = now;
-			log_event(t, TRACK_APPEARED, wall, items[i].label);
+				appeared(t, items, i, wall);
+		} else {
+			e = &t->v[t->match[i]];
+			if (e->misses >= TRACK_MISSES_GONE) {
+				/* back after it was declared gone */
+				e->appeared = true;
+				e->since = now;
+				appeared(t, items, i, wall);
+			}
 		}
 		e->misses = 0;
 		e->tag = items[i].tag;
-		set_str(&e->snap, items[i].snap);
-		set_str(&e->label, items[i].label);
+		e->ref = items[i].ref;
+		if (t->text.fn) {
+			if (e->snap)
+				drop_entry(e);
+		} else {
+			set_str(&e->snap, items[i].snap);
+			set_str(&e->label, items[i].label);
+		}
 	}
 	if (t->n > old) {
 		qsort(t->v, t->n, sizeof(*t->v), entry_cmp);
@@ -202,8 +304,10 @@ void track_update(struct track *t, const struct track_item *items, size_t n,
 			t->v[j++] = t->v[i];
 		}
 		t->n = j;
+		rehash(t);
 	}
 	t->primed = true;
+	count_missing(t);
 	track_expire(t, now);
 }
 

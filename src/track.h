@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "buf.h"
+
 /* A listener's identity across dumps. */
 struct track_key {
 	uint64_t netns;
@@ -17,15 +19,31 @@ struct track_key {
 struct track_item {
 	struct track_key key;
 	unsigned tag;		/* the caller's bits, kept with the entry */
-	const char *snap;	/* what to show once it is gone; copied */
-	const char *label;	/* its name in the event log; copied */
+	const char *snap;	/* what to show once it is gone; copied
+				 * (unused with track_set_text()) */
+	const char *label;	/* its name in the event log; copied
+				 * (unused with track_set_text()) */
+	size_t ref;		/* the caller's own, kept with the entry */
+};
+
+/* The text of listeners, asked for only when a change needs it (rather
+ * than given with every item of every dump): fn appends to snap what to
+ * show of a listener once it is gone and to label its name in the event
+ * log, for item ref of the dump being recorded (cur), or for the entry
+ * whose ref is ref, of the dump before (!cur). */
+struct track_text {
+	void (*fn)(void *data, bool cur, size_t ref, struct buf *snap,
+		   struct buf *label);
+	void *data;
 };
 
 struct track_entry {
 	struct track_key key;
 	unsigned tag;
-	char *snap;		/* owned */
-	char *label;		/* owned */
+	size_t ref;		/* of the last item it was */
+	char *snap;		/* owned; with track_set_text(), NULL until
+				 * it misses a refresh */
+	char *label;		/* owned; idem */
 	bool appeared;		/* came after the first dump */
 	double since;		/* when it appeared (caller's clock) */
 	double gone_at;		/* when it was declared gone */
@@ -54,6 +72,15 @@ struct track {
 	bool primed;		/* a first dump was seen */
 	bool *seen;		/* scratch, owned */
 	size_t cap_seen;
+	size_t *match;		/* scratch: entry of each item, owned */
+	size_t cap_match;
+	uint32_t *slot;		/* a hash of the keys of v: index + 1, or
+				 * 0 for none; owned */
+	size_t nslot;		/* a power of two, > 2 * n; 0: none */
+	size_t nmissing;	/* entries that missed a refresh (the gone
+				 * ones among them) */
+	struct track_text text;	/* fn NULL: the items' snap and label */
+	struct buf tsnap, tlabel;	/* scratch for text.fn */
 };
 
 /* A listener absent from a refresh is gone, at the time of that refresh:
@@ -63,6 +90,9 @@ struct track {
 
 void track_init(struct track *t, double hold);
 void track_release(struct track *t);
+
+/* Take the text of listeners from text (copied) instead of the items. */
+void track_set_text(struct track *t, const struct track_text *text);
 
 /* Record the listeners of one refresh taken at now (seconds, monotonic)
  * and wall: keys absent from TRACK_MISSES_GONE refreshes in a row go (and

@@ -59,6 +59,7 @@ static void take_refresh(struct tui *t)
 {
 	struct tui_worker *w = &t->w;
 	double now = clock_now(), due = now + t->delay;
+	struct model prev;
 
 	t->refreshes++;
 	/* a key asked for an early refresh while this one ran (kill, resume) */
@@ -74,17 +75,22 @@ static void take_refresh(struct tui *t)
 		tui_escape_into(t, t->stale_err, sizeof(t->stale_err), w->err,
 				strlen(w->err));
 		t->refresh_failed = true;
-		tui_list_render(t);
+		tui_list_rebuild(t);
 		return;
 	}
-	model_release(&t->m);
+	/* the one before stays until the tracker has taken the text of
+	 * what went away */
+	prev = t->m;
 	t->m = w->next;
 	model_init(&w->next);
 	t->stale_err[0] = '\0';
 	tui_escape_into(t, t->notice, sizeof(t->notice), w->notice,
 			strlen(w->notice));
 	t->refresh_failed = false;
+	t->prev = &prev;
 	tui_list_load(t, now);
+	t->prev = NULL;
+	model_release(&prev);
 }
 
 /* Hand a refresh to the worker; src and w->next are its own until
@@ -223,10 +229,10 @@ static void tui_init(struct tui *t, struct source *src,
 	tui_worker_init(&t->w, src, req->filter);
 	model_init(&t->m);
 	track_init(&t->track, TUI_HOLD);
+	tui_list_init(t);
 	t->ids = req->columns;
 	t->ncols = req->ncolumns;
 	buf_init(&t->cells);
-	buf_init(&t->labels);
 	buf_init(&t->line);
 	buf_init(&t->scratch);
 	buf_init(&t->why);
@@ -251,12 +257,11 @@ static void tui_release(struct tui *t)
 	model_release(&t->m);
 	track_release(&t->track);
 	buf_release(&t->cells);
-	buf_release(&t->labels);
 	buf_release(&t->line);
 	buf_release(&t->scratch);
 	buf_release(&t->why);
-	free(t->cell_off);
-	free(t->label_off);
+	free(t->rank);
+	free(t->cmd_width);
 	free(t->titems);
 	free(t->list);
 	free(t->order);

@@ -234,8 +234,8 @@ static void draw_table(struct tui *t, int y, int h, double now)
 			attr = t->color ? pair(t, TUI_PAIR_GONE) : A_DIM;
 		if (t->top + i == t->sel)
 			attr |= A_REVERSE;
-		put_cells(t, it->gone ? '-' : fresh ? '+' : ' ', it->cells,
-			  width, false);
+		put_cells(t, it->gone ? '-' : fresh ? '+' : ' ',
+			  tui_list_cells(t, it), width, false);
 		put(t, y + (int)i, 0, t->scratch.p, attr, true);
 	}
 }
@@ -292,7 +292,7 @@ static void draw_details(struct tui *t, int y, int h, struct buf *text)
 
 		buf_adds(text, _("this listener went away; it was:"));
 		buf_adds(text, "\n  ");
-		for (c = t->list[t->sel].cells; *c; c++)
+		for (c = tui_list_cells(t, &t->list[t->sel]); *c; c++)
 			buf_addc(text, *c == TUI_SEP ? ' ' : *c);
 		buf_addc(text, '\n');
 	}

@@ -114,8 +114,12 @@ int tui_key(struct tui *t, bool fkey, int key)
 	enum tui_action a;
 	long page = t->page ? (long)t->page : 1;
 
-	if (fkey && key == KEY_RESIZE)
+	if (fkey && key == KEY_RESIZE) {
+		/* the flexible column was measured up to the old width */
+		if ((size_t)COLS > t->flex_cap)
+			tui_list_measure(t);
 		return -1;
+	}
 	if (fkey && key == KEY_MOUSE) {
 		mouse_key(t);
 		return -1;

@@ -31,7 +31,10 @@
 struct tui_item {
 	const struct row *row;		/* NULL once it is not in the model */
 	struct track_key key;
-	const char *cells;		/* TUI_SEP-joined; borrowed */
+	const char *cells;		/* a gone one's, TUI_SEP-joined;
+					 * borrowed from the tracker. A row's
+					 * are written when they are shown
+					 * (tui_list_cells()) */
 	bool gone;			/* absent from the last refresh */
 };
 
@@ -87,11 +90,17 @@ struct tui {
 	const enum col_id *ids;		/* the columns shown */
 	size_t ncols;
 
-	struct buf cells;		/* cells of every row, NUL-separated */
-	size_t *cell_off;		/* per model row, into cells */
-	struct buf labels;		/* event-log labels, NUL-separated */
-	size_t *label_off;
-	size_t cap_off;
+	const struct model *prev;	/* while a refresh is taken: the
+					 * model before it (the tracker asks
+					 * for the text of what went) */
+	uint32_t *rank;			/* model rows in the sort's order */
+	size_t cap_rank;
+	uint32_t *cmd_width;		/* per process of the model: the width
+					 * of its command + 1, 0 unknown */
+	size_t cap_cmd_width;
+	size_t flex_cap;		/* the flexible column's width is
+					 * measured up to this (the screen's) */
+	struct buf cells;		/* the cells of one row being shown */
 	struct track_item *titems;
 	size_t cap_titems;
 	size_t ntcp, nudp, nexposed;	/* the title's counts of the model */
@@ -189,15 +198,22 @@ bool tui_worker_done(struct tui_worker *w);
  * view's own filters; keep the selection on the same listener. */
 void tui_list_rebuild(struct tui *t);
 
-/* Render the cells of the shown model again, then rebuild. */
-void tui_list_render(struct tui *t);
+/* Measure the widths the columns ask for again (the screen grew). */
+void tui_list_measure(struct tui *t);
 
-/* Sort the model by the view's sort column, render and rebuild. */
+/* Sort the model by the view's sort column and rebuild. */
 void tui_list_resort(struct tui *t);
 
-/* Sort and render a freshly taken model, update the tracker at now
- * (monotonic seconds) with it, then rebuild. */
+/* Sort a freshly taken model (t->prev is the one before it), update the
+ * tracker at now (monotonic seconds) with it, then rebuild. */
 void tui_list_load(struct tui *t, double now);
+
+/* The cells of line it, TUI_SEP-joined: a gone listener's as they were,
+ * a row's written now into t->cells. Borrowed until the next call. */
+const char *tui_list_cells(struct tui *t, const struct tui_item *it);
+
+/* Set up the tracker to ask the view for the text of what changed. */
+void tui_list_init(struct tui *t);
 
 /* Select line sel, clamped to the list. */
 void tui_list_select(struct tui *t, long sel);

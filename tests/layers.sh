@@ -32,7 +32,7 @@ part_of() {
 		view_events | view_*) echo Views ;;
 	tui | tui_*) echo TUI ;;
 	source | netns | probe | source_*) echo Source ;;
-	model | filter | columns | track | why | ownerstat | snapshot) echo Model ;;
+	model | filter | columns | columns_* | track | why | ownerstat | snapshot) echo Model ;;
 	collector | collector_* | diag | sock | nsrun) echo Collector ;;
 	owners | owners_refresh | owners_facts | owners_priv | owners_bpf | owners_signal | \
 		procparse | privs | porttop | owners_*) echo Owners ;;

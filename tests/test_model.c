@@ -634,3 +634,162 @@ Test(model, ipv4_address_as_inet_ntop_writes_it)
 		cr_expect_str_eq(got, want);
 	}
 }
+
+/* A model of many varied rows for the column tests: both protocols, each
+ * family, devices, two namespaces, hostile names, shared holders, unread
+ * processes; built from seed (the same seed, the same model). */
+static void varied_model(struct model *m, struct registry *reg,
+			 unsigned seed)
+{
+	static const char *const addrs[] = {
+		"0.0.0.0", "127.0.0.1", "10.0.0.2", "::", "::1", "fe80::1",
+		"::ffff:10.1.2.3", "2001:db8::a:b",
+	};
+	static const uint16_t ports[] = { 5, 22, 80, 443, 1024, 8080,
+					  40000, 65535 };
+#define ARGV(s) { s, sizeof(s) - 1 }
+	static const struct {
+		const char *s;
+		size_t len;
+	} cmds[] = {
+		ARGV("nginx\0-g\0daemon off;\0"), ARGV("sh\0-c\0a\\b\x1b[2J\0"),
+		ARGV("na\xc3\xafve\0\xe4\xb8\xad\xe6\x96\x87\0"), ARGV(""),
+		ARGV("x\xff\xfey\0"),
+	};
+#undef ARGV
+	static const char svc[] = "http 80/tcp\nsome\\thing 8080/tcp\n"
+				  "d\xc3\xa9j\xc3\xa0 443/udp\n";
+	static const uint32_t uids[] = { 0, 1000, 4242, 7 };
+	struct sock_rec v[300];
+	struct snapshot snap;
+	uint32_t procs[8];
+	size_t i, j;
+
+	for (i = 0; i < 300; i++) {
+		seed = seed * 1103515245u + 12345u;
+		v[i] = sockrec((uint32_t)(1000 + (seed >> 8) % 100000 * 300 + i),
+			       (seed >> 4) & 1 ? IPPROTO_UDP : IPPROTO_TCP,
+			       addrs[(seed >> 12) % 8], ports[(seed >> 16) % 8],
+			       10, (int8_t)((seed >> 20) & 1));
+		v[i].netns = (seed >> 21) & 1 ? 2 : 1;
+		v[i].ifindex = (seed >> 22) % 5 == 0 ? 3 : 0;
+		v[i].uid = uids[(seed >> 24) % 4];
+		v[i].rqueue = (seed >> 9) % 4;
+		v[i].wqueue = (seed >> 13) % 3;
+		v[i].drops = (seed >> 17) % 3;
+		v[i].has_drops = true;
+	}
+	snap_of(&snap, v, 300);
+	for (j = 0; j < 8; j++)
+		procs[j] = add_proc(&snap, 100 + (int)j, 0, cmds[j % 5].s,
+				    cmds[j % 5].len);
+	snprintf(snap.procs[procs[1]].comm, sizeof(snap.procs[0].comm),
+		 "ev\x1bil\\");
+	snprintf(snap.pfacts[procs[2]].ctx.unit, sizeof(snap.pfacts[0].ctx.unit),
+		 "we\\b\x07.service");
+	for (i = 0; i < 300; i++) {
+		unsigned n = (v[i].inode >> 3) % 4, k;
+
+		for (k = 0; k < n; k++)
+			hold(&snap, v[i].inode, procs[(v[i].inode + k * 3) % 8],
+			     3 + (int)k);
+	}
+	snapshot_add_user(&snap, 0, "root");
+	snapshot_add_user(&snap, 1000, "\xc3\xa9l\xc3\xa8ve");
+	snapshot_add_user(&snap, 7, "b\\ad\x1b");
+	snapshot_add_netns(&snap, 2, "blue\x07", NULL);
+	snap.owners.unread = 1;
+	snap.unread.procs = 1;
+	registry_parse(reg, svc, sizeof(svc) - 1);
+	model_init(m);
+	model_build(m, &snap, reg, NULL, NULL);
+	cr_assert_eq(m->nrows, 300);
+}
+
+/* columns_cell_width() is the width of the cell's text, for every column
+ * and row (the live view measures without writing cells). */
+Test(columns, cell_width_is_the_width_of_the_cell)
+{
+	struct registry *reg = registry_new();
+	struct model m;
+	struct buf b, scratch;
+	size_t i;
+	int col;
+
+	varied_model(&m, reg, 7);
+	buf_init(&b);
+	buf_init(&scratch);
+	for (i = 0; i < m.nrows; i++) {
+		for (col = 0; col < COL__COUNT; col++) {
+			const struct row *r = &m.rows[i];
+
+			buf_reset(&b);
+			columns[col].cell(&b, &m, r);
+			cr_expect_eq(columns_cell_width(&scratch, &m, r,
+							(enum col_id)col),
+				     columns_width(b.p ? b.p : ""),
+				     "row %zu, column %s: \"%s\"", i,
+				     columns[col].name, b.p);
+		}
+	}
+	buf_release(&scratch);
+	buf_release(&b);
+	model_release(&m);
+	registry_free(reg);
+}
+
+struct ref_ctx {
+	const struct model *m;
+	enum col_id col;
+	bool reverse;
+};
+
+/* The order columns_order() must give: the column's comparison, then the
+ * default order. */
+static int ref_cmp(const void *a, const void *b, void *data)
+{
+	const struct ref_ctx *ctx = data;
+	const struct row *x = *(const struct row *const *)a;
+	const struct row *y = *(const struct row *const *)b;
+	int c = columns[ctx->col].cmp(ctx->m, x, y);
+
+	if (ctx->reverse)
+		c = -c;
+	return c ? c : model_row_cmp(x, y);
+}
+
+/* Sorting by precomputed keys gives the order of the columns'
+ * comparisons, both ways, for every column. */
+Test(columns, order_is_the_order_of_the_comparison)
+{
+	struct registry *reg = registry_new();
+	const struct row *ref[300];
+	uint32_t order[300];
+	struct model m;
+	size_t i;
+	int col, rev;
+
+	varied_model(&m, reg, 11);
+	for (col = 0; col < COL__COUNT; col++) {
+		for (rev = 0; rev < 2; rev++) {
+			struct ref_ctx ctx = { &m, (enum col_id)col, rev };
+
+			for (i = 0; i < m.nrows; i++)
+				ref[i] = &m.rows[i];
+			qsort_r(ref, m.nrows, sizeof(ref[0]), ref_cmp, &ctx);
+			columns_order(&m, (enum col_id)col, rev, order);
+			for (i = 0; i < m.nrows; i++)
+				if (&m.rows[order[i]] != ref[i])
+					break;
+			cr_expect_eq(i, m.nrows,
+				     "column %s%s: line %zu differs",
+				     columns[col].name,
+				     rev ? " reversed" : "", i);
+		}
+	}
+	columns_order(&m, COL__COUNT, false, order);
+	for (i = 0; i < m.nrows; i++)
+		cr_expect_eq(order[i], i, "no column: the rows' own order");
+	model_release(&m);
+	registry_free(reg);
+}

@@ -420,6 +420,52 @@ okd $? "full scans at every refresh: no mark"
 keys q
 wait_rc
 
+# the sort after refreshes is the order of -b sorted the same way (ties in
+# -b's own order), both ways: the view sorts keys, not cells
+start_helper tuis 6 tcp/127.0.0.1/0 tcp/127.0.0.2/0 tcp/::1/0 \
+	udp/127.0.0.1/0 udp/::/0/dual tcp/0.0.0.0/0 tcp/::/0/v6only
+table() {	# the table's lines: proto address port
+	screen | sed -n '3,$p' | grep -E '^[ +](tcp|udp)' |
+		awk '{ print $1, $2, $3 }'
+}
+start 120 40 --live -d 0.3 -o proto,address,port
+wait_for "tcp6 +::1 +$(port_of tuis tcp) "
+# same_as_b KEY DESCRIPTION: after a few refreshes the table is -b's,
+# sorted with sort -s -k KEY
+same_as_b() {
+	sleep 1.2
+	"$PORTTOP" -b --no-header -o proto,address,port |
+		awk '{ print $1, $2, $3 }' | sort -s -k "$1" >"$work/sorted"
+	table >"$work/shown"
+	[ "$(wc -l <"$work/shown")" -ge 9 ] &&
+		cmp -s "$work/sorted" "$work/shown"
+	okd $? "$2 ($(wc -l <"$work/shown") lines)"
+}
+keys s Down Down Enter
+wait_for 'sort: PORT'
+same_as_b 3,3n "sorted by PORT after refreshes: the order of -b sorted by port"
+keys r
+wait_for 'sort: PORT \(reversed\)'
+same_as_b 3,3nr "reversed: the order of -b sorted by port, reversed"
+keys q
+wait_rc
+
+# a row that changes between refreshes is drawn with what it holds now:
+# a client waits in the accept queue of the test's listener
+start 100 20 --live -d 0.3 -o proto,address,port,queue
+wait_for "tcp4 +127\.0\.0\.1 +$pa +[0-9]+/"
+q0=$(screen | awk -v p="$pa" '$1 == "tcp4" && $3 == p { split($4, a, "/"); print a[1] }')
+python3 -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+time.sleep(20)' "$pa" &
+client=$!
+wait_for "tcp4 +127\.0\.0\.1 +$pa +$((q0 + 1))/"
+okd $? "the QUEUE cell of a listener follows its queue ($q0, then $((q0 + 1)))"
+kill "$client" 2>/dev/null
+wait "$client" 2>/dev/null
+keys q
+wait_rc
+
 # not a terminal, or TERM=dumb: the text table
 TERM=dumb "$PORTTOP" --live </dev/null >"$work/dumb" 2>"$work/dumb.err"
 grep -q "$pa" "$work/dumb" && grep -q 'printing the table instead' "$work/dumb.err"
