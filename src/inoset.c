@@ -108,3 +108,25 @@ void inoset_order(const uint32_t *keys, size_t n, uint32_t *order)
 	free(a);
 	free(b);
 }
+
+void *inoset_sorted(const void *base, size_t n, size_t size,
+		    const uint32_t *keys,
+		    int (*cmp)(const void *, const void *))
+{
+	uint32_t *order = xmalloc((n ? n : 1) * sizeof(*order));
+	char *out = xmalloc((n ? n : 1) * size);
+	size_t i, j;
+
+	inoset_order(keys, n, order);
+	for (i = 0; i < n; i++)
+		memcpy(out + i * size, (const char *)base + order[i] * size,
+		       size);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && keys[order[j]] == keys[order[i]]; j++)
+			;
+		if (j - i > 1)
+			qsort(out + i * size, j - i, size, cmp);
+	}
+	free(order);
+	return out;
+}

@@ -22,5 +22,12 @@ bool inoset_has(const struct inoset *s, uint32_t inode);
 /* The indexes 0..n-1 into order, sorted by keys[index] (inodes, or any
  * 32-bit key), equal keys in index order: a radix sort, linear in n. */
 void inoset_order(const uint32_t *keys, size_t n, uint32_t *order);
+/* A copy of the n records of size bytes at base, sorted by keys[i] (the
+ * key of record i), and the records of one key by cmp, which orders by
+ * that key first: the order a stable sort with cmp gives, but linear in n
+ * but for runs of one key. Caller frees it. */
+void *inoset_sorted(const void *base, size_t n, size_t size,
+		    const uint32_t *keys,
+		    int (*cmp)(const void *, const void *));
 
 #endif

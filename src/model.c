@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "inoset.h"
 #include "xalloc.h"
 
 void model_init(struct model *m)
@@ -113,6 +114,24 @@ int model_row_cmp(const struct row *a, const struct row *b)
 static int cmp_row(const void *a, const void *b)
 {
 	return model_row_cmp(a, b);
+}
+
+/* Sort the rows as cmp_row() says, by radix on protocol and port first:
+ * tens of thousands of rows at every refresh. */
+static void sort_rows(struct model *m)
+{
+	uint32_t *keys = xmalloc(m->nrows * sizeof(*keys));
+	struct row *sorted;
+	size_t i;
+
+	for (i = 0; i < m->nrows; i++)
+		keys[i] = (uint32_t)m->rows[i].sock->proto << 16 |
+			  m->rows[i].sock->port;
+	sorted = inoset_sorted(m->rows, m->nrows, sizeof(*m->rows), keys,
+			       cmp_row);
+	free(m->rows);
+	m->rows = sorted;
+	free(keys);
 }
 
 bool model_v4_mapped(const struct sock_rec *s)
@@ -397,7 +416,7 @@ void model_build(struct model *m, struct snapshot *snap,
 	 * a group may be filtered out */
 	link_forwarders(m);
 	if (m->nrows > 1)
-		qsort(m->rows, m->nrows, sizeof(*m->rows), cmp_row);
+		sort_rows(m);
 	find_groups(m);
 	for (i = 0; i < m->snap.socks.n; i++) {
 		struct row *r = &m->rows[i];

@@ -526,6 +526,23 @@ int owners_cmp_pentry(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* Sort the holders as cmp_holder() says, by radix on their inodes: a BPF
+ * pass at 25,000 listeners has 28,000 holders, at every refresh. */
+static void sort_holders(struct owners *o)
+{
+	uint32_t *keys = xmalloc(o->nholders * sizeof(*keys));
+	struct holder *sorted;
+	size_t i;
+
+	for (i = 0; i < o->nholders; i++)
+		keys[i] = o->holders[i].inode;
+	sorted = inoset_sorted(o->holders, o->nholders, sizeof(*o->holders),
+			       keys, cmp_holder);
+	free(o->holders);
+	o->holders = sorted;
+	free(keys);
+}
+
 static void merge(struct owners *o, struct worker *ws, size_t nw)
 {
 	size_t i, j, nh = 0, np = 0, npe = 0, nsf = 0;
@@ -579,7 +596,7 @@ static void merge(struct owners *o, struct worker *ws, size_t nw)
 		qsort(o->cache, o->ncache, sizeof(*o->cache), owners_cmp_pentry);
 	o->have_cache = o->caching;
 	if (o->nholders > 1)
-		qsort(o->holders, o->nholders, sizeof(*o->holders), cmp_holder);
+		sort_holders(o);
 	for (i = 0; i < o->nholders;) {
 		struct slot *s = owners_table_find(o, o->holders[i].inode);
 

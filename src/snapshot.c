@@ -46,33 +46,22 @@ static int cmp_inode(const void *a, const void *b)
 	return (x->cookie > y->cookie) - (x->cookie < y->cookie);
 }
 
-/* Sort v as qsort() with cmp_inode() would (its sort is stable too), but
- * by radix on the inodes: tens of thousands of records of a hundred bytes
- * are sorted at every refresh. Only runs of one inode are compared. */
+/* Sort v as a stable sort with cmp_inode() would, but by radix on the
+ * inodes: tens of thousands of records of a hundred bytes are sorted at
+ * every refresh. */
 static void sort_by_inode(struct sock_vec *v)
 {
 	uint32_t *keys = xmalloc(v->n * sizeof(*keys));
-	uint32_t *order = xmalloc(v->n * sizeof(*order));
-	struct sock_rec *sorted = xmalloc(v->n * sizeof(*sorted));
-	size_t i, j;
+	struct sock_rec *sorted;
+	size_t i;
 
 	for (i = 0; i < v->n; i++)
 		keys[i] = v->v[i].inode;
-	inoset_order(keys, v->n, order);
-	for (i = 0; i < v->n; i++)
-		sorted[i] = v->v[order[i]];
-	for (i = 0; i < v->n; i = j) {
-		for (j = i + 1; j < v->n && sorted[j].inode == sorted[i].inode;
-		     j++)
-			;
-		if (j - i > 1)
-			qsort(sorted + i, j - i, sizeof(*sorted), cmp_inode);
-	}
+	sorted = inoset_sorted(v->v, v->n, sizeof(*v->v), keys, cmp_inode);
 	free(v->v);
 	v->v = sorted;
 	v->cap = v->n;
 	free(keys);
-	free(order);
 }
 
 static void dedupe(struct sock_vec *v)

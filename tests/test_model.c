@@ -127,13 +127,17 @@ Test(model, a_dump_is_not_a_snapshot_one_socket_per_inode)
 	snapshot_release(&snap);
 }
 
+/* By inode, then cookie, then where it was in the dump (rqueue holds
+ * that here: a stable order whatever the libc's qsort is). */
 static int cmp_ref(const void *a, const void *b)
 {
 	const struct sock_rec *x = a, *y = b;
 
 	if (x->inode != y->inode)
 		return x->inode < y->inode ? -1 : 1;
-	return (x->cookie > y->cookie) - (x->cookie < y->cookie);
+	if (x->cookie != y->cookie)
+		return x->cookie < y->cookie ? -1 : 1;
+	return (x->rqueue > y->rqueue) - (x->rqueue < y->rqueue);
 }
 
 /* The snapshot sorts a dump by radix; it must keep exactly the records,
@@ -158,6 +162,7 @@ Test(model, a_dump_is_sorted_and_deduplicated_as_a_comparison_sort_would)
 		/* a dump may bring one socket twice */
 		if (i % 7 == 6)
 			v[i] = v[i - 5];
+		v[i].rqueue = (uint32_t)i;
 	}
 	for (i = 0; i < n; i++)
 		sock_vec_push(&ref, &v[i]);
@@ -178,6 +183,43 @@ Test(model, a_dump_is_sorted_and_deduplicated_as_a_comparison_sort_would)
 	snapshot_release(&snap);
 	sock_vec_release(&ref);
 	free(v);
+}
+
+/* The rows come sorted by protocol, port, family, address, device,
+ * namespace and inode (model_row_cmp), whatever order the dump had: the
+ * model sorts by radix on protocol and port, then compares runs of one
+ * port. */
+Test(model, rows_come_in_the_default_order)
+{
+	static const char *const addrs[] = { "0.0.0.0", "127.0.0.1", "::",
+					     "::1", "10.0.0.2" };
+	struct sock_vec socks = { 0 };
+	struct snapshot snap;
+	struct model m;
+	size_t n = 3000, i;
+	unsigned seed = 777;
+
+	for (i = 0; i < n; i++) {
+		struct sock_rec s;
+
+		seed = seed * 1103515245u + 12345u;
+		s = sockrec((uint32_t)(n - i) * 7919u % 100003u + 1,
+			    seed & 0x100 ? IPPROTO_UDP : IPPROTO_TCP,
+			    addrs[(seed >> 9) % 5], (uint16_t)(seed >> 12) % 40,
+			    seed & 0x100 ? 7 : 10, 0);
+		s.netns = 1 + (seed >> 20) % 2;
+		s.ifindex = (seed >> 22) % 2;
+		sock_vec_push(&socks, &s);
+	}
+	snapshot_init(&snap);
+	snapshot_set_socks(&snap, &socks);
+	model_init(&m);
+	model_build(&m, &snap, NULL, NULL, NULL);
+	cr_assert_eq(m.nrows, n);
+	for (i = 1; i < m.nrows; i++)
+		cr_assert_lt(model_row_cmp(&m.rows[i - 1], &m.rows[i]), 0,
+			     "rows %zu and %zu are out of order", i - 1, i);
+	model_release(&m);
 }
 
 Test(model, v4_mapped_addresses_are_ipv4_listeners)
