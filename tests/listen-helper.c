@@ -1,8 +1,8 @@
 /* listen-helper.c - opens the sockets a test asks for, reports them, and
  * holds them until its standard input closes.
  *
- * Usage: listen-helper [-D] [-c NAME] [-f N] [-k UID] [-n NAME] [-u UID]
- *        SPEC... [PADDING ARG...]
+ * Usage: listen-helper [-D] [-c NAME] [-f N] [-k UID] [-n NAME] [-t TITLE]
+ *        [-u UID] SPEC... [PADDING ARG...]
  *   -D        make every holder non-dumpable (PR_SET_DUMPABLE 0)
  *   -f N      fork N children that hold every socket too
  *   -n NAME   set the process name (prctl PR_SET_NAME) of all holders
@@ -10,6 +10,8 @@
  *   -k UID    the children of -f run as UID (and stay readable by it)
  *   -u UID    become UID (and its gid) once the sockets are open, as a
  *             daemon that drops privileges does
+ *   -t TITLE  on SIGUSR2, rewrite the command line in place to TITLE (as
+ *             setproctitle does: no exec, the same process)
  *   SPEC      PROTO/ADDRESS/PORT[/OPTION...]
  *             PROTO: tcp (listener), udp (bound), tcp-est (a connected
  *             pair through a private listener), udp-conn (connected UDP),
@@ -258,6 +260,17 @@ static void retitle(int argc, char **argv, const char *name)
 	memcpy(argv[0], name, strlen(name) < room ? strlen(name) : room);
 }
 
+/* -t: the title SIGUSR2 gives, and the command line it goes into */
+static char *title;
+static int title_argc;
+static char **title_argv;
+
+static void retitle_on_signal(int sig)
+{
+	(void)sig;
+	retitle(title_argc, title_argv, title);
+}
+
 static void hold(void)
 {
 	char c;
@@ -273,7 +286,7 @@ int main(int argc, char **argv)
 	const char *name = NULL, *kid_name = NULL;
 	pid_t kids[64];
 
-	while ((opt = getopt(argc, argv, "+Dc:f:k:n:u:")) != -1) {
+	while ((opt = getopt(argc, argv, "+Dc:f:k:n:t:u:")) != -1) {
 		switch (opt) {
 		case 'D':
 			undump = 1;
@@ -292,6 +305,15 @@ int main(int argc, char **argv)
 			break;
 		case 'u':
 			uid = atoi(optarg);
+			break;
+		case 't':
+			/* a copy: the command line it is in is overwritten */
+			title = strdup(optarg);
+			if (!title)
+				return 2;
+			title_argc = argc;
+			title_argv = argv;
+			signal(SIGUSR2, retitle_on_signal);
 			break;
 		default:
 			return 2;
