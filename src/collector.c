@@ -61,8 +61,9 @@ struct collector {
 	size_t stage_len, stage_cap;
 };
 
-/* recv(), or what the fault hook makes of this read. */
-static ssize_t fault_recv(struct collector *c, int fd)
+/* recv() into buf (DUMP_BUF_SIZE bytes), or what the fault hook makes of
+ * this read. */
+static ssize_t fault_recv(struct collector *c, int fd, uint8_t *buf)
 {
 	const struct fault *f = &c->fault;
 	bool hit = ++c->nrecv >= f->from && c->nrecv <= f->to && f->from;
@@ -73,11 +74,11 @@ static ssize_t fault_recv(struct collector *c, int fd)
 		errno = f->what;
 		return -1;
 	}
-	n = recv(fd, c->buf, DUMP_BUF_SIZE, 0);
+	n = recv(fd, buf, DUMP_BUF_SIZE, 0);
 	if (!hit || n < (ssize_t)sizeof(struct nlmsghdr))
 		return n;
 	for (off = 0; off + sizeof(struct nlmsghdr) <= (size_t)n;) {
-		struct nlmsghdr *nlh = (void *)(c->buf + off);
+		struct nlmsghdr *nlh = (void *)(buf + off);
 
 		if (f->what == FAULT_SEQ)
 			nlh->nlmsg_seq--;
@@ -244,7 +245,7 @@ int collector_record(struct collector *c, int fd)
 }
 
 static int record(struct collector *c, uint8_t family, uint8_t proto,
-		  size_t len)
+		  const uint8_t *buf, size_t len)
 {
 	struct diag_record_hdr h = {
 		.len = (uint32_t)len, .family = family, .proto = proto,
@@ -255,18 +256,18 @@ static int record(struct collector *c, uint8_t family, uint8_t proto,
 		return 0;
 	rc = write_all(c->record_fd, &h, sizeof(h));
 	if (rc == 0)
-		rc = write_all(c->record_fd, c->buf, len);
+		rc = write_all(c->record_fd, buf, len);
 	return rc;
 }
 
-/* Whether the datagram in c->buf ends its dump: it holds NLMSG_DONE or an
+/* Whether the datagram in buf ends its dump: it holds NLMSG_DONE or an
  * error, or bytes that are no message (diag_walk() then says what). */
-static bool datagram_ends(const struct collector *c, size_t len)
+static bool datagram_ends(const uint8_t *buf, size_t len)
 {
 	size_t off = 0;
 
 	while (off + sizeof(struct nlmsghdr) <= len) {
-		const struct nlmsghdr *h = (const void *)(c->buf + off);
+		const struct nlmsghdr *h = (const void *)(buf + off);
 
 		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off ||
 		    h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
@@ -278,12 +279,12 @@ static bool datagram_ends(const struct collector *c, size_t len)
 
 /* The replies to TCPDIAG_GETSOCK carry its type; the messages are those of
  * SOCK_DIAG_BY_FAMILY, and are filed (and recorded) as such. */
-static void as_sock_diag(struct collector *c, size_t len)
+static void as_sock_diag(uint8_t *buf, size_t len)
 {
 	size_t off = 0;
 
 	while (off + sizeof(struct nlmsghdr) <= len) {
-		struct nlmsghdr *h = (void *)(c->buf + off);
+		struct nlmsghdr *h = (void *)(buf + off);
 
 		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off)
 			return;	/* diag_walk() says what is wrong */
@@ -293,14 +294,21 @@ static void as_sock_diag(struct collector *c, size_t len)
 	}
 }
 
+/* Where the next datagram is received: after the staged ones, and its
+ * length, so that staging it copies nothing. */
+static uint8_t *stage_next(struct collector *c)
+{
+	c->stage = xgrow(c->stage, &c->stage_cap,
+			 c->stage_len + 8 + DUMP_BUF_SIZE, 1);
+	return c->stage + c->stage_len + 8;
+}
+
+/* Keep the datagram of len bytes received at stage_next(). */
 static void stage_add(struct collector *c, size_t len)
 {
 	uint32_t l = (uint32_t)len;
 
-	c->stage = xgrow(c->stage, &c->stage_cap,
-			 c->stage_len + 8 + ((len + 7) & ~(size_t)7), 1);
 	memcpy(c->stage + c->stage_len, &l, sizeof(l));
-	memcpy(c->stage + c->stage_len + 8, c->buf, len);
 	c->stage_len += 8 + ((len + 7) & ~(size_t)7);
 }
 
@@ -370,7 +378,8 @@ static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 	w.out = out;
 	rc = 1;	/* "more to come": an EINTR before any datagram retries */
 	do {
-		ssize_t n = fault_recv(c, mnl_socket_get_fd(c->nl));
+		uint8_t *buf = stage_next(c);
+		ssize_t n = fault_recv(c, mnl_socket_get_fd(c->nl), buf);
 
 		if (n < 0 && errno == EINTR && ++eintr < EINTR_MAX)
 			continue;
@@ -380,19 +389,20 @@ static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 		}
 		eintr = 0;
 		if (family == AF_UNSPEC)
-			as_sock_diag(c, (size_t)n);
-		if (record(c, family, proto, (size_t)n) < 0) {
+			as_sock_diag(buf, (size_t)n);
+		if (record(c, family, proto, buf, (size_t)n) < 0) {
 			rc = -EIO;
 			break;
 		}
-		if (!datagram_ends(c, (size_t)n) &&
+		if (!datagram_ends(buf, (size_t)n) &&
 		    c->stage_len + (size_t)n + 16 <= STAGE_MAX) {
 			stage_add(c, (size_t)n);
 			continue;
 		}
+		/* the staged ones first; buf stays where it is */
 		rc = stage_walk(c, &w);
 		if (rc > 0)
-			rc = diag_walk(&w, c->buf, (size_t)n);
+			rc = diag_walk(&w, buf, (size_t)n);
 	} while (rc > 0);
 	c->stage_len = 0;
 
