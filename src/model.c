@@ -425,7 +425,9 @@ void model_build(struct model *m, struct snapshot *snap,
 			continue;
 		if (owner_status_uncertain(r->status))
 			m->hidden_owners++;
-		m->rows[n++] = *r;
+		if (r != &m->rows[n])
+			m->rows[n] = *r;
+		n++;
 	}
 	m->nrows = n;
 	lead_groups(m);
