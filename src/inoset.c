@@ -130,3 +130,35 @@ void *inoset_sorted(const void *base, size_t n, size_t size,
 	free(order);
 	return out;
 }
+
+bool inoset_distinct(const uint32_t *v, size_t n)
+{
+	size_t size = 16, mask, i;
+	uint32_t *seen;
+	bool distinct = true;
+
+	while (size < 2 * n + 1)
+		size *= 2;
+	mask = size - 1;
+	seen = xcalloc(size, sizeof(*seen));
+	for (i = 0; i < n && distinct; i++) {
+		size_t j;
+
+		if (v[i] == 0) {
+			distinct = false;
+			break;
+		}
+		for (j = inoset_hash(v[i]) & mask;; j = (j + 1) & mask) {
+			if (seen[j] == 0) {
+				seen[j] = v[i];
+				break;
+			}
+			if (seen[j] == v[i]) {
+				distinct = false;
+				break;
+			}
+		}
+	}
+	free(seen);
+	return distinct;
+}

@@ -19,6 +19,20 @@ void inoset_add(struct inoset *s, uint32_t inode);
 /* Sort and drop duplicates; inoset_has() needs it after adds. */
 void inoset_seal(struct inoset *s);
 bool inoset_has(const struct inoset *s, uint32_t inode);
+/* A hash of an inode for open addressing: inodes are dense, buckets must
+ * not be (a multiply-xorshift mix). */
+static inline uint32_t inoset_hash(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	x ^= x >> 16;
+	return x;
+}
+
+/* True if the n inodes at v are all distinct and none is 0. */
+bool inoset_distinct(const uint32_t *v, size_t n);
 /* The indexes 0..n-1 into order, sorted by keys[index] (inodes, or any
  * 32-bit key), equal keys in index order: a radix sort, linear in n. */
 void inoset_order(const uint32_t *keys, size_t n, uint32_t *order);

@@ -136,24 +136,13 @@ void owners_free(struct owners *o)
 	free(o);
 }
 
-static inline uint32_t hash32(uint32_t x)
-{
-	/* a multiply-xorshift mix: inodes are dense, buckets must not be */
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	x *= 0x846ca68bU;
-	x ^= x >> 16;
-	return x;
-}
-
 struct slot *owners_table_find(const struct owners *o, uint32_t inode)
 {
 	size_t i;
 
 	if (!o->mask || inode == 0)
 		return NULL;
-	for (i = hash32(inode) & o->mask;; i = (i + 1) & o->mask) {
+	for (i = inoset_hash(inode) & o->mask;; i = (i + 1) & o->mask) {
 		if (o->keys[i] == inode)
 			return &o->table[i];
 		if (o->keys[i] == 0)
@@ -182,7 +171,7 @@ void owners_table_build(struct owners *o, const uint32_t *inodes, size_t n)
 
 		if (inodes[i] == 0)
 			continue;
-		for (j = hash32(inodes[i]) & o->mask;; j = (j + 1) & o->mask) {
+		for (j = inoset_hash(inodes[i]) & o->mask;; j = (j + 1) & o->mask) {
 			if (o->keys[j] == inodes[i])
 				break;
 			if (o->keys[j] == 0) {

@@ -47,30 +47,35 @@ static int cmp_inode(const void *a, const void *b)
 }
 
 /* Sort v as a stable sort with cmp_inode() would, but by radix on the
- * inodes: tens of thousands of records of a hundred bytes are sorted at
- * every refresh. */
-static void sort_by_inode(struct sock_vec *v)
+ * inodes: tens of thousands of records of a hundred bytes. */
+static void sort_by_inode(struct sock_vec *v, const uint32_t *keys)
 {
-	uint32_t *keys = xmalloc(v->n * sizeof(*keys));
 	struct sock_rec *sorted;
-	size_t i;
 
-	for (i = 0; i < v->n; i++)
-		keys[i] = v->v[i].inode;
 	sorted = inoset_sorted(v->v, v->n, sizeof(*v->v), keys, cmp_inode);
 	free(v->v);
 	v->v = sorted;
 	v->cap = v->n;
-	free(keys);
 }
 
+/* One record per inode (inode 0: per cookie), the first of each. A dump
+ * rarely has a socket twice: then it is kept in its order, unsorted. */
 static void dedupe(struct sock_vec *v)
 {
+	uint32_t *keys;
 	size_t i, n = 0;
 
 	if (v->n < 2)
 		return;
-	sort_by_inode(v);
+	keys = xmalloc(v->n * sizeof(*keys));
+	for (i = 0; i < v->n; i++)
+		keys[i] = v->v[i].inode;
+	if (inoset_distinct(keys, v->n)) {
+		free(keys);
+		return;
+	}
+	sort_by_inode(v, keys);
+	free(keys);
 	for (i = 0; i < v->n; i++) {
 		if (n > 0 && v->v[n - 1].inode == v->v[i].inode &&
 		    (v->v[i].inode != 0 || v->v[n - 1].cookie == v->v[i].cookie))

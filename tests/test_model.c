@@ -185,6 +185,31 @@ Test(model, a_dump_is_sorted_and_deduplicated_as_a_comparison_sort_would)
 	free(v);
 }
 
+/* A dump without a socket twice is taken as it came: every record, in its
+ * order (an inode seen twice anywhere, or inode 0, sorts it as above). */
+Test(model, a_dump_without_duplicates_is_kept_as_it_came)
+{
+	struct sock_rec v[500];
+	struct snapshot snap;
+	size_t i;
+
+	for (i = 0; i < 500; i++)
+		v[i] = sock((uint32_t)(500 - i) * 7u, "127.0.0.1",
+			    (uint16_t)(2000 + i));
+	snap_of(&snap, v, 500);
+	cr_assert_eq(snap.socks.n, 500);
+	cr_assert(memcmp(snap.socks.v, v, sizeof(v)) == 0);
+	snapshot_release(&snap);
+	/* the same socket at both ends: found, and the first one kept */
+	v[499] = v[0];
+	v[499].port = 1;
+	snap_of(&snap, v, 500);
+	cr_assert_eq(snap.socks.n, 499);
+	cr_assert_eq(snap.socks.v[snap.socks.n - 1].inode, v[0].inode);
+	cr_assert_eq(snap.socks.v[snap.socks.n - 1].port, v[0].port);
+	snapshot_release(&snap);
+}
+
 /* The rows come sorted by protocol, port, family, address, device,
  * namespace and inode (model_row_cmp), whatever order the dump had: the
  * model sorts by radix on protocol and port, then compares runs of one
