@@ -90,9 +90,9 @@ const struct port_ranges *model_ranges(const struct model *m, uint64_t netns)
 	return m->registry ? registry_ranges(m->registry) : NULL;
 }
 
-int model_row_cmp(const struct row *a, const struct row *b)
+/* The default order of rows, of their sockets. */
+static int sock_cmp(const struct sock_rec *x, const struct sock_rec *y)
 {
-	const struct sock_rec *x = a->sock, *y = b->sock;
 	int c;
 
 	if (x->proto != y->proto)
@@ -111,26 +111,44 @@ int model_row_cmp(const struct row *a, const struct row *b)
 	return (x->inode > y->inode) - (x->inode < y->inode);
 }
 
-static int cmp_row(const void *a, const void *b)
+int model_row_cmp(const struct row *a, const struct row *b)
 {
-	return model_row_cmp(a, b);
+	return sock_cmp(a->sock, b->sock);
 }
 
-/* Sort the rows as cmp_row() says, by radix on protocol and port first:
- * tens of thousands of rows at every refresh. */
-static void sort_rows(struct model *m)
+static int cmp_sock_ptr(const void *a, const void *b)
 {
-	uint32_t *keys = xmalloc(m->nrows * sizeof(*keys));
-	struct row *sorted;
-	size_t i;
+	return sock_cmp(*(const struct sock_rec *const *)a,
+			*(const struct sock_rec *const *)b);
+}
 
-	for (i = 0; i < m->nrows; i++)
-		keys[i] = (uint32_t)m->rows[i].sock->proto << 16 |
-			  m->rows[i].sock->port;
-	sorted = inoset_sorted(m->rows, m->nrows, sizeof(*m->rows), keys,
-			       cmp_row);
-	free(m->rows);
-	m->rows = sorted;
+/* The snapshot's sockets in the default order of rows, as indexes into
+ * order: by radix on protocol and port, then runs of one port compared
+ * (tens of thousands of rows at every refresh, few on one port). */
+static void order_socks(const struct model *m, uint32_t *order)
+{
+	const struct sock_rec *v = m->snap.socks.v;
+	size_t n = m->snap.socks.n, i, j, k;
+	uint32_t *keys = xmalloc((n ? n : 1) * sizeof(*keys));
+	const struct sock_rec **run = NULL;
+	size_t cap = 0;
+
+	for (i = 0; i < n; i++)
+		keys[i] = (uint32_t)v[i].proto << 16 | v[i].port;
+	inoset_order(keys, n, order);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && keys[order[j]] == keys[order[i]]; j++)
+			;
+		if (j - i < 2)
+			continue;
+		run = xgrow(run, &cap, j - i, sizeof(*run));
+		for (k = i; k < j; k++)
+			run[k - i] = &v[order[k]];
+		qsort(run, j - i, sizeof(*run), cmp_sock_ptr);
+		for (k = i; k < j; k++)
+			order[k] = (uint32_t)(run[k - i] - v);
+	}
+	free(run);
 	free(keys);
 }
 
@@ -387,6 +405,7 @@ void model_build(struct model *m, struct snapshot *snap,
 		 const void *data)
 {
 	size_t i, n = 0;
+	uint32_t *order, top = 0;
 
 	labels_release(m);
 	snapshot_release(&m->snap);
@@ -404,19 +423,27 @@ void model_build(struct model *m, struct snapshot *snap,
 	m->owners_full_age = m->snap.owners_full_age;
 	learn_ranges(m);
 
-	m->rows = xcalloc(m->snap.socks.n ? m->snap.socks.n : 1,
+	/* the rows are made in their default order */
+	order = xmalloc((m->snap.socks.n ? m->snap.socks.n : 1) *
+			sizeof(*order));
+	order_socks(m, order);
+	m->rows = xmalloc((m->snap.socks.n ? m->snap.socks.n : 1) *
 			  sizeof(*m->rows));
 	for (i = 0; i < m->snap.socks.n; i++) {
-		join_row(m, &m->rows[i], i);
-		if (m->snap.socks.v[i].netns)
-			m->netns = m->snap.socks.v[i].netns;
+		const struct sock_rec *s = &m->snap.socks.v[i];
+
+		join_row(m, &m->rows[i], order[i]);
+		/* the namespace of the highest inode (with -N, one of them) */
+		if (s->netns && s->inode >= top) {
+			m->netns = s->netns;
+			top = s->inode;
+		}
 	}
+	free(order);
 	m->nrows = m->snap.socks.n;
 	/* before the filter: a forwarder's target and the other members of
 	 * a group may be filtered out */
 	link_forwarders(m);
-	if (m->nrows > 1)
-		sort_rows(m);
 	find_groups(m);
 	for (i = 0; i < m->snap.socks.n; i++) {
 		struct row *r = &m->rows[i];
