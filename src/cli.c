@@ -91,7 +91,8 @@ void cli_usage(FILE *out)
 	      out);
 	fputs("\n", out);
 	fputs(_("Output:\n"
-		"  -b, --batch          print a plain-text table (default when not a terminal)\n"
+		"  -b, --batch          print a plain-text table (default when not a terminal);\n"
+		"                       on a terminal it fits the width (or COLUMNS)\n"
 		"      --json           print a JSON array of listeners\n"
 		"      --live           the live view (default on a terminal)\n"
 		"  -o, --output LIST    columns to show, comma-separated (see --list-columns)\n"
