@@ -6,10 +6,11 @@
 # EXPOSURE, PROTO, ADDRESS are hidden), cut text ends with '>'; a pipe
 # still gets whole lines whatever COLUMNS says. On a recorded table
 # (tests/data/listeners.rec), so that its widths are known; the terminal is
-# a pty of script(1).
+# a pty of script(1). Then a command line of wide characters (a listener of
+# the test's own, in its own network namespace) is cut by whole characters.
 . "$srcdir/tests/lib.sh"
 
-need script
+need script python3
 rec="$srcdir/tests/data/listeners.rec"
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-narrow.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT
@@ -123,5 +124,56 @@ tty "$work/n" - 30 -n 2 -d 0.1 --no-header
 [ "$(widest "$work/n")" -le 30 ] &&
 	[ "$(grep -c . "$work/n")" -eq $((2 * ($(wc -l <"$work/pipe") - 1))) ]
 ok $? "-n 2 --no-header at 30: two tables of fitting lines"
+
+# wide characters (two cells each) in a command line are cut by cells,
+# never in the middle of one: a helper's own listener, in a network
+# namespace of this test's own
+HELPER=$(cd "$(dirname "$HELPER")" && pwd)/$(basename "$HELPER")
+cat >"$work/wide.sh" <<'EOF'
+mkfifo "$1/in"
+"$2" tcp/127.0.0.1/0 PADDING 服务器服务器服务器服务器服务器 <"$1/in" >"$1/h" &
+exec 3>"$1/in"
+n=0
+until grep -q '^ready' "$1/h" 2>/dev/null || [ $n -gt 100 ]; do
+	sleep 0.05
+	n=$((n + 1))
+done
+pid=$(awk '/^holder/ {print $2}' "$1/h")
+"$3" -b --pid "$pid" -o port,command >"$1/widepipe" 2>/dev/null
+# the cells before the wide characters (the helper's path: ASCII), then
+# room for 2 of them and the mark, and one cell more
+pre=$(($(awk 'NR == 2 {print index($0, "服")}' "$1/widepipe") - 1))
+for w in $((pre + 5)) $((pre + 6)); do
+	script -qec "COLUMNS=$w exec \"$3\" -b --pid $pid -o port,command 2>/dev/null" \
+		/dev/null </dev/null | tr -d '\r' >"$1/wide$w"
+done
+EOF
+if in_netns true 2>/dev/null; then
+	in_netns sh "$work/wide.sh" "$work" "$HELPER" "$PORTTOP"
+	grep -q '服务器服务器服务器服务器服务器$' "$work/widepipe"
+	ok $? "piped, the wide command line is whole"
+	rc=0
+	pre=$(($(awk 'NR == 2 {print index($0, "服")}' "$work/widepipe") - 1))
+	[ "$pre" -gt 0 ] || rc=1
+	for w in $((pre + 5)) $((pre + 6)); do
+		line=$(sed -n 2p "$work/wide$w")
+		[ -n "$line" ] || rc=1
+		# the cut line is a prefix of the whole one, the last
+		# character whole, then '>' in the column's last cell
+		python3 -c '
+import sys, unicodedata
+w, line, full = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+ok = (cells == w and line.endswith(sys.argv[4])
+      and full.startswith(line[:-1].rstrip(" ")))
+sys.exit(0 if ok else 1)' "$w" "$line" "$(sed -n 2p "$work/widepipe")" \
+			"$([ $w -eq $((pre + 5)) ] && echo '服务>' || echo '服务 >')" || rc=1
+		[ "$(wc -L <"$work/wide$w")" -le "$w" ] || rc=1
+	done
+	ok $rc "two narrow widths: a command of wide characters is cut by whole characters, with '>' in the last cell ($(sed -n 2p "$work/wide$((pre + 5))" | tail -c 12) | $(sed -n 2p "$work/wide$((pre + 6))" | tail -c 12))"
+else
+	ok 0 "# SKIP the kernel refuses a new network namespace"
+	ok 0 "# SKIP the kernel refuses a new network namespace"
+fi
 
 done_testing
