@@ -652,6 +652,8 @@ int main(int argc, char **argv)
 				    !(view == VIEW_PROM && opts.prom_file))
 					putchar('\n');
 			}
+			/* a terminal resized meanwhile: the table fits again */
+			vreq.width = view_text_width(STDOUT_FILENO);
 			rc = run_once(src, &opts, &vreq, view, &pv);
 			/* a failed refresh is reported; the next may work */
 			if (status != EXIT_TROUBLE)
