@@ -163,29 +163,33 @@ static int cmp_keys(const void *a, const void *b, void *data)
 	return CMP(x->idx, y->idx);
 }
 
-/* Stable LSD radix sort of keys by k[0] (by ~k[0] if reverse): bytes that
- * every key shares take no pass. tmp holds n keys. Returns true when the
- * result is in tmp. */
-static bool radix_sort(struct sort_key *keys, struct sort_key *tmp, size_t n,
-		       bool reverse)
+/* The first word of a row's key and the row, for the radix sort. */
+struct word_key {
+	uint64_t k;		/* k[0], complemented when reversed */
+	uint32_t idx;
+};
+
+/* Stable LSD radix sort of w by k: bytes that every key shares take no
+ * pass. tmp holds n keys. Returns the array that holds the result. */
+static struct word_key *radix_sort(struct word_key *w, struct word_key *tmp,
+				   size_t n)
 {
-	uint64_t flip = reverse ? ~0ull : 0, all = ~0ull, any = 0;
-	bool in_tmp = false;
+	uint64_t all = ~0ull, any = 0;
 	unsigned shift;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		all &= keys[i].k[0] ^ flip;
-		any |= keys[i].k[0] ^ flip;
+		all &= w[i].k;
+		any |= w[i].k;
 	}
 	for (shift = 0; shift < 64; shift += 8) {
 		size_t count[256] = { 0 }, pos = 0, b;
-		struct sort_key *swap;
+		struct word_key *swap;
 
 		if ((((all ^ any) >> shift) & 0xff) == 0)
 			continue;	/* the same byte in every key */
 		for (i = 0; i < n; i++)
-			count[((keys[i].k[0] ^ flip) >> shift) & 0xff]++;
+			count[(w[i].k >> shift) & 0xff]++;
 		for (b = 0; b < 256; b++) {
 			size_t c = count[b];
 
@@ -193,61 +197,97 @@ static bool radix_sort(struct sort_key *keys, struct sort_key *tmp, size_t n,
 			pos += c;
 		}
 		for (i = 0; i < n; i++)
-			tmp[count[((keys[i].k[0] ^ flip) >> shift) & 0xff]++] =
-				keys[i];
-		swap = keys;
-		keys = tmp;
+			tmp[count[(w[i].k >> shift) & 0xff]++] = w[i];
+		swap = w;
+		w = tmp;
 		tmp = swap;
-		in_tmp = !in_tmp;
 	}
-	return in_tmp;
+	return w;
+}
+
+/* Columns whose key is its first word alone. */
+static bool one_word(enum col_id col)
+{
+	switch (col) {
+	case COL_ADDRESS:
+	case COL_SERVICE:
+	case COL_QUEUE:
+	case COL_USER:
+	case COL_UNIT:
+	case COL_COMMAND:
+		return false;
+	default:
+		return true;
+	}
+}
+
+struct run_ctx {
+	const struct sort_key *keys;	/* by row */
+	struct sort_ctx sort;
+};
+
+static int cmp_run(const void *a, const void *b, void *data)
+{
+	const struct run_ctx *ctx = data;
+	const struct word_key *x = a, *y = b;
+
+	return cmp_keys(&ctx->keys[x->idx], &ctx->keys[y->idx],
+			(void *)&ctx->sort);
 }
 
 void columns_order(const struct model *m, enum col_id col, bool reverse,
 		   uint32_t *order)
 {
-	struct sort_ctx ctx = { col == COL_QUEUE, reverse };
-	struct sort_key *keys, *tmp;
+	struct run_ctx ctx = { NULL, { col == COL_QUEUE, reverse } };
+	struct sort_key *keys = NULL, one;
+	struct word_key *w, *tmp, *res;
 	size_t i, n = m->nrows;
-	bool more = false;	/* a key goes on past k[0] */
 
 	if (n < 2 || col >= COL__COUNT) {
 		for (i = 0; i < n; i++)
 			order[i] = (uint32_t)i;
 		return;
 	}
-	keys = xmalloc(n * sizeof(*keys));
-	tmp = xmalloc(n * sizeof(*tmp));
-	for (i = 0; i < n; i++) {
-		make_key(&keys[i], m, &m->rows[i], col);
-		keys[i].idx = (uint32_t)i;
-		if (keys[i].s || keys[i].k[1] || keys[i].k[2])
-			more = true;
+	if (ctx.sort.queue) {
+		keys = xmalloc(n * sizeof(*keys));
+		for (i = 0; i < n; i++) {
+			make_key(&keys[i], m, &m->rows[i], col);
+			keys[i].idx = (uint32_t)i;
+		}
+		qsort_r(keys, n, sizeof(*keys), cmp_keys, &ctx.sort);
+		for (i = 0; i < n; i++)
+			order[i] = keys[i].idx;
+		free(keys);
+		return;
 	}
-	if (ctx.queue) {
-		qsort_r(keys, n, sizeof(*keys), cmp_keys, &ctx);
-	} else {
-		/* the first word in linear time (ties stay in row order),
-		 * then the runs it leaves tied by the rest of the key */
-		if (radix_sort(keys, tmp, n, reverse)) {
-			struct sort_key *swap = keys;
+	/* the first word in linear time (ties stay in row order), then the
+	 * runs it leaves tied by the rest of the key */
+	w = xmalloc(n * sizeof(*w));
+	tmp = xmalloc(n * sizeof(*tmp));
+	if (!one_word(col))
+		keys = xmalloc(n * sizeof(*keys));
+	for (i = 0; i < n; i++) {
+		struct sort_key *k = keys ? &keys[i] : &one;
 
-			keys = tmp;
-			tmp = swap;
-		}
-		for (i = 0; more && i < n;) {
-			size_t j = i + 1;
+		make_key(k, m, &m->rows[i], col);
+		k->idx = (uint32_t)i;
+		w[i].k = reverse ? ~k->k[0] : k->k[0];
+		w[i].idx = (uint32_t)i;
+	}
+	res = radix_sort(w, tmp, n);
+	ctx.keys = keys;
+	for (i = 0; keys && i < n;) {
+		size_t j = i + 1;
 
-			while (j < n && keys[j].k[0] == keys[i].k[0])
-				j++;
-			if (j - i > 1)
-				qsort_r(keys + i, j - i, sizeof(*keys),
-					cmp_keys, &ctx);
-			i = j;
-		}
+		while (j < n && res[j].k == res[i].k)
+			j++;
+		if (j - i > 1)
+			qsort_r(res + i, j - i, sizeof(*res), cmp_run, &ctx);
+		i = j;
 	}
 	for (i = 0; i < n; i++)
-		order[i] = keys[i].idx;
-	free(tmp);
+		order[i] = res[i].idx;
 	free(keys);
+	free(tmp);
+	free(w);
 }

@@ -82,7 +82,7 @@ static void rehash(struct track *t)
 
 		while (t->slot[s])
 			s = (s + 1) & (t->nslot - 1);
-		t->slot[s] = (uint32_t)(i + 1);
+		t->slot[s] = (uint64_t)t->v[i].key.inode << 32 | (i + 1);
 	}
 }
 
@@ -95,10 +95,14 @@ static struct track_entry *find(const struct track *t, struct track_key key)
 		return NULL;
 	s = key_hash(key, t->nslot - 1);
 	while (t->slot[s]) {
-		struct track_entry *e = &t->v[t->slot[s] - 1];
+		/* the inode in the slot spares a look at most entries */
+		if (t->slot[s] >> 32 == key.inode) {
+			struct track_entry *e =
+				&t->v[(t->slot[s] & 0xffffffffu) - 1];
 
-		if (e->key.inode == key.inode && e->key.netns == key.netns)
-			return e;
+			if (e->key.netns == key.netns)
+				return e;
+		}
 		s = (s + 1) & (t->nslot - 1);
 	}
 	return NULL;
@@ -191,6 +195,22 @@ bool track_expire(struct track *t, double now)
 	count_missing(t);
 	rehash(t);
 	return true;
+}
+
+double track_next_expiry(const struct track *t)
+{
+	double first = 0;
+	size_t i;
+
+	if (!t->nmissing)
+		return 0;
+	for (i = 0; i < t->n; i++) {
+		const struct track_entry *e = &t->v[i];
+
+		if (track_is_gone(e) && (!first || e->gone_at + t->hold < first))
+			first = e->gone_at + t->hold;
+	}
+	return first;
 }
 
 static void grow(struct track *t, size_t want)

@@ -74,7 +74,8 @@ struct track {
 	size_t cap_seen;
 	size_t *match;		/* scratch: entry of each item, owned */
 	size_t cap_match;
-	uint32_t *slot;		/* a hash of the keys of v: index + 1, or
+	uint64_t *slot;		/* a hash of the keys of v: the inode in
+				 * the high half, index + 1 in the low, or
 				 * 0 for none; owned */
 	size_t nslot;		/* a power of two, > 2 * n; 0: none */
 	size_t nmissing;	/* entries that missed a refresh (the gone
@@ -104,6 +105,10 @@ void track_update(struct track *t, const struct track_item *items, size_t n,
 
 /* Drop gone entries held longer than the hold time. True if any went. */
 bool track_expire(struct track *t, double now);
+
+/* When the first gone entry expires (caller's clock), or 0 if none is
+ * gone. */
+double track_next_expiry(const struct track *t);
 
 /* The entry of key, or NULL; borrowed until the next update or expiry. */
 const struct track_entry *track_find(const struct track *t,

@@ -156,9 +156,12 @@ static int loop(struct tui *t)
 			request_refresh(t);
 		}
 		/* while a refresh runs the loop wakes every TUI_BUSY_MS to
-		 * take it; the screen is looked at again only at TUI_TICK_MS */
-		if (changed || !t->busy ||
-		    now - drawn_at >= TUI_TICK_MS / 1000.0) {
+		 * take it; the screen is looked at again only at TUI_TICK_MS
+		 * (to say that it takes long); else only after a key, a
+		 * refresh, or when what it shows ends by itself */
+		if (changed ||
+		    (t->busy && now - drawn_at >= TUI_TICK_MS / 1000.0) ||
+		    (t->redraw_at && now >= t->redraw_at)) {
 			if (track_expire(&t->track, now))
 				tui_list_rebuild(t);
 			tui_draw(t);
@@ -261,6 +264,9 @@ static void tui_release(struct tui *t)
 	buf_release(&t->scratch);
 	buf_release(&t->why);
 	free(t->rank);
+	free(t->shown);
+	free(t->drawing);
+	free(t->info);
 	free(t->cmd_width);
 	free(t->titems);
 	free(t->list);

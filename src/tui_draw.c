@@ -3,6 +3,7 @@
 #include "tui_priv.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <curses.h>
@@ -13,8 +14,77 @@
 #include "nls.h"
 #include "tui_layout.h"
 #include "views.h"
+#include "xalloc.h"
 
 #define TUI_SLOW 0.5		/* seconds before a refresh is marked */
+
+static uint64_t hash_put(int x, attr_t attr, const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)x ^
+		     ((uint64_t)attr << 16);
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* Note that t->line goes on line y at x with attr; false when the line
+ * shows exactly that already (its only put, as in the last frame). A
+ * line about to change is blanked first, as erase() would have. */
+static bool same_as_shown(struct tui *t, int y, int x, attr_t attr)
+{
+	struct tui_shown *now = &t->drawing[y];
+	const struct tui_shown *was = &t->shown[y];
+	uint64_t h = hash_put(x, attr, t->line.p ? t->line.p : "", t->line.len);
+
+	now->puts++;
+	if (now->puts > 1) {
+		now->hash = now->hash * 31 + h;
+		return true;
+	}
+	now->hash = h;
+	if (was->puts == 1 && was->hash == h)
+		return false;
+	move(y, 0);
+	clrtoeol();
+	return true;
+}
+
+/* Start a frame: a new screen size (or the first frame) starts blank. */
+static void frame_start(struct tui *t)
+{
+	size_t n = LINES > 0 ? (size_t)LINES : 0;
+
+	if (LINES != t->shown_lines || COLS != t->shown_cols) {
+		free(t->shown);
+		free(t->drawing);
+		t->shown = xcalloc(n + 1, sizeof(*t->shown));
+		t->drawing = xcalloc(n + 1, sizeof(*t->drawing));
+		t->shown_lines = LINES;
+		t->shown_cols = COLS;
+		erase();
+	}
+	memset(t->drawing, 0, (n + 1) * sizeof(*t->drawing));
+}
+
+/* End a frame: blank the lines it left empty, and remember it. */
+static void frame_end(struct tui *t)
+{
+	struct tui_shown *swap = t->shown;
+	int y;
+
+	for (y = 0; y < t->shown_lines; y++) {
+		if (!t->drawing[y].puts && t->shown[y].puts) {
+			move(y, 0);
+			clrtoeol();
+		}
+	}
+	t->shown = t->drawing;
+	t->drawing = swap;
+}
 
 /* Put escaped text s on line y from column x, cut at the screen's edge;
  * fill: pad to the edge (for bars and the selection). */
@@ -31,9 +101,18 @@ static void put(struct tui *t, int y, int x, const char *s, attr_t attr,
 		tui_fit(&t->line, s, strlen(s), room, false);
 	else
 		buf_adds(&t->line, s);
+	if (!same_as_shown(t, y, x, attr))
+		return;
 	attrset(attr);
 	mvaddstr(y, x, t->line.p ? t->line.p : "");
 	attrset(A_NORMAL);
+}
+
+/* The screen drawn changes by itself at when: draw it again then. */
+static void redraw_by(struct tui *t, double when)
+{
+	if (!t->redraw_at || when < t->redraw_at)
+		t->redraw_at = when;
 }
 
 static attr_t pair(const struct tui *t, int p)
@@ -228,8 +307,10 @@ static void draw_table(struct tui *t, int y, int h, double now)
 		bool fresh = e && !it->gone && track_is_new(&t->track, e, now);
 		attr_t attr = A_NORMAL;
 
-		if (fresh)
+		if (fresh) {
 			attr = A_BOLD | pair(t, TUI_PAIR_NEW);
+			redraw_by(t, e->since + t->track.hold);
+		}
 		else if (it->gone)
 			attr = t->color ? pair(t, TUI_PAIR_GONE) : A_DIM;
 		if (t->top + i == t->sel)
@@ -399,6 +480,7 @@ static void draw_status(struct tui *t, int y, double now)
 		break;
 	case TUI_PROMPT_NONE:
 		if (t->msg[0] && now < t->msg_until) {
+			redraw_by(t, t->msg_until);
 			buf_adds(b, t->msg);
 			attr = A_BOLD | pair(t, TUI_PAIR_WARN);
 		} else if (t->mode == TUI_MODE_TABLE) {
@@ -417,7 +499,8 @@ void tui_draw(struct tui *t)
 	struct buf text;
 	int y = 0, h;
 
-	erase();
+	t->redraw_at = track_next_expiry(&t->track);
+	frame_start(t);
 	if (LINES <= 0 || COLS <= 0) {
 		refresh();
 		return;
@@ -450,5 +533,6 @@ void tui_draw(struct tui *t)
 	if (LINES >= 2)
 		draw_status(t, LINES - 1, now);
 	buf_release(&text);
+	frame_end(t);
 	refresh();
 }

@@ -87,6 +87,10 @@ static size_t char_width(const char *s, size_t len, size_t *n)
 	uint32_t cp;
 	int w;
 
+	if ((unsigned char)*s < 0x80) {	/* escaped text: printable */
+		*n = 1;
+		return 1;
+	}
 	*n = utf8_decode((const unsigned char *)s, len, &cp);
 	if (*n == 0) {
 		*n = 1;

@@ -289,9 +289,16 @@ static void measure_cells(struct tui *t, const char *c, const size_t *cap)
 #define ADDR_MEMO 64
 
 struct addr_memo {
-	uint8_t addr[16];
+	uint64_t addr[2];
 	uint8_t family;		/* 0: empty */
 	uint8_t width;
+};
+
+/* What measuring one list remembers. */
+struct width_memo {
+	struct addr_memo addr[ADDR_MEMO];
+	uint32_t uid;		/* the last user met */
+	size_t user_w;		/* and its width + 1; 0 none */
 };
 
 /* The width of row r's address cell, from memo where it was met. */
@@ -300,18 +307,19 @@ static size_t address_width(struct tui *t, struct addr_memo *memo,
 {
 	const struct sock_rec *s = r->sock;
 	struct addr_memo *e;
-	size_t h = 0, i, w;
+	uint64_t a[2];
+	size_t w;
 
 	if (r->device[0] || !s->family)
 		return columns_cell_width(&t->scratch, &t->m, r, COL_ADDRESS);
-	for (i = 0; i < 16; i++)
-		h = h * 31 + s->addr[i];
-	e = &memo[(h ^ s->family) % ADDR_MEMO];
-	if (e->family == s->family && memcmp(e->addr, s->addr, 16) == 0)
+	memcpy(a, s->addr, 16);
+	e = &memo[(((a[0] ^ (a[1] * 0x9e3779b97f4a7c15ull)) *
+		    0x9e3779b97f4a7c15ull) >> 58 ^ s->family) % ADDR_MEMO];
+	if (e->family == s->family && e->addr[0] == a[0] && e->addr[1] == a[1])
 		return e->width;
 	w = columns_cell_width(&t->scratch, &t->m, r, COL_ADDRESS);
 	if (w <= UINT8_MAX) {
-		memcpy(e->addr, s->addr, 16);
+		memcpy(e->addr, a, 16);
 		e->family = s->family;
 		e->width = (uint8_t)w;
 	}
@@ -320,7 +328,7 @@ static size_t address_width(struct tui *t, struct addr_memo *memo,
 
 /* The width of row r's cell in column j: a command is measured once per
  * process and model (many rows share one), an address once per address. */
-static size_t row_width(struct tui *t, struct addr_memo *memo,
+static size_t row_width(struct tui *t, struct width_memo *memo,
 			const struct row *r, size_t j)
 {
 	enum col_id id = t->ids[j];
@@ -329,7 +337,16 @@ static size_t row_width(struct tui *t, struct addr_memo *memo,
 	size_t w;
 
 	if (id == COL_ADDRESS)
-		return address_width(t, memo, r);
+		return address_width(t, memo->addr, r);
+	if (id == COL_USER) {
+		/* rows of one user come in runs */
+		if (!memo->user_w || r->sock->uid != memo->uid) {
+			memo->uid = r->sock->uid;
+			memo->user_w = columns_cell_width(&t->scratch, &t->m,
+							  r, id) + 1;
+		}
+		return memo->user_w - 1;
+	}
 	if (id != COL_COMMAND || !r->nholders)
 		return columns_cell_width(&t->scratch, &t->m, r, id);
 	p = model_proc(&t->m, &r->holders[0]);
@@ -349,10 +366,10 @@ static size_t row_width(struct tui *t, struct addr_memo *memo,
  * more), after which the column's other cells need no measuring. */
 void tui_list_measure(struct tui *t)
 {
-	struct addr_memo memo[ADDR_MEMO];
+	struct width_memo memo;
 	size_t cap[COLUMNS_MAX], i, j, open = 0;
 
-	memset(memo, 0, sizeof(memo));
+	memset(&memo, 0, sizeof(memo));
 
 	t->flex_cap = COLS > TUI_FLEX_MIN ? (size_t)COLS : TUI_FLEX_MIN;
 	for (j = 0; j < t->ncols; j++) {
@@ -375,7 +392,7 @@ void tui_list_measure(struct tui *t)
 
 			if (t->want[j] >= cap[j])
 				continue;
-			w = row_width(t, memo, it->row, j);
+			w = row_width(t, &memo, it->row, j);
 			if (w > cap[j])
 				w = cap[j];
 			if (w > t->want[j])
@@ -400,15 +417,16 @@ void tui_list_rebuild(struct tui *t)
 	t->nlist = 0;
 	for (i = 0; i < t->m.nrows; i++) {
 		const struct row *r = &t->m.rows[t->rank[i]];
+		const struct tui_rowinfo *ri = &t->info[t->rank[i]];
 		struct tui_item *it;
 
-		if (!tag_passes(t, row_tag(r)))
+		if (!tag_passes(t, ri->tag))
 			continue;
 		if (f.text && !filter_match(&f, &t->m, r))
 			continue;
 		it = &t->list[t->nlist++];
 		it->row = r;
-		it->key = row_key(&t->m, r);
+		it->key = ri->key;
 		it->cells = NULL;
 		it->gone = false;
 	}
@@ -451,12 +469,14 @@ void tui_list_resort(struct tui *t)
 	tui_list_rebuild(t);
 }
 
-/* What the title shows of the model, counted once per refresh rather
- * than at every draw (a draw comes every 20 ms while a refresh runs). */
-static void count_title(struct tui *t)
+/* Each row's key and tag, and what the title shows of the model, in one
+ * pass per refresh (rather than at every draw or rebuild). */
+static void take_info(struct tui *t)
 {
 	size_t i;
 
+	t->info = xgrow(t->info, &t->cap_info, t->m.nrows + 1,
+			sizeof(*t->info));
 	t->ntcp = 0;
 	t->nudp = 0;
 	t->nexposed = 0;
@@ -465,11 +485,13 @@ static void count_title(struct tui *t)
 		const struct row *r = &t->m.rows[i];
 		const char *name;
 
-		if (r->sock->proto == IPPROTO_TCP)
+		t->info[i].key = row_key(&t->m, r);
+		t->info[i].tag = row_tag(r);
+		if (t->info[i].tag & TUI_TAG_TCP)
 			t->ntcp++;
 		else
 			t->nudp++;
-		if (r->exposure != EXPOSE_LOOPBACK)
+		if (t->info[i].tag & TUI_TAG_EXPOSED)
 			t->nexposed++;
 		if (t->netns_name || !t->m.netns || r->sock->netns != t->m.netns)
 			continue;
@@ -483,7 +505,7 @@ void tui_list_load(struct tui *t, double now)
 {
 	size_t i;
 
-	count_title(t);
+	take_info(t);
 	sort_rows(t);
 	/* the widths of the commands are the new model's */
 	if (t->m.snap.nprocs > t->cap_cmd_width) {
@@ -498,10 +520,10 @@ void tui_list_load(struct tui *t, double now)
 	t->titems = xgrow(t->titems, &t->cap_titems, t->m.nrows + 1,
 			  sizeof(*t->titems));
 	for (i = 0; i < t->m.nrows; i++) {
-		const struct row *r = &t->m.rows[t->rank[i]];
+		const struct tui_rowinfo *ri = &t->info[t->rank[i]];
 
-		t->titems[i].key = row_key(&t->m, r);
-		t->titems[i].tag = row_tag(r);
+		t->titems[i].key = ri->key;
+		t->titems[i].tag = ri->tag;
 		t->titems[i].snap = NULL;
 		t->titems[i].label = NULL;
 		t->titems[i].ref = t->rank[i];

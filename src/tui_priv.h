@@ -38,6 +38,12 @@ struct tui_item {
 	bool gone;			/* absent from the last refresh */
 };
 
+/* What the table's filters and the tracker use of a row, taken once. */
+struct tui_rowinfo {
+	struct track_key key;
+	unsigned tag;			/* TUI_TAG_* */
+};
+
 enum tui_mode {
 	TUI_MODE_TABLE,
 	TUI_MODE_DETAILS,
@@ -56,6 +62,13 @@ enum tui_prompt {
 };
 
 #define TUI_TEXT_MAX 128
+
+/* What one screen line was drawn with: lines drawn as they were are left
+ * to curses as they are (most lines of most frames). */
+struct tui_shown {
+	uint64_t hash;			/* of what was put on it */
+	unsigned puts;			/* how many times; 0: blank */
+};
 
 /* The thread that refreshes in the background. The UI thread sets request
  * and later takes done, both under lock; from the request until it takes
@@ -85,6 +98,9 @@ struct tui {
 	struct tui_worker w;
 	bool busy;			/* a refresh is in flight */
 	double busy_since;		/* monotonic seconds */
+	double redraw_at;		/* monotonic: when the screen drawn
+					 * changes by itself (a mark or a note
+					 * ends, a gone line leaves); 0 never */
 	struct model m;
 	struct track track;
 	const enum col_id *ids;		/* the columns shown */
@@ -95,6 +111,8 @@ struct tui {
 					 * for the text of what went) */
 	uint32_t *rank;			/* model rows in the sort's order */
 	size_t cap_rank;
+	struct tui_rowinfo *info;	/* per model row, taken at the load */
+	size_t cap_info;
 	uint32_t *cmd_width;		/* per process of the model: the width
 					 * of its command + 1, 0 unknown */
 	size_t cap_cmd_width;
@@ -151,6 +169,9 @@ struct tui {
 	bool why_pending;		/* run it once the refresh is done */
 
 	char host[256];			/* escaped */
+	struct tui_shown *shown;	/* per screen line: the last frame */
+	struct tui_shown *drawing;	/* per screen line: this frame */
+	int shown_lines, shown_cols;	/* the screen they are for */
 	struct buf line;		/* scratch for drawing */
 	struct buf scratch;
 };
