@@ -1,12 +1,17 @@
 /* owners_bpf.c - the owner scan in the kernel
  *
  * The /proc scan costs one readlinkat per open fd on the host, in the
- * kernel's slow path (a proc inode and dentry made per fd). An iter/task_file
- * BPF program (owners_iter.bpf.c) visits the same (task, fd) pairs inside the
- * kernel and writes a 32-byte record per socket fd only. The program comes
- * as a light skeleton: libbpf's loader program lets the kernel do the CO-RE
- * relocations against its own BTF, so loading costs about a millisecond and
- * needs no libbpf at run time, but the kernel must be 5.17 or later.
+ * kernel's slow path (a proc inode and dentry made per fd). A BPF iterator
+ * program visits the same fd tables inside the kernel and writes a record
+ * per table and one per socket fd only (owners_bpf_rec.h): the iter/task
+ * walk (owners_walk.bpf.c) reads each table itself, a call per task; where
+ * the kernel refuses it, the iter/task_file program (owners_iter.bpf.c) is
+ * called for every open file. A table the walk leaves unfinished (a call
+ * writes at most ~32 KiB) is finished by continuation passes of its task.
+ * The programs come as light skeletons: libbpf's loader program lets the
+ * kernel do the CO-RE relocations against its own BTF, so loading costs
+ * about a millisecond and needs no libbpf at run time, but the kernel must
+ * be 5.17 or later.
  *
  * BPF sees every fd table the kernel lets it see, so there are no denials
  * there; but a kernel may hide a process from the iterator (PID 1 on some
@@ -52,6 +57,7 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #include "owners_bpf_rec.h"
 #include "owners_iter.skel.h"
+#include "owners_walk.skel.h"
 #pragma GCC diagnostic pop
 #endif
 
@@ -68,11 +74,21 @@
 #define CAP_BPF 39
 #endif
 
+/* A table whose walk a continuation pass must finish. */
+struct more {
+	int tid;		/* the task whose table it is */
+	uint32_t fd;		/* where to resume */
+	uint64_t start;		/* its process's start, ns after boot */
+};
+
 struct owners_bpf {
 #ifdef HAVE_BPF
-	struct porttop_bpf *skel;
+	struct porttop_walk *walk;	/* the iter/task walk, or NULL: */
+	struct porttop_bpf *skel;	/* the iter/task_file fallback */
 #endif
-	int link_fd;		/* the iterator's link; -1: none */
+	int link_fd;		/* the iterator's link (its skeleton's); -1 */
+	struct more *more;	/* the last pass's unfinished tables */
+	size_t nmore, cap_more;
 	long long boot_offset;	/* this time namespace's boottime offset, ns */
 	long hz;		/* clock ticks a second, as in /proc stat */
 	char *buf;		/* READ_BUF bytes for the iterator's output */
@@ -194,10 +210,11 @@ static void bpf_free(struct owners_bpf *b)
 	if (!b)
 		return;
 #ifdef HAVE_BPF
-	if (b->link_fd >= 0)
-		close(b->link_fd);
+	/* the skeletons close their links */
+	porttop_walk__destroy(b->walk);
 	porttop_bpf__destroy(b->skel);
 #endif
+	free(b->more);
 	free(b->buf);
 	free(b->visited);
 	free(b);
@@ -208,6 +225,54 @@ void owners_bpf_release(struct owners *o)
 	bpf_free(o->bpf);
 	o->bpf = NULL;
 }
+
+#ifdef HAVE_BPF
+/* Load and attach the iter/task walk into b. Returns 0 or -errno. */
+static int start_walk(struct owners_bpf *b)
+{
+	int rc;
+
+	b->walk = porttop_walk__open();
+	if (!b->walk)
+		return -ENOMEM;
+	rc = porttop_walk__load(b->walk);
+	if (rc == 0) {
+		/* the skeleton owns the link: destroy closes it */
+		b->link_fd = porttop_walk__porttop_walk__attach(b->walk);
+		rc = b->link_fd < 0 ? (errno ? -errno : -EINVAL) : 0;
+	}
+	if (rc < 0) {
+		porttop_walk__destroy(b->walk);
+		b->walk = NULL;
+		b->link_fd = -1;
+		return rc < 0 ? rc : -EINVAL;
+	}
+	return 0;
+}
+
+/* Load and attach the iter/task_file program into b. Returns 0 or
+ * -errno. */
+static int start_task_file(struct owners_bpf *b)
+{
+	int rc;
+
+	b->skel = porttop_bpf__open();
+	if (!b->skel)
+		return -ENOMEM;
+	rc = porttop_bpf__load(b->skel);
+	if (rc == 0) {
+		b->link_fd = porttop_bpf__porttop_sockets__attach(b->skel);
+		rc = b->link_fd < 0 ? (errno ? -errno : -EINVAL) : 0;
+	}
+	if (rc < 0) {
+		porttop_bpf__destroy(b->skel);
+		b->skel = NULL;
+		b->link_fd = -1;
+		return rc < 0 ? rc : -EINVAL;
+	}
+	return 0;
+}
+#endif
 
 /* Check every requirement, then load. Returns -errno; *why says what is
  * missing. */
@@ -236,22 +301,13 @@ static int bpf_start(struct owners *o, const char *btf, const char **why)
 	}
 	b = xcalloc(1, sizeof(*b));
 	b->link_fd = -1;
-	b->skel = porttop_bpf__open();
-	if (!b->skel) {
-		free(b);
-		*why = N_("out of memory");
-		return -ENOMEM;
-	}
-	rc = porttop_bpf__load(b->skel);
-	if (rc) {
-		rc = rc < 0 ? rc : -EINVAL;
-		*why = N_("the kernel refused the BPF program");
-		goto out_free;
-	}
-	b->link_fd = porttop_bpf__porttop_sockets__attach(b->skel);
-	if (b->link_fd < 0) {
-		rc = errno ? -errno : -EINVAL;
-		*why = N_("the kernel refused the BPF task_file iterator");
+	/* the tests' hook for the fallback program (HACKING.md) */
+	env = getenv("PORTTOP_BPF_PROG");
+	rc = env && strcmp(env, "task_file") == 0 ? -ENOTSUP : start_walk(b);
+	if (rc < 0)
+		rc = start_task_file(b);
+	if (rc < 0) {
+		*why = N_("the kernel refused both BPF programs, the iter/task walk and the iter/task_file fallback");
 		goto out_free;
 	}
 	b->buf = xmalloc(READ_BUF);
@@ -340,26 +396,104 @@ static void seen_add(struct seen **v, size_t *n, size_t *cap, int pid,
 	(*v)[(*n)++].start = start;
 }
 
-/* One pass of the iterator: the wanted socket fds into w, the processes
- * that hold them into *seen, those it visited into b->visited. Returns 0
- * or -errno. */
-static int bpf_iterate(struct owners_bpf *b, struct worker *w,
-		       struct seen **seen, size_t *nseen)
+/* What a pass has read so far, across reads and continuation passes. */
+struct pass {
+	struct worker *w;
+	struct seen **seen;
+	size_t *nseen, cap_seen;
+	struct porttop_rec_table head;	/* of the records that follow */
+	bool have_head;
+	bool skip;		/* drop them: the test hook, or a pid reused */
+	const struct more *resume;	/* a continuation pass's table, or
+					 * NULL: the whole pass */
+};
+
+/* The table record at p; a continuation's table must be the process the
+ * pass saw (a pid reused since is another's table). */
+static void take_head(struct owners_bpf *b, struct pass *p, const char *rec)
+{
+	memcpy(&p->head, rec, sizeof(p->head));
+	p->have_head = true;
+	p->skip = (int)p->head.tgid == b->skip_pid;
+	if (p->head.tag == PORTTOP_REC_CONT)
+		p->skip = p->skip || !p->resume ||
+			  (int)p->head.tid != p->resume->tid ||
+			  p->head.start != p->resume->start;
+	else if (!p->skip) {
+		b->visited = xgrow(b->visited, &b->cap_visited,
+				   b->nvisited + 1, sizeof(*b->visited));
+		b->visited[b->nvisited++] = (int)p->head.tgid;
+	}
+}
+
+/* A socket record (or PORTTOP_REC_MORE) of the current table. */
+static void take_sock(struct owners_bpf *b, struct pass *p,
+		      const struct porttop_rec_sock *r)
+{
+	const struct porttop_rec_table *h = &p->head;
+	long long ns;
+
+	if (!p->have_head || p->skip)
+		return;
+	if (r->fd == PORTTOP_REC_MORE) {
+		/* a walk resumes further on, or not at all */
+		if (p->resume && r->inode <= p->resume->fd)
+			return;
+		b->more = xgrow(b->more, &b->cap_more, b->nmore + 1,
+				sizeof(*b->more));
+		b->more[b->nmore].tid = (int)h->tid;
+		b->more[b->nmore].fd = r->inode;
+		b->more[b->nmore++].start = h->start;
+		return;
+	}
+	if (!owners_table_find(p->w->o, r->inode))
+		return;
+	owners_push_holder(p->w, r->inode, (int)h->tgid, (int)h->tid,
+			   (int)r->fd);
+	ns = (long long)h->start + b->boot_offset;
+	seen_add(p->seen, p->nseen, &p->cap_seen, (int)h->tgid,
+		 (unsigned long long)(ns > 0 ? ns : 0) /
+			 (1000000000ULL / (unsigned long long)b->hz),
+		 h->uid);
+}
+
+/* The whole records of buf[0..have) into p. Returns the bytes taken. */
+static size_t take_records(struct owners_bpf *b, struct pass *p,
+			   const char *buf, size_t have)
+{
+	struct porttop_rec_sock r;
+	size_t off = 0;
+	uint32_t tag;
+
+	while (off + sizeof(r) <= have) {
+		memcpy(&tag, buf + off, sizeof(tag));
+		if (tag == PORTTOP_REC_TABLE || tag == PORTTOP_REC_CONT) {
+			if (off + sizeof(p->head) > have)
+				break;
+			take_head(b, p, buf + off);
+			off += sizeof(p->head);
+			continue;
+		}
+		memcpy(&r, buf + off, sizeof(r));
+		take_sock(b, p, &r);
+		off += sizeof(r);
+	}
+	return off;
+}
+
+/* Read one iterator of the link to its end into p. Returns 0 or -errno. */
+static int read_iter(struct owners_bpf *b, struct pass *p)
 {
 	union bpf_attr attr;
-	struct porttop_sock_rec r;
-	size_t have = 0, off, cap = 0;
+	size_t have = 0, off;
 	int fd, rc = 0;
 
-	b->nvisited = 0;
-	b->skel->bss->nr_files = 0;
-	b->skel->bss->nr_tables = 0;
-	b->skel->bss->last_pid = 0;
 	memset(&attr, 0, sizeof(attr));
 	attr.iter_create.link_fd = (__u32)b->link_fd;
 	fd = skel_sys_bpf(BPF_ITER_CREATE, &attr, sizeof(attr));
 	if (fd < 0)
 		return -errno;
+	p->have_head = false;
 	for (;;) {
 		ssize_t n = read(fd, b->buf + have, READ_BUF - have);
 
@@ -372,35 +506,54 @@ static int bpf_iterate(struct owners_bpf *b, struct worker *w,
 		if (n == 0)
 			break;
 		have += (size_t)n;
-		for (off = 0; off + sizeof(r) <= have; off += sizeof(r)) {
-			long long ns;
-
-			memcpy(&r, b->buf + off, sizeof(r));
-			if ((int)r.tgid == b->skip_pid)
-				continue;
-			if (r.fd == PORTTOP_REC_TABLE) {
-				b->visited = xgrow(b->visited, &b->cap_visited,
-						   b->nvisited + 1,
-						   sizeof(*b->visited));
-				b->visited[b->nvisited++] = (int)r.tgid;
-				continue;
-			}
-			if (!owners_table_find(w->o, r.inode))
-				continue;
-			owners_push_holder(w, r.inode, (int)r.tgid,
-					   (int)r.tid, (int)r.fd);
-			ns = (long long)r.start + b->boot_offset;
-			seen_add(seen, nseen, &cap, (int)r.tgid,
-				 (unsigned long long)(ns > 0 ? ns : 0) /
-					 (1000000000ULL / (unsigned long long)b->hz),
-				 r.uid);
-		}
+		off = take_records(b, p, b->buf, have);
 		memmove(b->buf, b->buf + off, have - off);
 		have -= off;
 	}
 	close(fd);
-	w->stats.fds = b->skel->bss->nr_files;
-	w->stats.procs = b->skel->bss->nr_tables;
+	return rc;
+}
+
+/* One pass of the iterator, and the continuation passes of the tables it
+ * left unfinished: the wanted socket fds into w, the processes that hold
+ * them into *seen, those it visited into b->visited. Returns 0 or -errno. */
+static int bpf_iterate(struct owners_bpf *b, struct worker *w,
+		       struct seen **seen, size_t *nseen)
+{
+	struct pass p = { .w = w, .seen = seen, .nseen = nseen };
+	size_t i;
+	int rc;
+
+	b->nvisited = 0;
+	b->nmore = 0;
+	if (b->walk) {
+		b->walk->bss->nr_files = 0;
+		b->walk->bss->nr_tables = 0;
+		b->walk->bss->resume_tid = 0;
+	} else {
+		b->skel->bss->nr_files = 0;
+		b->skel->bss->nr_tables = 0;
+		b->skel->bss->last_pid = 0;
+	}
+	rc = read_iter(b, &p);
+	/* only the walk leaves tables unfinished; b->more grows as we go */
+	for (i = 0; rc == 0 && i < b->nmore; i++) {
+		struct more m = b->more[i];
+
+		b->walk->bss->resume_tid = (__u32)m.tid;
+		b->walk->bss->resume_fd = m.fd;
+		p.resume = &m;
+		rc = read_iter(b, &p);
+		p.resume = NULL;
+	}
+	if (b->walk) {
+		b->walk->bss->resume_tid = 0;
+		w->stats.fds = b->walk->bss->nr_files;
+		w->stats.procs = b->walk->bss->nr_tables;
+	} else {
+		w->stats.fds = b->skel->bss->nr_files;
+		w->stats.procs = b->skel->bss->nr_tables;
+	}
 	return rc;
 }
 

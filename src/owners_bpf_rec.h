@@ -1,23 +1,47 @@
-/* owners_bpf_rec.h - the record that owners_iter.bpf.c writes for each socket
- * fd and owners_bpf.c reads: shared by the BPF program and user space */
+/* owners_bpf_rec.h - what the BPF owner programs (owners_walk.bpf.c,
+ * owners_iter.bpf.c) write to the iterator's seq_file and owners_bpf.c
+ * reads: shared by the BPF programs and user space.
+ *
+ * The stream is a run of 8-byte units. An fd table the program entered
+ * begins with a table record (3 units); each socket file of it follows as
+ * one socket record (fd, inode). A record whose first word is below
+ * PORTTOP_REC_MORE is a socket record. */
 #ifndef PORTTOP_OWNERS_BPF_REC_H
 #define PORTTOP_OWNERS_BPF_REC_H
 
-struct porttop_sock_rec {
+/* The first word of a table record: the iterator entered this table (user
+ * space learns which processes a pass visited: the kernel may hide some
+ * from the iterator, and those are read from /proc). */
+#define PORTTOP_REC_TABLE 0xffffffffU
+/* The same, for a table whose walk a continuation pass resumes: the
+ * sockets that follow belong to it, but it was counted already. */
+#define PORTTOP_REC_CONT 0xfffffffeU
+/* The walk of the current table stopped at fd `inode` (a call writes and
+ * walks only so much: the seq_file holds 32 KiB); a continuation pass of
+ * that task (the table record's tid) resumes it there. */
+#define PORTTOP_REC_MORE 0xfffffffdU
+
+struct porttop_rec_table {
+	__u32 tag;		/* PORTTOP_REC_TABLE or PORTTOP_REC_CONT */
 	__u32 tgid;		/* process */
-	__u32 tid;		/* == tgid unless the fd table is the thread's */
-	__u32 fd;		/* PORTTOP_REC_TABLE: no socket, the first
-				 * file of an fd table the iterator entered */
-	__u32 inode;		/* socket inode, as in socket:[N] */
-	__u64 start;		/* the process's start, ns after boot */
+	__u32 tid;		/* == tgid unless the fd table is the thread's;
+				 * the task whose table it is, in any case */
 	__u32 uid;		/* its effective uid (of its leader's
 				 * objective credentials, as /proc status) */
-	__u32 pad;
+	__u64 start;		/* the process's start, ns after boot */
 };
 
-/* The fd of the record that says the iterator entered a table: user
- * space learns which processes a pass visited (the kernel may hide some
- * from the iterator), so that it can read the others from /proc. */
-#define PORTTOP_REC_TABLE 0xffffffffU
+struct porttop_rec_sock {
+	__u32 fd;		/* < PORTTOP_REC_MORE; or PORTTOP_REC_MORE */
+	__u32 inode;		/* socket inode, as in socket:[N]; for
+				 * PORTTOP_REC_MORE the fd to resume at */
+};
+
+/* A call writes at most this many socket records (with its table record
+ * and a PORTTOP_REC_MORE well under the seq_file's 32 KiB: a call that
+ * overflows an empty buffer fails the read) and walks at most
+ * PORTTOP_WALK_WORDS * 64 fd slots. */
+#define PORTTOP_WALK_SOCKS 3968
+#define PORTTOP_WALK_WORDS 1024
 
 #endif

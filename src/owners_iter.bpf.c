@@ -1,6 +1,8 @@
-/* owners_iter.bpf.c - the owner scan in the kernel: an iter/task_file program
- * that visits every open file of every fd table and writes one record per
- * socket file to the iterator's seq_file.
+/* owners_iter.bpf.c - the owner scan in the kernel, the fallback where the
+ * iter/task walk (owners_walk.bpf.c) does not load: an iter/task_file
+ * program that visits every open file of every fd table and writes a table
+ * record per table and one record per socket file to the iterator's
+ * seq_file (owners_bpf_rec.h).
  *
  * No vmlinux.h: the few kernel types used are declared here with only the
  * fields read, marked preserve_access_index, so that every field access is
@@ -93,7 +95,7 @@ int porttop_sockets(struct bpf_iter__task_file *ctx)
 	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
 	struct task_struct *leader;
-	struct porttop_sock_rec rec;
+	struct porttop_rec_sock rec;
 	const struct cred *cred;
 	struct inode *inode;
 	int first;
@@ -106,15 +108,24 @@ int porttop_sockets(struct bpf_iter__task_file *ctx)
 	 * changes only once every record of the call is written. */
 	first = task->pid != last_pid;
 	if (first) {
-		/* one record per table entered: which processes were seen */
-		rec.tgid = (__u32)task->tgid;
-		rec.tid = (__u32)task->pid;
-		rec.fd = PORTTOP_REC_TABLE;
-		rec.inode = 0;
-		rec.start = leader ? leader->start_boottime : 0;
-		rec.uid = 0;
-		rec.pad = 0;
-		if (bpf_seq_write(seq, &rec, sizeof(rec)))
+		struct porttop_rec_table head;
+
+		/* one record per table entered: which processes were seen,
+		 * and the facts of the socket records that follow */
+		head.tag = PORTTOP_REC_TABLE;
+		head.tgid = (__u32)task->tgid;
+		/* the iterator skips threads that share the leader's
+		 * table, so a table that is not the leader's is the
+		 * thread's own */
+		head.tid = leader && task->files == leader->files ?
+				   head.tgid : (__u32)task->pid;
+		/* /proc/PID/status shows the leader's objective
+		 * credentials: the uid comes with the record, and user
+		 * space need not read status */
+		cred = leader ? leader->real_cred : 0;
+		head.uid = cred ? cred->euid.val : (__u32)-1;
+		head.start = leader ? leader->start_boottime : 0;
+		if (bpf_seq_write(seq, &head, sizeof(head)))
 			return 0;
 	}
 	inode = file->f_inode;
@@ -133,19 +144,8 @@ int porttop_sockets(struct bpf_iter__task_file *ctx)
 			goto done;
 		sock_fops = (__u64)file->f_op;
 	}
-	rec.tgid = (__u32)task->tgid;
-	/* the iterator skips threads that share the leader's table, so a
-	 * table that is not the leader's is the thread's own */
-	rec.tid = leader && task->files == leader->files ? rec.tgid
-							 : (__u32)task->pid;
 	rec.fd = ctx->fd;
 	rec.inode = (__u32)inode->i_ino;
-	rec.start = leader ? leader->start_boottime : 0;
-	/* /proc/PID/status shows the leader's objective credentials: the
-	 * uid comes with the record, and user space need not read status */
-	cred = leader ? leader->real_cred : 0;
-	rec.uid = cred ? cred->euid.val : (__u32)-1;
-	rec.pad = 0;
 	if (bpf_seq_write(seq, &rec, sizeof(rec)))
 		return 0;
 done:

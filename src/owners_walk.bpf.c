@@ -1,0 +1,299 @@
+/* owners_walk.bpf.c - the owner scan in the kernel: an iter/task program
+ * that walks each fd table itself and writes a table record and one record
+ * per socket file to the iterator's seq_file (owners_bpf_rec.h).
+ *
+ * The iter/task_file program (owners_iter.bpf.c) is called once per open
+ * file and takes a reference on each; this one is called once per task and
+ * reads the table under the RCU read lock that the iterator holds around
+ * every call, as the kernel's own lookups do: the open_fds bitmap a word at
+ * a time (empty words skipped), the file pointers of a word's set bits 32 at
+ * a time, and of each file only its f_op (its inode too when it is a
+ * socket). A socket's record is written only if, after its fields were
+ * read, its slot still holds the same file in the same table (files are
+ * freed to a SLAB_TYPESAFE_BY_RCU cache: a file closed meanwhile may be
+ * another file by now), as __fget_files_rcu() checks.
+ *
+ * A call writes and walks only so much (PORTTOP_WALK_SOCKS,
+ * PORTTOP_WALK_WORDS): when the seq_file fills up, the call's writes are
+ * dropped and the task comes again at the next read, and a call that fills
+ * an empty buffer fails the read. A longer table ends its call with a
+ * PORTTOP_REC_MORE record; user space then runs continuation passes of that
+ * task (resume_tid, resume_fd) until it is done.
+ *
+ * No vmlinux.h: as in owners_iter.bpf.c, the kernel types are declared with
+ * only the fields read, preserve_access_index, and relocated against the
+ * running kernel's BTF at load time (CO-RE). */
+
+typedef unsigned char __u8;
+typedef unsigned short __u16;
+typedef unsigned int __u32;
+typedef unsigned long long __u64;
+typedef signed char __s8;
+typedef short __s16;
+typedef int __s32;
+typedef long long __s64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+#include "owners_bpf_rec.h"
+
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+#define SOCKFS_MAGIC 0x534F434B
+
+struct super_block {
+	unsigned long s_magic;
+} __attribute__((preserve_access_index));
+
+struct inode {
+	unsigned short i_mode;
+	struct super_block *i_sb;
+	unsigned long i_ino;
+} __attribute__((preserve_access_index));
+
+struct file {
+	const void *f_op;
+	struct inode *f_inode;
+} __attribute__((preserve_access_index));
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+	unsigned long *open_fds;
+} __attribute__((preserve_access_index));
+
+struct files_struct {
+	struct fdtable *fdt;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	__u32 val;
+} kuid_t;
+
+struct cred {
+	kuid_t euid;
+} __attribute__((preserve_access_index));
+
+struct task_struct {
+	int pid;
+	int tgid;
+	struct task_struct *group_leader;
+	struct files_struct *files;
+	__u64 start_boottime;
+	const struct cred *real_cred;
+} __attribute__((preserve_access_index));
+
+struct seq_file;
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+} __attribute__((preserve_access_index));
+
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+} __attribute__((preserve_access_index));
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* what the last pass saw; user space reads them after the iterator's end */
+__u64 nr_files = 0;
+__u64 nr_tables = 0;
+/* a continuation pass: only this task's table, from this fd on; 0: a
+ * whole pass */
+__u32 resume_tid = 0;
+__u32 resume_fd = 0;
+/* every socket file has the same file operations (socket_file_ops): once
+ * one socket is seen, other files are told apart without their inode */
+static __u64 sock_fops;
+
+/* the state of one call's walk, shared with walk_word() */
+struct walk {
+	struct seq_file *seq;
+	__u64 files;		/* struct files_struct * */
+	__u64 fdt;		/* struct fdtable * of the walk */
+	__u64 fd_array;		/* its struct file ** */
+	__u64 open_fds;		/* its unsigned long * */
+	__u32 word;		/* the first bitmap word of this call */
+	__u32 nwords;		/* words in the table */
+	__u32 next_fd;		/* where a continuation would resume */
+	__u32 nsocks;		/* records written */
+	__u64 nfiles;		/* open files seen */
+	int failed;		/* a write failed: the call is dropped */
+};
+
+/* Is the file at fp, read from slot fd, a socket? Its inode number into
+ * *ino if so. */
+static __attribute__((noinline)) int sock_inode(__u64 fp, __u32 *ino)
+{
+	struct file *f = (struct file *)fp;
+	struct inode *inode = 0;
+	unsigned long i_ino = 0;
+	__u64 fop = 0;
+
+	if (bpf_core_read(&fop, sizeof(fop), &f->f_op))
+		return 0;
+	if (sock_fops && fop != sock_fops)
+		return 0;
+	if (bpf_core_read(&inode, sizeof(inode), &f->f_inode) || !inode)
+		return 0;
+	if (!sock_fops) {
+		struct super_block *sb = 0;
+		unsigned long magic = 0;
+		unsigned short mode = 0;
+
+		/* S_IFSOCK alone is not enough: an O_PATH fd of a socket's
+		 * path on a file system is no socket (/proc shows the path) */
+		if (bpf_core_read(&mode, sizeof(mode), &inode->i_mode) ||
+		    (mode & S_IFMT) != S_IFSOCK)
+			return 0;
+		if (bpf_core_read(&sb, sizeof(sb), &inode->i_sb) || !sb ||
+		    bpf_core_read(&magic, sizeof(magic), &sb->s_magic) ||
+		    magic != SOCKFS_MAGIC)
+			return 0;
+		sock_fops = fop;
+	}
+	if (bpf_core_read(&i_ino, sizeof(i_ino), &inode->i_ino))
+		return 0;
+	*ino = (__u32)i_ino;
+	return 1;
+}
+
+/* The slot fd of the walk's table still holds fp, and the table is still
+ * the task's: what was read of fp is the file at fd now. */
+static int still_there(struct walk *w, __u32 fd, __u64 fp)
+{
+	struct files_struct *files = (struct files_struct *)w->files;
+	__u64 now = 0, fdt = 0;
+
+	if (bpf_probe_read_kernel(&now, sizeof(now),
+				  (void *)(w->fd_array + (__u64)fd * 8)))
+		return 0;
+	if (bpf_core_read(&fdt, sizeof(fdt), &files->fdt))
+		return 0;
+	return now == fp && fdt == w->fdt;
+}
+
+/* One word of the open_fds bitmap: the 64 slots it covers. Returns 1 to
+ * stop the walk (a cap reached, a write failed). */
+static long walk_word(__u32 i, void *data)
+{
+	struct walk *w = data;
+	__u64 ptrs[32];
+	__u64 bits = 0;
+	__u32 word = w->word + i, half, j;
+
+	if (word >= w->nwords)
+		return 1;
+	if (w->nsocks > PORTTOP_WALK_SOCKS - 64) {
+		w->next_fd = word * 64;
+		return 1;
+	}
+	w->next_fd = (word + 1) * 64;
+	if (bpf_probe_read_kernel(&bits, sizeof(bits),
+				  (void *)(w->open_fds + (__u64)word * 8)))
+		return 0;
+	for (half = 0; half < 2; half++) {
+		__u32 b = (__u32)(bits >> (half * 32));
+		__u32 base = word * 64 + half * 32;
+
+		if (!b)
+			continue;
+		if (bpf_probe_read_kernel(ptrs, sizeof(ptrs),
+					  (void *)(w->fd_array +
+						   (__u64)base * 8)))
+			continue;
+		for (j = 0; j < 32; j++) {
+			struct porttop_rec_sock rec;
+			__u32 ino = 0;
+
+			if (!(b & (1U << j)) || !ptrs[j])
+				continue;
+			w->nfiles++;
+			if (!sock_inode(ptrs[j], &ino) ||
+			    !still_there(w, base + j, ptrs[j]))
+				continue;
+			rec.fd = base + j;
+			rec.inode = ino;
+			if (bpf_seq_write(w->seq, &rec, sizeof(rec))) {
+				w->failed = 1;
+				return 1;
+			}
+			w->nsocks++;
+		}
+	}
+	return 0;
+}
+
+SEC("iter/task")
+int porttop_walk(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct porttop_rec_table head;
+	struct task_struct *leader;
+	struct files_struct *files;
+	struct fdtable *fdt;
+	const struct cred *cred;
+	struct walk w = {};
+	__u32 first_word, nwords;
+
+	if (!task)
+		return 0;
+	if (resume_tid && (__u32)task->pid != resume_tid)
+		return 0;
+	files = task->files;
+	if (!files)
+		return 0;	/* a kernel thread, or exiting: no table */
+	leader = task->group_leader;
+	/* a thread that shares its leader's table: walked with the leader,
+	 * as the task_file iterator skips it */
+	if (task->pid != task->tgid && leader && files == leader->files)
+		return 0;
+	fdt = files->fdt;
+	if (!fdt)
+		return 0;
+	nwords = fdt->max_fds / 64;
+	first_word = resume_tid ? resume_fd / 64 : 0;
+
+	head.tag = resume_tid ? PORTTOP_REC_CONT : PORTTOP_REC_TABLE;
+	head.tgid = (__u32)task->tgid;
+	head.tid = (__u32)task->pid;
+	/* /proc/PID/status shows the leader's objective credentials: the
+	 * uid comes with the record, and user space need not read status */
+	cred = leader ? leader->real_cred : 0;
+	head.uid = cred ? cred->euid.val : (__u32)-1;
+	head.start = leader ? leader->start_boottime : 0;
+	if (bpf_seq_write(ctx->meta->seq, &head, sizeof(head)))
+		return 0;
+
+	w.seq = ctx->meta->seq;
+	w.files = (__u64)files;
+	w.fdt = (__u64)fdt;
+	w.fd_array = (__u64)fdt->fd;
+	w.open_fds = (__u64)fdt->open_fds;
+	w.word = first_word;
+	w.nwords = nwords;
+	w.next_fd = first_word * 64;
+	if (first_word < nwords)
+		bpf_loop(PORTTOP_WALK_WORDS, walk_word, &w, 0);
+	if (w.failed)
+		return 0;	/* dropped: the task comes again */
+	if (w.next_fd / 64 < nwords) {
+		struct porttop_rec_sock more = {
+			.fd = PORTTOP_REC_MORE,
+			.inode = w.next_fd,
+		};
+
+		if (bpf_seq_write(ctx->meta->seq, &more, sizeof(more)))
+			return 0;
+	}
+	/* the call's records are all written: count it */
+	nr_files += w.nfiles;
+	if (!resume_tid)
+		nr_tables++;
+	return 0;
+}
