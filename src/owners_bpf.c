@@ -127,6 +127,17 @@ bool owners_bpf_active(const struct owners *o)
 	return o->bpf != NULL;
 }
 
+const char *owners_bpf_program(const struct owners *o)
+{
+	if (!o->bpf)
+		return NULL;
+#ifdef HAVE_BPF
+	if (o->bpf->walk)
+		return "iter/task";
+#endif
+	return "iter/task_file";
+}
+
 #ifdef HAVE_BPF
 static bool kernel_at_least(int major, int minor)
 {
@@ -227,50 +238,35 @@ void owners_bpf_release(struct owners *o)
 }
 
 #ifdef HAVE_BPF
-/* Load and attach the iter/task walk into b. Returns 0 or -errno. */
-static int start_walk(struct owners_bpf *b)
+/* Load and attach the iter/task walk (walk) or the iter/task_file program
+ * into b. Returns 0 or -errno. */
+static int start_prog(struct owners_bpf *b, bool walk)
 {
 	int rc;
 
-	b->walk = porttop_walk__open();
-	if (!b->walk)
-		return -ENOMEM;
-	rc = porttop_walk__load(b->walk);
-	if (rc == 0) {
-		/* the skeleton owns the link: destroy closes it */
-		b->link_fd = porttop_walk__porttop_walk__attach(b->walk);
-		rc = b->link_fd < 0 ? (errno ? -errno : -EINVAL) : 0;
+	/* the skeletons own their links: destroy closes them */
+	if (walk) {
+		b->walk = porttop_walk__open();
+		rc = b->walk ? porttop_walk__load(b->walk) : -ENOMEM;
+		if (rc == 0)
+			b->link_fd = porttop_walk__porttop_walk__attach(b->walk);
+	} else {
+		b->skel = porttop_bpf__open();
+		rc = b->skel ? porttop_bpf__load(b->skel) : -ENOMEM;
+		if (rc == 0)
+			b->link_fd =
+				porttop_bpf__porttop_sockets__attach(b->skel);
 	}
-	if (rc < 0) {
-		porttop_walk__destroy(b->walk);
-		b->walk = NULL;
-		b->link_fd = -1;
-		return rc < 0 ? rc : -EINVAL;
-	}
-	return 0;
-}
-
-/* Load and attach the iter/task_file program into b. Returns 0 or
- * -errno. */
-static int start_task_file(struct owners_bpf *b)
-{
-	int rc;
-
-	b->skel = porttop_bpf__open();
-	if (!b->skel)
-		return -ENOMEM;
-	rc = porttop_bpf__load(b->skel);
-	if (rc == 0) {
-		b->link_fd = porttop_bpf__porttop_sockets__attach(b->skel);
-		rc = b->link_fd < 0 ? (errno ? -errno : -EINVAL) : 0;
-	}
-	if (rc < 0) {
-		porttop_bpf__destroy(b->skel);
-		b->skel = NULL;
-		b->link_fd = -1;
-		return rc < 0 ? rc : -EINVAL;
-	}
-	return 0;
+	if (rc == 0 && b->link_fd < 0)
+		rc = errno ? -errno : -EINVAL;
+	if (rc == 0)
+		return 0;
+	porttop_walk__destroy(b->walk);
+	porttop_bpf__destroy(b->skel);
+	b->walk = NULL;
+	b->skel = NULL;
+	b->link_fd = -1;
+	return rc < 0 ? rc : -EINVAL;
 }
 #endif
 
@@ -303,9 +299,10 @@ static int bpf_start(struct owners *o, const char *btf, const char **why)
 	b->link_fd = -1;
 	/* the tests' hook for the fallback program (HACKING.md) */
 	env = getenv("PORTTOP_BPF_PROG");
-	rc = env && strcmp(env, "task_file") == 0 ? -ENOTSUP : start_walk(b);
+	rc = env && strcmp(env, "task_file") == 0 ? -ENOTSUP
+						 : start_prog(b, true);
 	if (rc < 0)
-		rc = start_task_file(b);
+		rc = start_prog(b, false);
 	if (rc < 0) {
 		*why = N_("the kernel refused both BPF programs, the iter/task walk and the iter/task_file fallback");
 		goto out_free;
@@ -486,7 +483,7 @@ static int read_iter(struct owners_bpf *b, struct pass *p)
 {
 	union bpf_attr attr;
 	size_t have = 0, off;
-	int fd, rc = 0;
+	int fd, rc = 0, again = 0;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.iter_create.link_fd = (__u32)b->link_fd;
@@ -498,6 +495,11 @@ static int read_iter(struct owners_bpf *b, struct pass *p)
 		ssize_t n = read(fd, b->buf + have, READ_BUF - have);
 
 		if (n < 0 && errno == EINTR)
+			continue;
+		/* the walk asks for a task again when its table went or was
+		 * replaced under it: the read gets EAGAIN if that task was
+		 * the first of it */
+		if (n < 0 && errno == EAGAIN && ++again < 1000)
 			continue;
 		if (n < 0) {
 			rc = -errno;

@@ -1,5 +1,5 @@
-/* owners_bpf.h - the owner scan in the kernel: a BPF task_file iterator
- * finds the socket fds, /proc gives the facts of their holders only */
+/* owners_bpf.h - the owner scan in the kernel: a BPF iterator finds the
+ * socket fds, /proc gives the facts of their holders only */
 #ifndef PORTTOP_OWNERS_BPF_H
 #define PORTTOP_OWNERS_BPF_H
 
@@ -31,6 +31,11 @@ int owners_choose_scan(struct owners *o, enum owner_scan how, const char *btf,
 
 /* True if o finds fds with the BPF iterator. */
 bool owners_bpf_active(const struct owners *o);
+
+/* The BPF program o finds fds with: "iter/task" (the walk of each fd
+ * table), "iter/task_file" (its fallback, where the kernel refuses the
+ * walk), or NULL: /proc. Static. */
+const char *owners_bpf_program(const struct owners *o);
 
 /* Parse "auto", "bpf" or "proc". False if s is none of them. */
 bool owner_scan_parse(const char *s, enum owner_scan *out);

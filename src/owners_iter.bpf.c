@@ -4,71 +4,12 @@
  * record per table and one record per socket file to the iterator's
  * seq_file (owners_bpf_rec.h).
  *
- * No vmlinux.h: the few kernel types used are declared here with only the
- * fields read, marked preserve_access_index, so that every field access is
- * relocated against the running kernel's BTF at load time (CO-RE; the light
- * skeleton's loader program has the kernel do it). The build thus needs
- * neither the build machine's BTF nor its kernel headers. */
+ * No vmlinux.h: the kernel types are declared in owners_bpf_kern.h with only
+ * the fields read, relocated against the running kernel's BTF at load time
+ * (CO-RE). */
 
-typedef unsigned char __u8;
-typedef unsigned short __u16;
-typedef unsigned int __u32;
-typedef unsigned long long __u64;
-typedef signed char __s8;
-typedef short __s16;
-typedef int __s32;
-typedef long long __s64;
-typedef __u16 __be16;
-typedef __u32 __be32;
-typedef __u32 __wsum;
-
-#include <bpf/bpf_helpers.h>
-
+#include "owners_bpf_kern.h"
 #include "owners_bpf_rec.h"
-
-#define S_IFMT 0170000
-#define S_IFSOCK 0140000
-#define SOCKFS_MAGIC 0x534F434B
-
-struct super_block {
-	unsigned long s_magic;
-} __attribute__((preserve_access_index));
-
-struct inode {
-	unsigned short i_mode;
-	struct super_block *i_sb;
-	unsigned long i_ino;
-} __attribute__((preserve_access_index));
-
-struct file {
-	const void *f_op;
-	struct inode *f_inode;
-} __attribute__((preserve_access_index));
-
-struct files_struct;
-
-typedef struct {
-	__u32 val;
-} kuid_t;
-
-struct cred {
-	kuid_t euid;
-} __attribute__((preserve_access_index));
-
-struct task_struct {
-	int pid;
-	int tgid;
-	struct task_struct *group_leader;
-	struct files_struct *files;
-	__u64 start_boottime;
-	const struct cred *real_cred;
-} __attribute__((preserve_access_index));
-
-struct seq_file;
-
-struct bpf_iter_meta {
-	struct seq_file *seq;
-} __attribute__((preserve_access_index));
 
 struct bpf_iter__task_file {
 	struct bpf_iter_meta *meta;
@@ -77,16 +18,8 @@ struct bpf_iter__task_file {
 	struct file *file;
 } __attribute__((preserve_access_index));
 
-char LICENSE[] SEC("license") = "GPL";
-
-/* what the last pass saw; user space reads them after the iterator's end */
-__u64 nr_files = 0;
-__u64 nr_tables = 0;
 /* the task of the last file; user space zeroes it before a pass */
 int last_pid = 0;
-/* every socket file has the same file operations (socket_file_ops): once
- * one socket is seen, other files are told apart without their inode */
-static __u64 sock_fops;
 
 SEC("iter/task_file")
 int porttop_sockets(struct bpf_iter__task_file *ctx)

@@ -11,7 +11,8 @@
  * socket). A socket's record is written only if, after its fields were
  * read, its slot still holds the same file in the same table (files are
  * freed to a SLAB_TYPESAFE_BY_RCU cache: a file closed meanwhile may be
- * another file by now), as __fget_files_rcu() checks.
+ * another file by now), as __fget_files_rcu() checks; and a call's records
+ * count only if the task still has the same table at its end (see below).
  *
  * A call writes and walks only so much (PORTTOP_WALK_SOCKS,
  * PORTTOP_WALK_WORDS): when the seq_file fills up, the call's writes are
@@ -20,96 +21,23 @@
  * PORTTOP_REC_MORE record; user space then runs continuation passes of that
  * task (resume_tid, resume_fd) until it is done.
  *
- * No vmlinux.h: as in owners_iter.bpf.c, the kernel types are declared with
- * only the fields read, preserve_access_index, and relocated against the
- * running kernel's BTF at load time (CO-RE). */
+ * No vmlinux.h: the kernel types are declared in owners_bpf_kern.h with only
+ * the fields read, relocated against the running kernel's BTF at load time
+ * (CO-RE). */
 
-typedef unsigned char __u8;
-typedef unsigned short __u16;
-typedef unsigned int __u32;
-typedef unsigned long long __u64;
-typedef signed char __s8;
-typedef short __s16;
-typedef int __s32;
-typedef long long __s64;
-typedef __u16 __be16;
-typedef __u32 __be32;
-typedef __u32 __wsum;
-
-#include <bpf/bpf_helpers.h>
+#include "owners_bpf_kern.h"
 #include <bpf/bpf_core_read.h>
-
 #include "owners_bpf_rec.h"
-
-#define S_IFMT 0170000
-#define S_IFSOCK 0140000
-#define SOCKFS_MAGIC 0x534F434B
-
-struct super_block {
-	unsigned long s_magic;
-} __attribute__((preserve_access_index));
-
-struct inode {
-	unsigned short i_mode;
-	struct super_block *i_sb;
-	unsigned long i_ino;
-} __attribute__((preserve_access_index));
-
-struct file {
-	const void *f_op;
-	struct inode *f_inode;
-} __attribute__((preserve_access_index));
-
-struct fdtable {
-	unsigned int max_fds;
-	struct file **fd;
-	unsigned long *open_fds;
-} __attribute__((preserve_access_index));
-
-struct files_struct {
-	struct fdtable *fdt;
-} __attribute__((preserve_access_index));
-
-typedef struct {
-	__u32 val;
-} kuid_t;
-
-struct cred {
-	kuid_t euid;
-} __attribute__((preserve_access_index));
-
-struct task_struct {
-	int pid;
-	int tgid;
-	struct task_struct *group_leader;
-	struct files_struct *files;
-	__u64 start_boottime;
-	const struct cred *real_cred;
-} __attribute__((preserve_access_index));
-
-struct seq_file;
-
-struct bpf_iter_meta {
-	struct seq_file *seq;
-} __attribute__((preserve_access_index));
 
 struct bpf_iter__task {
 	struct bpf_iter_meta *meta;
 	struct task_struct *task;
 } __attribute__((preserve_access_index));
 
-char LICENSE[] SEC("license") = "GPL";
-
-/* what the last pass saw; user space reads them after the iterator's end */
-__u64 nr_files = 0;
-__u64 nr_tables = 0;
 /* a continuation pass: only this task's table, from this fd on; 0: a
  * whole pass */
 __u32 resume_tid = 0;
 __u32 resume_fd = 0;
-/* every socket file has the same file operations (socket_file_ops): once
- * one socket is seen, other files are told apart without their inode */
-static __u64 sock_fops;
 
 /* the state of one call's walk, shared with walk_word() */
 struct walk {
@@ -122,6 +50,8 @@ struct walk {
 	__u32 nwords;		/* words in the table */
 	__u32 next_fd;		/* where a continuation would resume */
 	__u32 nsocks;		/* records written */
+	__u32 bits;		/* the half word being walked */
+	__u32 base;		/* its first fd */
 	__u64 nfiles;		/* open files seen */
 	int failed;		/* a write failed: the call is dropped */
 };
@@ -178,14 +108,46 @@ static int still_there(struct walk *w, __u32 fd, __u64 fp)
 	return now == fp && fdt == w->fdt;
 }
 
+/* The file pointers of the half word being walked: a reader of this
+ * program's iterator at a time (porttop reads it from one thread), and
+ * global so that the calls' frames stay small. */
+static __u64 slots[32];
+
+/* Slot base + i of the half word w->bits covers. Returns 1 to stop the
+ * walk (a write failed). */
+static long walk_slot(__u32 i, void *data)
+{
+	struct walk *w = data;
+	struct porttop_rec_sock rec;
+	__u32 ino = 0;
+	__u64 fp;
+
+	i &= 31;	/* the verifier's bound on the index */
+	if (!(w->bits & (1U << i)))
+		return 0;
+	fp = slots[i];
+	if (!fp)
+		return 0;	/* reserved, not yet installed */
+	w->nfiles++;
+	if (!sock_inode(fp, &ino) || !still_there(w, w->base + i, fp))
+		return 0;
+	rec.fd = w->base + i;
+	rec.inode = ino;
+	if (bpf_seq_write(w->seq, &rec, sizeof(rec))) {
+		w->failed = 1;
+		return 1;
+	}
+	w->nsocks++;
+	return 0;
+}
+
 /* One word of the open_fds bitmap: the 64 slots it covers. Returns 1 to
  * stop the walk (a cap reached, a write failed). */
 static long walk_word(__u32 i, void *data)
 {
 	struct walk *w = data;
-	__u64 ptrs[32];
+	__u32 word = w->word + i, half;
 	__u64 bits = 0;
-	__u32 word = w->word + i, half, j;
 
 	if (word >= w->nwords)
 		return 1;
@@ -198,33 +160,17 @@ static long walk_word(__u32 i, void *data)
 				  (void *)(w->open_fds + (__u64)word * 8)))
 		return 0;
 	for (half = 0; half < 2; half++) {
-		__u32 b = (__u32)(bits >> (half * 32));
-		__u32 base = word * 64 + half * 32;
-
-		if (!b)
+		w->bits = (__u32)(bits >> (half * 32));
+		w->base = word * 64 + half * 32;
+		if (!w->bits)
 			continue;
-		if (bpf_probe_read_kernel(ptrs, sizeof(ptrs),
+		if (bpf_probe_read_kernel(slots, sizeof(slots),
 					  (void *)(w->fd_array +
-						   (__u64)base * 8)))
+						   (__u64)w->base * 8)))
 			continue;
-		for (j = 0; j < 32; j++) {
-			struct porttop_rec_sock rec;
-			__u32 ino = 0;
-
-			if (!(b & (1U << j)) || !ptrs[j])
-				continue;
-			w->nfiles++;
-			if (!sock_inode(ptrs[j], &ino) ||
-			    !still_there(w, base + j, ptrs[j]))
-				continue;
-			rec.fd = base + j;
-			rec.inode = ino;
-			if (bpf_seq_write(w->seq, &rec, sizeof(rec))) {
-				w->failed = 1;
-				return 1;
-			}
-			w->nsocks++;
-		}
+		bpf_loop(32, walk_slot, w, 0);
+		if (w->failed)
+			return 1;
 	}
 	return 0;
 }
@@ -291,6 +237,14 @@ int porttop_walk(struct bpf_iter__task *ctx)
 		if (bpf_seq_write(ctx->meta->seq, &more, sizeof(more)))
 			return 0;
 	}
+	/* The table went (exit_files() frees it at once, not after an RCU
+	 * grace period) or was replaced (exec, unshare) under the walk: what
+	 * was read of it may be of freed memory. The call's writes are then
+	 * dropped and the task comes again (1: "retry the same object"),
+	 * without a table or with its new one. Still the task's table at the
+	 * end: the task held it, alive, throughout. */
+	if (task->files != files)
+		return 1;
 	/* the call's records are all written: count it */
 	nr_files += w.nfiles;
 	if (!resume_tid)

@@ -70,6 +70,11 @@ cmp -s "$work/proc.h" "$work/bpf.h"
 ok $? "the BPF scan lists the same holders as the /proc scan"
 [ $? -eq 0 ] || diff "$work/proc.h" "$work/bpf.h" | head -20 | sed 's/^/# /'
 cmp -s "$work/proc.h" "$work/auto.h"; ok $? "and so does auto"
+# the iter/task_file program, where the kernel refuses the iter/task walk
+# (the tests' hook PORTTOP_BPF_PROG=task_file forces it)
+PORTTOP_BPF_PROG=task_file "$PORTTOP" --owner-scan=bpf --json >"$work/tf.json"
+holders "$work/tf.json" | cmp -s - "$work/proc.h"
+ok $? "and so does the iter/task_file fallback"
 
 "$PORTTOP" --owner-scan=proc --json "$port1" | holders /dev/stdin >"$work/p1.h"
 "$PORTTOP" --owner-scan=bpf --json "$port1" | holders /dev/stdin >"$work/b1.h"

@@ -1,8 +1,10 @@
 /* test_owners_bpf.c - the BPF owner scan against the /proc scan: on real
  * sockets in edge cases (shared, passed over SCM_RIGHTS, in flight, held by
- * a thread's own fd table, in another network namespace) both must find
- * exactly the same holders with the same facts; and the ways BPF is refused
- * (no privileges, no BTF, no BPF in the build) */
+ * a thread's own fd table, in another network namespace, tables longer than
+ * one call of the walk, processes exiting during the pass) both must find
+ * exactly the same holders with the same facts, with the iter/task walk and
+ * with its iter/task_file fallback; and the ways BPF is refused (no
+ * privileges, no BTF, no BPF in the build) */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <fcntl.h>
@@ -22,6 +25,10 @@
 #include "netns.h"
 #include "owners.h"
 #include "owners_bpf.h"
+#ifdef HAVE_BPF
+#include <linux/types.h>
+#include "owners_bpf_rec.h"	/* PORTTOP_WALK_SOCKS */
+#endif
 
 /* A TCP listener (or bound UDP socket) on 127.0.0.1, any port. */
 static int open_sock(int type, uint32_t *inode)
@@ -460,4 +467,192 @@ Test(owners_bpf, proc_is_always_proc)
 	cr_expect_not(owners_bpf_active(o));
 #endif
 	owners_free(o);
+}
+
+/* the programs a test runs its scans with: the walk, then its fallback
+ * (the tests' hook PORTTOP_BPF_PROG=task_file forces it) */
+static const char *const programs[] = { "iter/task", "iter/task_file" };
+
+static void use_program(const char *prog)
+{
+	if (strcmp(prog, "iter/task_file") == 0)
+		cr_assert_eq(setenv("PORTTOP_BPF_PROG", "task_file", 1), 0);
+	else
+		unsetenv("PORTTOP_BPF_PROG");
+}
+
+Test(owners_bpf, the_walk_loads_and_task_file_is_its_fallback)
+{
+	struct owners *o = bpf_owners_or_skip();
+	const char *why = NULL;
+	uint32_t in[2];
+	size_t cnt[2], i;
+	pid_t kids[2];
+	int pipe_wr, fd;
+
+	cr_expect_str_eq(owners_bpf_program(o), "iter/task",
+			 "the kernel refused the iter/task walk here");
+	cr_assert_eq(setenv("PORTTOP_BPF_PROG", "task_file", 1), 0);
+	cr_assert_eq(owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why), 0);
+	cr_expect_str_eq(owners_bpf_program(o), "iter/task_file");
+	cr_assert_eq(owners_set_scan(o, OWNER_SCAN_PROC, NULL, &why), 0);
+	cr_expect_null(owners_bpf_program(o));
+	owners_free(o);
+
+	/* both give what /proc gives */
+	NETNS_OR_SKIP();
+	open_sock(SOCK_STREAM, &in[0]);
+	fork_holders(2, kids, &pipe_wr);
+	fd = open_sock(SOCK_DGRAM, &in[1]);
+	cr_assert_eq(dup2(fd, 777), 777);
+	for (i = 0; i < 2; i++) {
+		use_program(programs[i]);
+		scan_both(in, 2, cnt);
+		cr_expect_eq(cnt[0], 3, "%s", programs[i]);
+		cr_expect_eq(cnt[1], 2, "%s: fd %d and 777", programs[i], fd);
+	}
+	unsetenv("PORTTOP_BPF_PROG");
+	reap_holders(pipe_wr, kids, 2);
+}
+
+/* Raise RLIMIT_NOFILE's soft limit to at least want; false if the hard
+ * limit is lower and cannot be raised. */
+static bool nofile_at_least(rlim_t want)
+{
+	struct rlimit rl;
+
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max < want)
+		rl.rlim_max = want;
+	rl.rlim_cur = rl.rlim_max;
+	return setrlimit(RLIMIT_NOFILE, &rl) == 0;
+}
+
+#ifdef HAVE_BPF
+/* More sockets in one table than a call of the walk writes, in the
+ * process's table and in a thread's own copy of it, one at the last slot
+ * of a table of 16384 (fd 16383; the kernel sizes a table for fds below
+ * 16384 so): continuation passes finish both tables, each from where the
+ * last call stopped. */
+Test(owners_bpf, tables_longer_than_one_call_of_the_walk)
+{
+	enum { N = PORTTOP_WALK_SOCKS + 1000 };
+	uint32_t *in = calloc(N + 1, sizeof(*in));
+	size_t *cnt = calloc(N + 1, sizeof(*cnt));
+	size_t i, j, n = N;
+	struct owners *b;
+	struct own_fds t;
+	int fd;
+
+	NETNS_OR_SKIP();
+	cr_assert(in && cnt);
+	if (!nofile_at_least(N + 100))
+		cr_skip_test("RLIMIT_NOFILE cannot be raised to %d", N + 100);
+	for (i = 0; i < N; i++) {
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		cr_assert_geq(fd, 0, "socket %zu: %s", i, strerror(errno));
+		in[i] = inode_of(fd);
+	}
+	if (nofile_at_least(16384)) {
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		cr_assert_eq(dup2(fd, 16383), 16383);
+		close(fd);
+		in[n++] = inode_of(16383);
+	}
+	own_fds_start(&t);
+	for (j = 0; j < 2; j++) {
+		use_program(programs[j]);
+		scan_both(in, n, cnt);
+		for (i = 0; i < n; i++)
+			cr_assert_eq(cnt[i], 2, "%s: socket %zu of %zu: %zu holders",
+				     programs[j], i, n, cnt[i]);
+		b = bpf_owners_or_skip();
+		cr_assert_eq(owners_scan(b, in, n, 0), 0);
+		cr_expect_geq(owners_stats(b)->fds, 2 * n,
+			      "%s visited every fd of both tables", programs[j]);
+		owners_free(b);
+	}
+	unsetenv("PORTTOP_BPF_PROG");
+	own_fds_stop(&t);
+	free(in);
+	free(cnt);
+}
+#endif
+
+/* A sparse table with fds above 65535 (a call of the walk covers 65536
+ * slots): found past the gap, and at the gap's far end. */
+Test(owners_bpf, fds_above_64k_in_a_sparse_table)
+{
+	static const int at[] = { 3000, 65535, 65536, 70000, 131071 };
+	uint32_t in[5];
+	size_t cnt[5], i, j;
+	int fd;
+
+	NETNS_OR_SKIP();
+	if (!nofile_at_least(131072))
+		cr_skip_test("RLIMIT_NOFILE cannot be raised to 131072 here (CAP_SYS_RESOURCE, fs.nr_open)");
+	for (i = 0; i < 5; i++) {
+		fd = open_sock(SOCK_DGRAM, &in[i]);
+		cr_assert_eq(dup2(fd, at[i]), at[i]);
+		close(fd);
+	}
+	for (j = 0; j < 2; j++) {
+		use_program(programs[j]);
+		scan_both(in, 5, cnt);
+		for (i = 0; i < 5; i++)
+			cr_expect_eq(cnt[i], 1, "%s: fd %d", programs[j], at[i]);
+	}
+	unsetenv("PORTTOP_BPF_PROG");
+}
+
+/* Processes that exit, and tables that go, while the passes walk them: the
+ * socket held throughout is found every time with its one holder, and no
+ * pass fails. */
+Test(owners_bpf, processes_exiting_during_the_passes)
+{
+	struct owners *b;
+	const struct holder *h;
+	uint32_t in;
+	pid_t churn;
+	size_t i, j;
+
+	NETNS_OR_SKIP();
+	b = bpf_owners_or_skip();
+	owners_free(b);
+	churn = fork();
+	cr_assert_geq(churn, 0);
+	if (churn == 0) {
+		/* children with tables of a few hundred sockets, each exiting
+		 * as soon as it has them, until killed */
+		for (;;) {
+			pid_t k = fork();
+
+			if (k == 0) {
+				for (i = 0; i < 300; i++)
+					if (socket(AF_INET, SOCK_DGRAM, 0) < 0)
+						break;
+				_exit(0);
+			}
+			if (k > 0)
+				waitpid(k, NULL, 0);
+		}
+	}
+	open_sock(SOCK_STREAM, &in);	/* after the fork: ours alone */
+	for (j = 0; j < 2; j++) {
+		use_program(programs[j]);
+		b = bpf_owners_or_skip();
+		for (i = 0; i < 40; i++) {
+			int rc = owners_refresh(b, &in, 1, 0);
+
+			cr_assert_eq(rc, 0, "%s: pass %zu: %s", programs[j], i,
+				     strerror(-rc));
+			cr_assert_eq(owners_lookup(b, in, &h), 1,
+				     "%s: pass %zu", programs[j], i);
+			cr_expect_eq(h[0].pid, getpid());
+		}
+		owners_free(b);
+	}
+	unsetenv("PORTTOP_BPF_PROG");
+	kill(churn, SIGKILL);
+	waitpid(churn, NULL, 0);
 }
