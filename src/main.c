@@ -502,9 +502,16 @@ static int run_why(struct source *src, const struct options *opts,
 	return status;
 }
 
+/* The live view's hint of unknown owners: data is the privs. */
+static bool live_hint(struct buf *b, const struct model *m, const void *data)
+{
+	return hint_owners(b, m, data);
+}
+
 /* The live view, asked with what of the options it needs. */
 static int run_live(struct source *src, const struct options *opts,
-		    const struct view_request *vr, const char **msg)
+		    const struct view_request *vr, const struct privs *pv,
+		    const char **msg)
 {
 	struct tui_request req = {
 		.filter = &opts->filter,
@@ -513,6 +520,8 @@ static int run_live(struct source *src, const struct options *opts,
 		.color = opts->color == COLOR_ALWAYS ? TUI_COLOR_ALWAYS
 			 : opts->color == COLOR_NEVER ? TUI_COLOR_NEVER
 						      : TUI_COLOR_AUTO,
+		.hint = live_hint,
+		.hint_data = pv,
 	};
 
 	view_columns(vr, &req.columns, &req.ncolumns);
@@ -624,7 +633,7 @@ int main(int argc, char **argv)
 	}
 	view = pick_view(&opts);
 	if (view == VIEW_LIVE) {
-		status = run_live(src, &opts, &vreq, &msg);
+		status = run_live(src, &opts, &vreq, &pv, &msg);
 		if (status >= 0)
 			goto out;
 		/* no usable terminal: the text dump, with a note */

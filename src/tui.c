@@ -53,6 +53,22 @@ static void signals_restore(const struct sigaction *old)
 	for (i = 0; i < NEND_SIGNALS; i++)
 		sigaction(end_signals[i], &old[i], NULL);
 }
+
+/* The hint of the model's unknown owners (as the text views print it):
+ * what failed and the fix, escaped, or "". */
+static void take_hint(struct tui *t)
+{
+	struct buf b;
+
+	t->hint[0] = '\0';
+	if (!t->req->hint)
+		return;
+	buf_init(&b);
+	if (t->req->hint(&b, &t->m, t->req->hint_data))
+		tui_escape_into(t, t->hint, sizeof(t->hint), b.p, b.len);
+	buf_release(&b);
+}
+
 /* Take the worker's model in place of the shown one, then update the
  * tracker and the table from it. */
 static void take_refresh(struct tui *t)
@@ -86,6 +102,7 @@ static void take_refresh(struct tui *t)
 	t->stale_err[0] = '\0';
 	tui_escape_into(t, t->notice, sizeof(t->notice), w->notice,
 			strlen(w->notice));
+	take_hint(t);
 	t->refresh_failed = false;
 	t->prev = &prev;
 	tui_list_load(t, now);

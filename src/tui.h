@@ -5,8 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "columns.h"
 #include "filter.h"
+#include "model.h"
 #include "source.h"
 
 /* When the live view uses colour. */
@@ -24,6 +26,11 @@ struct tui_request {
 	double delay;			/* seconds between refreshes; 0: 2 s */
 	long iterations;		/* quit after N refreshes; 0: never */
 	enum tui_color color;
+	/* Into b (reset first), why the owners of some rows of m are
+	 * unknown and the fix (hint_owners()); false when none are. May be
+	 * NULL. */
+	bool (*hint)(struct buf *b, const struct model *m, const void *data);
+	const void *hint_data;		/* for hint */
 };
 
 /* True if stdout is a terminal the live view can drive (not TERM=dumb). */

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "escape.h"
 #include "nls.h"
+#include "ownerstat.h"
 #include "tui_layout.h"
 #include "views.h"
 #include "xalloc.h"
@@ -356,6 +357,38 @@ static void draw_text(struct tui *t, int y, int h, const char *text)
 	}
 }
 
+/* Lines of escaped text (each ended by '\n') from line y on. */
+static void put_lines(struct tui *t, int y, const char *text, attr_t attr)
+{
+	struct buf one;
+	const char *p, *nl;
+
+	buf_init(&one);
+	for (p = text; p && (nl = strchr(p, '\n')); p = nl + 1) {
+		buf_reset(&one);
+		buf_add(&one, p, (size_t)(nl - p));
+		put(t, y++, 0, one.p ? one.p : "", attr, false);
+	}
+	buf_release(&one);
+}
+
+/* The hint of unknown owners above the status line: wrapped to the
+ * screen, at most 3 lines (fewer on a small one). Returns the lines it
+ * takes from the table. */
+static int draw_hint(struct tui *t, struct buf *text)
+{
+	size_t max = LINES >= 20 ? 3 : LINES >= 10 ? 2 : LINES >= 8 ? 1 : 0;
+	size_t n;
+
+	if (!t->hint[0] || !max || t->mode != TUI_MODE_TABLE)
+		return 0;
+	buf_reset(text);
+	n = tui_wrap(text, t->hint, (size_t)COLS, max);
+	put_lines(t, LINES - 1 - (int)n, text->p, pair(t, TUI_PAIR_WARN));
+	buf_reset(text);
+	return (int)n;
+}
+
 static const struct row *selected_row(const struct tui *t)
 {
 	return t->nlist ? t->list[t->sel].row : NULL;
@@ -368,6 +401,11 @@ static void draw_details(struct tui *t, int y, int h, struct buf *text)
 	put(t, y, 0, _("details"), A_REVERSE, true);
 	if (r) {
 		view_card(text, &t->m, r);
+		/* why its owner is unknown, and the fix */
+		if (owner_status_uncertain(r->status) && t->hint[0]) {
+			buf_addc(text, '\n');
+			tui_wrap(text, t->hint, (size_t)COLS, (size_t)-1);
+		}
 	} else if (t->nlist) {
 		const char *c;
 
@@ -509,7 +547,7 @@ void tui_draw(struct tui *t)
 	draw_title(t, y++);
 	if (LINES >= 8)
 		draw_info(t, y++);
-	h = LINES - y - 1;
+	h = LINES - y - 1 - draw_hint(t, &text);
 	switch (t->mode) {
 	case TUI_MODE_TABLE:
 		draw_table(t, y, h, now);

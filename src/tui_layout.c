@@ -142,6 +142,54 @@ void tui_fit(struct buf *b, const char *s, size_t len, size_t width,
 	buf_addc(b, '>');
 }
 
+/* The bytes of s (up to len) that fit in width cells, broken after the
+ * last space that fits when the whole does not; *next: where the next
+ * line starts (spaces at the break skipped). */
+static size_t wrap_line(const char *s, size_t len, size_t width,
+			size_t *next)
+{
+	size_t i = 0, w = 0, n = 1, brk = 0;
+
+	while (i < len) {
+		size_t cw = char_width(s + i, len - i, &n);
+
+		if (w + cw > width)
+			break;
+		if (s[i] == ' ')
+			brk = i;
+		w += cw;
+		i += n;
+	}
+	if (i < len && brk > 0)
+		i = brk;
+	if (i == 0 && len > 0)	/* one character wider than the line */
+		i = n;
+	*next = i;
+	while (*next < len && s[*next] == ' ')
+		(*next)++;
+	return i;
+}
+
+size_t tui_wrap(struct buf *b, const char *s, size_t width, size_t max)
+{
+	size_t len = strlen(s), lines = 0, cut, next;
+
+	if (width == 0)
+		return 0;
+	while (len > 0 && lines < max) {
+		cut = wrap_line(s, len, width, &next);
+		if (lines + 1 == max && next < len)
+			tui_fit(b, s, len, width, false);
+		else
+			buf_add(b, s, cut);
+		buf_addc(b, '\n');
+		lines++;
+		s += next;
+		len -= next;
+	}
+	return lines;
+}
+
 #define CTRL(c) ((c) & 0x1f)
 
 const struct tui_key tui_keys[] = {

@@ -26,6 +26,12 @@ size_t tui_layout(const size_t *want, const unsigned *drop, size_t n,
 void tui_fit(struct buf *b, const char *s, size_t len, size_t width,
 	     bool right);
 
+/* Append escaped text s to b wrapped into lines of at most width cells,
+ * each ended by '\n': broken at spaces where it can, inside a word where
+ * one is wider than a line. At most max lines; when s needs more, the
+ * last is cut with a '>' as its last cell. Returns the lines added. */
+size_t tui_wrap(struct buf *b, const char *s, size_t width, size_t max);
+
 /* What a key does. */
 enum tui_action {
 	TUI_NONE,

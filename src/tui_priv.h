@@ -156,6 +156,8 @@ struct tui {
 	char stale_err[256];		/* escaped; "" when not stale */
 	time_t stale_since;		/* wall clock of the first failure */
 	char notice[256];		/* escaped: the refresh is partial */
+	char hint[1024];		/* escaped hint_owners() of the model:
+					 * why owners are unknown, the fix */
 
 	char msg[256];			/* escaped note for the status line */
 	double msg_until;
