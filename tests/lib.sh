@@ -157,6 +157,19 @@ inner_ns() {
 	"$@" sh -c 'ip link set lo up && exec sh "$0" --inner' "$0"
 	exit $?
 }
+# own_pidns CMD...: run CMD in a pid namespace of its own with its own
+# /proc (the network namespace stays): a /proc scan there reads CMD's
+# processes only, however many the host runs. own_pidns_cmd prints the
+# command prefix that does it; own_pidns_ok: whether the kernel allows it.
+own_pidns_cmd() {
+	if [ "$(id -u)" = 0 ]; then
+		echo unshare -pf --mount-proc
+	else
+		echo unshare -rpf --mount-proc
+	fi
+}
+own_pidns() { $(own_pidns_cmd) "$@"; }
+own_pidns_ok() { own_pidns true 2>/dev/null; }
 held_status() { if fds_unreadable; then echo partial; else echo ok; fi; }
 unheld_status() { if fds_unreadable; then echo permission; else echo none; fi; }
 asked_rc() { if fds_unreadable; then echo 4; else echo 0; fi; }

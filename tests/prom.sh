@@ -62,7 +62,9 @@ ok $? "a one-shot is a full owner scan: porttop_owner_scan_full_age_seconds 0"
 # an incremental /proc refresh (forced: HACKING.md, PORTTOP_REFRESH) says
 # so: -b and --json -n with a line on stderr per such refresh (the first
 # refresh is a full scan), the metrics with the age of the full scan; with
-# full scans at every refresh (a host this small) there is no mark
+# full scans at every refresh there is no mark (in a pid namespace of its
+# own: on a host of many processes a full scan costs more than 5 % of
+# -d 0.3, and porttop rightly refreshes incrementally)
 mark='^porttop: owners: incremental refresh, full scan [0-9]+ s ago '
 PORTTOP_REFRESH=incremental "$PORTTOP" --owner-scan=proc -b -n 3 -d 0.3 \
 	>"$work/bn" 2>"$work/bn.err"
@@ -77,9 +79,15 @@ PORTTOP_REFRESH=incremental "$PORTTOP" --owner-scan=proc --json -n 3 -d 0.3 \
 [ "$(grep -Ec "$mark" "$work/jn.err")" -eq 2 ] &&
 	[ "$(jq -c 'type' "$work/jn" | grep -c '"array"')" -eq 3 ]
 ok $? "--json -n 3: 3 plain arrays on stdout, the 2 incremental refreshes on stderr"
-"$PORTTOP" --owner-scan=proc -b -n 3 -d 0.3 >/dev/null 2>"$work/fn.err"
-! grep -q incremental "$work/fn.err"
-ok $? "full scans at every refresh: no mark $(cat "$work/fn.err")"
+if own_pidns_ok; then
+	own_pidns "$PORTTOP" --owner-scan=proc -b -n 3 -d 0.3 >"$work/fn" \
+		2>"$work/fn.err"
+	[ $? -eq 0 ] && grep -q "$qport" "$work/fn" &&
+		! grep -q incremental "$work/fn.err"
+	ok $? "full scans at every refresh: no mark $(cat "$work/fn.err")"
+else
+	ok 0 "# SKIP full scans at every refresh: the kernel refuses a pid namespace with its own /proc"
+fi
 PORTTOP_REFRESH=incremental "$PORTTOP" --owner-scan=proc --prometheus -n 2 \
 	-d 0.5 2>"$work/pn.err" | grep '^porttop_owner_scan_full_age_seconds ' \
 	>"$work/pn"

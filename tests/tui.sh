@@ -398,7 +398,9 @@ wait_rc
 # an incremental /proc refresh (forced: HACKING.md, PORTTOP_REFRESH) says
 # so on the line under the title, with the age of the last full scan; on a
 # screen too narrow for it the mark is left out whole, never cut; with full
-# scans at every refresh (a host this small) there is no mark
+# scans at every refresh there is no mark (in a pid namespace of its own:
+# on a host of many processes a full scan costs more than 5 % of -d 0.3,
+# and porttop rightly refreshes incrementally)
 mark='owners: incremental, full scan [0-9]+ s ago'
 $T set-environment -g PORTTOP_REFRESH incremental
 start 80 24 --live -d 0.3 --owner-scan=proc
@@ -414,13 +416,19 @@ okd $? "at 40x10 the mark is left out whole, not cut"
 keys q
 wait_rc
 $T set-environment -gu PORTTOP_REFRESH
-start 80 24 --live -d 0.3 --owner-scan=proc
-wait_for "tcp4 +127\.0\.0\.1 +$pa " 50 && sleep 1
-screen | grep -q incremental
-[ $? -ne 0 ]
-okd $? "full scans at every refresh: no mark"
-keys q
-wait_rc
+if own_pidns_ok; then
+	RUNAS=$(own_pidns_cmd)
+	start 80 24 --live -d 0.3 --owner-scan=proc
+	wait_for "tcp4 +127\.0\.0\.1 +$pa " 50 && sleep 1
+	screen | grep -q incremental
+	[ $? -ne 0 ]
+	okd $? "full scans at every refresh: no mark"
+	keys q
+	wait_rc
+	RUNAS=
+else
+	ok 0 "# SKIP full scans at every refresh: the kernel refuses a pid namespace with its own /proc"
+fi
 
 # the sort after refreshes is the order of -b sorted the same way (ties in
 # -b's own order), both ways: the view sorts keys, not cells
