@@ -153,7 +153,7 @@ int diag_walk(struct diag_walk *w, const void *buf, size_t len)
 		return -EBADMSG;
 	while (off < len) {
 		const struct nlmsghdr *nlh = (const void *)(p + off);
-		struct sock_rec rec;
+		struct sock_rec *rec;
 		size_t left = len - off;
 
 		if (left < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) ||
@@ -179,13 +179,16 @@ int diag_walk(struct diag_walk *w, const void *buf, size_t len)
 		case NLMSG_OVERRUN:
 			return -ENOBUFS;
 		case SOCK_DIAG_BY_FAMILY:
-			if (diag_decode(nlh, w->proto, &rec) < 0) {
+			/* decoded in place: no copy of each record */
+			sock_vec_reserve(w->out, w->out->n + 1);
+			rec = &w->out->v[w->out->n];
+			if (diag_decode(nlh, w->proto, rec) < 0) {
 				if (!w->malformed++)
 					w->bad_off = off;
 				break;
 			}
-			rec.netns = w->netns;
-			sock_vec_push(w->out, &rec);
+			rec->netns = w->netns;
+			w->out->n++;
 			break;
 		default:
 			break;

@@ -308,6 +308,7 @@ Test(diag, unknown_family_is_malformed)
 	cr_expect_eq(diag_walk(&w, d.u.b, d.len), 1);
 	cr_expect_eq(w.malformed, 1);
 	cr_expect_eq(v.n, 0);
+	sock_vec_release(&v);	/* records are decoded in its storage */
 }
 
 /* A --record file built by hand: the magic line, then records. */
