@@ -28,6 +28,9 @@ void track_release(struct track *t)
 		free(t->ev[i].label);
 	free(t->seen);
 	free(t->match);
+	free(t->back);
+	free(t->sorted);
+	free(t->sorted_tmp);
 	free(t->slot);
 	buf_release(&t->tsnap);
 	buf_release(&t->tlabel);
@@ -251,6 +254,101 @@ static void appeared(struct track *t, const struct track_item *items,
 	log_event(t, TRACK_APPEARED, wall, label);
 }
 
+/* The byte at shift of the 96-bit key (netns, inode) of s. */
+static unsigned key_byte(const struct track_sorted *s, unsigned shift)
+{
+	return shift < 32 ? (s->inode >> shift) & 0xff
+			  : (unsigned)(s->netns >> (shift - 32)) & 0xff;
+}
+
+/* The items in the order of their keys (a stable radix sort: bytes that
+ * every key shares take no pass), into t->sorted. */
+static void sort_items(struct track *t, const struct track_item *items,
+		       size_t n)
+{
+	struct track_sorted *a = t->sorted, *b = t->sorted_tmp, *swap;
+	uint64_t all_ns = ~0ull, any_ns = 0;
+	uint32_t all_in = ~0u, any_in = 0;
+	unsigned shift;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		a[i].netns = items[i].key.netns;
+		a[i].inode = items[i].key.inode;
+		a[i].i = (uint32_t)i;
+		all_ns &= a[i].netns;
+		any_ns |= a[i].netns;
+		all_in &= a[i].inode;
+		any_in |= a[i].inode;
+	}
+	for (shift = 0; shift < 96; shift += 8) {
+		size_t count[256] = { 0 }, pos = 0, c;
+		uint64_t differ = shift < 32 ? (all_in ^ any_in) >> shift
+					     : (all_ns ^ any_ns) >> (shift - 32);
+
+		if (!(differ & 0xff))
+			continue;
+		for (i = 0; i < n; i++)
+			count[key_byte(&a[i], shift)]++;
+		for (c = 0; c < 256; c++) {
+			size_t k = count[c];
+
+			count[c] = pos;
+			pos += k;
+		}
+		for (i = 0; i < n; i++)
+			b[count[key_byte(&a[i], shift)]++] = a[i];
+		swap = a;
+		a = b;
+		b = swap;
+	}
+	t->sorted = a;
+	t->sorted_tmp = b;
+}
+
+/* Match the items to the entries of the dump before (both in key order,
+ * so that neither is looked at out of order): t->match, t->seen, and the
+ * state of each entry seen again (t->back: it had gone). */
+static void match_items(struct track *t, const struct track_item *items,
+			size_t n, size_t old, double now)
+{
+	size_t k, j = 0;
+
+	sort_items(t, items, n);
+	for (k = 0; k < n; k++) {
+		const struct track_sorted *s = &t->sorted[k];
+		struct track_key key = { s->netns, s->inode };
+		size_t i = s->i;
+		struct track_entry *e;
+
+		while (j < old && track_key_cmp(t->v[j].key, key) < 0)
+			j++;
+		t->back[i] = false;
+		if (j == old || track_key_cmp(t->v[j].key, key) != 0) {
+			t->match[i] = SIZE_MAX;
+			continue;
+		}
+		t->match[i] = j;
+		t->seen[j] = true;
+		e = &t->v[j];
+		if (e->misses >= TRACK_MISSES_GONE) {
+			e->appeared = true;
+			e->since = now;
+			t->back[i] = true;
+		}
+		e->misses = 0;
+		e->tag = items[i].tag;
+		e->ref = items[i].ref;
+		if (t->text.fn) {
+			if (e->snap)
+				drop_entry(e);
+		} else {
+			set_str(&e->snap, items[i].snap);
+			set_str(&e->label, items[i].label);
+		}
+	}
+}
+
 void track_update(struct track *t, const struct track_item *items, size_t n,
 		  double now, time_t wall)
 {
@@ -263,16 +361,14 @@ void track_update(struct track *t, const struct track_item *items, size_t n,
 	if (n > t->cap_match) {
 		t->cap_match = n;
 		t->match = xrealloc(t->match, n * sizeof(*t->match));
+		t->back = xrealloc(t->back, n * sizeof(*t->back));
+		t->sorted = xrealloc(t->sorted, n * sizeof(*t->sorted));
+		t->sorted_tmp = xrealloc(t->sorted_tmp,
+					 n * sizeof(*t->sorted_tmp));
 	}
 	if (old)
 		memset(t->seen, 0, old * sizeof(*t->seen));
-	for (i = 0; i < n; i++) {
-		struct track_entry *e = find(t, items[i].key);
-
-		t->match[i] = e ? (size_t)(e - t->v) : SIZE_MAX;
-		if (e)
-			t->seen[e - t->v] = true;
-	}
+	match_items(t, items, n, old, now);
 	/* what went is logged before what came: a restart reads in order */
 	for (i = 0; i < old; i++) {
 		struct track_entry *e = &t->v[i];
@@ -281,34 +377,25 @@ void track_update(struct track *t, const struct track_item *items, size_t n,
 			continue;
 		miss(t, e, now, wall);
 	}
+	/* in the dump's order: what came, new or back */
 	for (i = 0; i < n; i++) {
 		struct track_entry *e;
 
-		if (t->match[i] == SIZE_MAX) {
-			grow(t, t->n + 1);
-			e = &t->v[t->n++];
-			memset(e, 0, sizeof(*e));
-			e->key = items[i].key;
-			e->appeared = t->primed;
-			e->since = now;
-			if (t->primed)
-				appeared(t, items, i, wall);
-		} else {
-			e = &t->v[t->match[i]];
-			if (e->misses >= TRACK_MISSES_GONE) {
-				/* back after it was declared gone */
-				e->appeared = true;
-				e->since = now;
-				appeared(t, items, i, wall);
-			}
-		}
-		e->misses = 0;
+		if (t->back[i])
+			appeared(t, items, i, wall);
+		if (t->match[i] != SIZE_MAX)
+			continue;
+		grow(t, t->n + 1);
+		e = &t->v[t->n++];
+		memset(e, 0, sizeof(*e));
+		e->key = items[i].key;
+		e->appeared = t->primed;
+		e->since = now;
+		if (t->primed)
+			appeared(t, items, i, wall);
 		e->tag = items[i].tag;
 		e->ref = items[i].ref;
-		if (t->text.fn) {
-			if (e->snap)
-				drop_entry(e);
-		} else {
+		if (!t->text.fn) {
 			set_str(&e->snap, items[i].snap);
 			set_str(&e->label, items[i].label);
 		}

@@ -63,6 +63,13 @@ struct track_event {
 
 #define TRACK_EVENTS_MAX 256
 
+/* An item's key and place, for matching a dump to the entries in order. */
+struct track_sorted {
+	uint64_t netns;
+	uint32_t inode;
+	uint32_t i;
+};
+
 struct track {
 	struct track_entry *v;	/* sorted by key, owned */
 	size_t n, cap;
@@ -73,6 +80,9 @@ struct track {
 	bool *seen;		/* scratch, owned */
 	size_t cap_seen;
 	size_t *match;		/* scratch: entry of each item, owned */
+	bool *back;		/* scratch: item i is back after it went */
+	struct track_sorted *sorted;	/* scratch: the items by key, owned */
+	struct track_sorted *sorted_tmp;
 	size_t cap_match;
 	uint64_t *slot;		/* a hash of the keys of v: the inode in
 				 * the high half, index + 1 in the low, or

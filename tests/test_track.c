@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 #include <curses.h>
 
@@ -153,6 +154,78 @@ Test(track, same_inode_in_another_netns_is_another_listener)
 	cr_assert_eq(track_nevents(&t), 1);
 	cr_assert_str_eq(track_event(&t, 0)->label, "other");
 	track_release(&t);
+}
+
+/* Many listeners in no order, in three namespaces whose numbers differ in
+ * high bytes (every byte of a key takes part in matching): each dump is
+ * matched to the one before whatever its order, with the text asked for
+ * only of what changed. */
+static unsigned asked;
+
+static void text_of(void *data, bool cur, size_t ref, struct buf *snap,
+		    struct buf *label)
+{
+	(void)data;
+	asked++;
+	buf_printf(snap, "%s %zu", cur ? "now" : "was", ref);
+	buf_printf(label, "L%zu", ref);
+}
+
+Test(track, many_keys_in_any_order)
+{
+	static const uint64_t netns[] = { 4026531840u, 0x1000000f0000000ull,
+					  7 };
+	struct track_item *a = calloc(3000, sizeof(*a));
+	struct track_text text = { text_of, NULL };
+	unsigned seed = 1;
+	struct track t;
+	size_t i, gone = 0, fresh = 0;
+	double now = 100.0;
+
+	cr_assert_not_null(a);
+	for (i = 0; i < 3000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		a[i].key.netns = netns[i % 3];
+		a[i].key.inode = (seed >> 3) ^ (uint32_t)(i << 20) ^ (uint32_t)i;
+		a[i].ref = i;
+	}
+	track_init(&t, HOLD);
+	track_set_text(&t, &text);
+	track_update(&t, a, 2000, now, 1000);
+	cr_assert_eq(t.n, 2000);
+	cr_assert_eq(asked, 0, "the first dump asks for no text");
+	/* the next dump: the first 500 went, 1000 more came, in reverse */
+	for (i = 0; i < 2500; i++) {
+		struct track_item tmp = a[500 + i];
+
+		a[500 + i] = a[2999 - i];
+		a[2999 - i] = tmp;
+		if (2999 - i <= 500 + i)
+			break;
+	}
+	track_update(&t, a + 500, 2500, now + 1, 1001);
+	cr_expect_eq(asked, 500 + 1000,
+		     "text for each that went and each that came: %u", asked);
+	for (i = 0; i < t.n; i++) {
+		if (track_is_gone(&t.v[i])) {
+			gone++;
+			cr_expect_not_null(t.v[i].snap);
+			cr_expect_eq(strncmp(t.v[i].snap, "was ", 4), 0);
+		} else if (track_is_new(&t, &t.v[i], now + 1)) {
+			fresh++;
+		}
+		if (i)
+			cr_expect_lt(track_key_cmp(t.v[i - 1].key, t.v[i].key),
+				     0, "entries stay sorted");
+	}
+	cr_expect_eq(gone, 500);
+	cr_expect_eq(fresh, 1000);
+	cr_expect_eq(t.n, 3000);
+	for (i = 0; i < 3000; i++)
+		cr_expect_not_null(track_find(&t, a[i].key), "key %zu", i);
+	cr_expect_eq(track_nevents(&t), TRACK_EVENTS_MAX, "1,500 events, the ring keeps the last");
+	track_release(&t);
+	free(a);
 }
 
 Test(track, duplicates_and_updates)
