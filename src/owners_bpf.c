@@ -412,15 +412,17 @@ static void take_head(struct owners_bpf *b, struct pass *p, const char *rec)
 	memcpy(&p->head, rec, sizeof(p->head));
 	p->have_head = true;
 	p->skip = (int)p->head.tgid == b->skip_pid;
-	if (p->head.tag == PORTTOP_REC_CONT)
+	if (p->head.tag == PORTTOP_REC_CONT) {
 		p->skip = p->skip || !p->resume ||
 			  (int)p->head.tid != p->resume->tid ||
 			  p->head.start != p->resume->start;
-	else if (!p->skip) {
-		b->visited = xgrow(b->visited, &b->cap_visited,
-				   b->nvisited + 1, sizeof(*b->visited));
-		b->visited[b->nvisited++] = (int)p->head.tgid;
+		return;
 	}
+	if (p->skip)
+		return;
+	b->visited = xgrow(b->visited, &b->cap_visited, b->nvisited + 1,
+			   sizeof(*b->visited));
+	b->visited[b->nvisited++] = (int)p->head.tgid;
 }
 
 /* A socket record (or PORTTOP_REC_MORE) of the current table. */

@@ -56,8 +56,8 @@ struct walk {
 	int failed;		/* a write failed: the call is dropped */
 };
 
-/* Is the file at fp, read from slot fd, a socket? Its inode number into
- * *ino if so. */
+/* Is the file at fp (a pointer read from the table) a socket? Its inode
+ * number into *ino if so. */
 static __attribute__((noinline)) int sock_inode(__u64 fp, __u32 *ino)
 {
 	struct file *f = (struct file *)fp;
