@@ -160,7 +160,7 @@ static size_t wrap_line(const char *s, size_t len, size_t width,
 		w += cw;
 		i += n;
 	}
-	if (i < len && brk > 0)
+	if (i < len && s[i] != ' ' && brk > 0)
 		i = brk;
 	if (i == 0 && len > 0)	/* one character wider than the line */
 		i = n;

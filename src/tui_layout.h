@@ -28,8 +28,9 @@ void tui_fit(struct buf *b, const char *s, size_t len, size_t width,
 
 /* Append escaped text s to b wrapped into lines of at most width cells,
  * each ended by '\n': broken at spaces where it can, inside a word where
- * one is wider than a line. At most max lines; when s needs more, the
- * last is cut with a '>' as its last cell. Returns the lines added. */
+ * one is wider than a line (a character wider than the line takes one of
+ * its own). At most max lines; when s needs more, the last is cut with a
+ * '>' as its last cell. Returns the lines added. */
 size_t tui_wrap(struct buf *b, const char *s, size_t width, size_t max);
 
 /* What a key does. */

@@ -462,3 +462,52 @@ Test(fit, wide_characters)
 	cr_assert_str_eq(fit("\xe4\xb8\xad\xe6\x96\x87", 2, false), " >");
 	cr_assert_str_eq(fit("h\xc3\xa9llo", 4, false), "h\xc3\xa9l>");
 }
+
+static size_t nwrap;
+
+static const char *wrap(const char *s, size_t width, size_t max)
+{
+	static struct buf b;
+
+	buf_reset(&b);
+	buf_adds(&b, "");
+	nwrap = tui_wrap(&b, s, width, max);
+	return b.p;
+}
+
+Test(wrap, at_spaces_and_inside_long_words)
+{
+	cr_assert_str_eq(wrap("aa bb cc", 5, 9), "aa bb\ncc\n");
+	cr_assert_eq(nwrap, 2);
+	/* the space that does not fit is the break; spaces at it are gone */
+	cr_assert_str_eq(wrap("aa bb   cc", 5, 9), "aa bb\ncc\n");
+	cr_assert_str_eq(wrap("abcdefgh ij", 3, 9), "abc\ndef\ngh\nij\n");
+	cr_assert_eq(nwrap, 4);
+	cr_assert_str_eq(wrap("abc", 3, 9), "abc\n");
+	cr_assert_str_eq(wrap("", 3, 9), "");
+	cr_assert_eq(nwrap, 0);
+	cr_assert_str_eq(wrap("abc", 0, 9), "");
+	cr_assert_str_eq(wrap("abc", 3, 0), "");
+}
+
+Test(wrap, the_last_line_is_cut_when_more_would_follow)
+{
+	cr_assert_str_eq(wrap("aa bb cc dd ee", 5, 2), "aa bb\ncc d>\n");
+	cr_assert_eq(nwrap, 2);
+	cr_assert_str_eq(wrap("aa bb cc", 5, 1), "aa b>\n");
+	/* what fits in max lines is not cut */
+	cr_assert_str_eq(wrap("aa bb cc", 5, 2), "aa bb\ncc\n");
+}
+
+Test(wrap, wide_characters)
+{
+	setlocale(LC_ALL, "C.UTF-8");
+	/* two CJK characters are four cells */
+	cr_assert_str_eq(wrap("\xe4\xb8\xad\xe6\x96\x87 \xe4\xb8\xad", 5, 9),
+			 "\xe4\xb8\xad\xe6\x96\x87\n\xe4\xb8\xad\n");
+	cr_assert_str_eq(wrap("\xe4\xb8\xad\xe6\x96\x87", 3, 9),
+			 "\xe4\xb8\xad\n\xe6\x96\x87\n");
+	/* one wider than the line takes a line of its own */
+	cr_assert_str_eq(wrap("\xe4\xb8\xad\xe6\x96\x87", 1, 9),
+			 "\xe4\xb8\xad\n\xe6\x96\x87\n");
+}
