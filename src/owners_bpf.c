@@ -24,7 +24,9 @@
  * the processes that hold a wanted socket (comm, cmdline, cgroup) come
  * from /proc, read again at every scan; a holder whose /proc entry is not
  * the process the iterator saw (its start time differs: the pid was
- * reused) is counted as vanished, as in the /proc scan. */
+ * reused) is counted as vanished, as in the /proc scan. A pass of the walk
+ * reads only the slots that may hold a wanted socket's file once the last
+ * passes have seen them all (owners_bpf_filter.c). */
 #include "config.h"
 #include "owners_bpf.h"
 
@@ -41,6 +43,7 @@
 #include <linux/capability.h>
 
 #include "nls.h"
+#include "owners_bpf_filter.h"
 #include "owners_priv.h"
 #include "xalloc.h"
 
@@ -95,6 +98,10 @@ struct owners_bpf {
 	int *visited;		/* the processes the last pass visited */
 	size_t nvisited, cap_visited;
 	int skip_pid;		/* test hook: a process the passes drop */
+	struct owners_filter filter;	/* the wanted sockets' files */
+	uint64_t *cookies;	/* of the next scan's inodes, or NULL */
+	size_t ncookies, cap_cookies;
+	uint64_t skipped;	/* slots the last pass's filter skipped */
 };
 
 /* One process that holds a wanted socket, as the iterator saw it. */
@@ -136,6 +143,23 @@ const char *owners_bpf_program(const struct owners *o)
 		return "iter/task";
 #endif
 	return "iter/task_file";
+}
+
+void owners_set_cookies(struct owners *o, const uint64_t *cookies, size_t n)
+{
+	struct owners_bpf *b = o->bpf;
+
+	if (!b)
+		return;
+	b->cookies = xgrow(b->cookies, &b->cap_cookies, n ? n : 1,
+			   sizeof(*b->cookies));
+	memcpy(b->cookies, cookies, n * sizeof(*cookies));
+	b->ncookies = n;
+}
+
+uint64_t owners_bpf_skipped(const struct owners *o)
+{
+	return o->bpf ? o->bpf->skipped : 0;
 }
 
 #ifdef HAVE_BPF
@@ -228,6 +252,8 @@ static void bpf_free(struct owners_bpf *b)
 	free(b->more);
 	free(b->buf);
 	free(b->visited);
+	free(b->cookies);
+	owners_filter_release(&b->filter);
 	free(b);
 }
 
@@ -447,6 +473,7 @@ static void take_sock(struct owners_bpf *b, struct pass *p,
 	}
 	if (!owners_table_find(p->w->o, r->inode))
 		return;
+	owners_filter_learn(&b->filter, r->inode, r->file);
 	owners_push_holder(p->w, r->inode, (int)h->tgid, (int)h->tid,
 			   (int)r->fd);
 	ns = (long long)h->start + b->boot_offset;
@@ -520,9 +547,10 @@ static int read_iter(struct owners_bpf *b, struct pass *p)
 
 /* One pass of the iterator, and the continuation passes of the tables it
  * left unfinished: the wanted socket fds into w, the processes that hold
- * them into *seen, those it visited into b->visited. Returns 0 or -errno. */
+ * them into *seen, those it visited into b->visited; the walk filtered if
+ * filter. Returns 0 or -errno. */
 static int bpf_iterate(struct owners_bpf *b, struct worker *w,
-		       struct seen **seen, size_t *nseen)
+		       struct seen **seen, size_t *nseen, bool filter)
 {
 	struct pass p = { .w = w, .seen = seen, .nseen = nseen };
 	size_t i;
@@ -534,6 +562,11 @@ static int bpf_iterate(struct owners_bpf *b, struct worker *w,
 		b->walk->bss->nr_files = 0;
 		b->walk->bss->nr_tables = 0;
 		b->walk->bss->resume_tid = 0;
+		b->walk->bss->nr_skipped = 0;
+		if (filter)
+			owners_filter_fill(&b->filter, b->walk->bss->filter_bits,
+					   PORTTOP_FILTER_WORDS);
+		b->walk->bss->filter_on = filter;
 	} else {
 		b->skel->bss->nr_files = 0;
 		b->skel->bss->nr_tables = 0;
@@ -554,6 +587,7 @@ static int bpf_iterate(struct owners_bpf *b, struct worker *w,
 		b->walk->bss->resume_tid = 0;
 		w->stats.fds = b->walk->bss->nr_files;
 		w->stats.procs = b->walk->bss->nr_tables;
+		b->skipped = b->walk->bss->nr_skipped;
 	} else {
 		w->stats.fds = b->skel->bss->nr_files;
 		w->stats.procs = b->skel->bss->nr_tables;
@@ -673,19 +707,25 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 	struct seen *seen = NULL;
 	unsigned long long start;
 	struct worker *w;
+	struct owners_bpf *b = o->bpf;
 	int *missing = NULL;
 	ssize_t nmissing;
+	bool filter;
 	int rc;
 
 	owners_begin(o, inodes, n);
 	o->have_cache = false;
+	filter = owners_filter_want(&b->filter, inodes,
+				    b->ncookies == n ? b->cookies : NULL, n);
+	b->ncookies = 0;	/* for this scan only */
+	b->skipped = 0;
 	if (n == 0)
 		return 0;
 
 	w = xcalloc(1, sizeof(*w));
 	w->o = o;
 	start = ticks_now(o->bpf->hz);
-	rc = bpf_iterate(o->bpf, w, &seen, &nseen);
+	rc = bpf_iterate(b, w, &seen, &nseen, filter);
 	nmissing = rc < 0 ? 0 : unvisited_pids(o, o->bpf, start, &missing);
 	if (rc < 0 || nmissing < 0) {
 		rc = rc < 0 ? rc : (int)nmissing;

@@ -44,6 +44,15 @@ bool owner_scan_parse(const char *s, enum owner_scan *out);
  * holders read from /proc. Returns 0 or -errno. */
 int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n);
 
+/* The netlink cookies of the sockets that the next scan of o looks for,
+ * cookies[i] of its inodes[i] (copied): with them, a refresh by the BPF
+ * walk reads only the fd slots that may hold a wanted socket's file, once
+ * it has seen them all (owners_bpf_filter.c). Without them, every slot. */
+void owners_set_cookies(struct owners *o, const uint64_t *cookies, size_t n);
+
+/* The fd slots the last BPF pass skipped without reading their files. */
+uint64_t owners_bpf_skipped(const struct owners *o);
+
 /* Unload the program, if any (owners_free() calls it). */
 void owners_bpf_release(struct owners *o);
 

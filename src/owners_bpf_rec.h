@@ -4,8 +4,8 @@
  *
  * The stream is a run of 8-byte units. An fd table the program entered
  * begins with a table record (3 units); each socket file of it follows as
- * one socket record (fd, inode). A record whose first word is below
- * PORTTOP_REC_MORE is a socket record. */
+ * one socket record (fd, inode, file: 2 units). A record whose first word
+ * is below PORTTOP_REC_MORE is a socket record. */
 #ifndef PORTTOP_OWNERS_BPF_REC_H
 #define PORTTOP_OWNERS_BPF_REC_H
 
@@ -35,13 +35,31 @@ struct porttop_rec_sock {
 	__u32 fd;		/* < PORTTOP_REC_MORE; or PORTTOP_REC_MORE */
 	__u32 inode;		/* socket inode, as in socket:[N]; for
 				 * PORTTOP_REC_MORE the fd to resume at */
+	__u64 file;		/* its struct file *, as in the fd slot (the
+				 * walk's filter, below) */
 };
+
+/* The walk's filter (owners_bpf_filter.c): a bitmap of PORTTOP_FILTER_BITS
+ * bits, one set for the struct file of each wanted socket; with the filter
+ * on, the walk skips every slot whose file's bit is clear without reading
+ * the file. The bit of a file pointer, the same for the program and for
+ * user space: a multiplicative hash (the low bits of a slab object's
+ * address say little). */
+#define PORTTOP_FILTER_SHIFT 19
+#define PORTTOP_FILTER_BITS (1U << PORTTOP_FILTER_SHIFT)
+#define PORTTOP_FILTER_WORDS (PORTTOP_FILTER_BITS / 64)
+
+static inline __u32 porttop_file_bit(__u64 file)
+{
+	return (__u32)((file * 0x9e3779b97f4a7c15ULL) >>
+		       (64 - PORTTOP_FILTER_SHIFT));
+}
 
 /* A call writes at most this many socket records (with its table record
  * and a PORTTOP_REC_MORE well under the seq_file's 32 KiB: a call that
  * overflows an empty buffer fails the read) and walks at most
  * PORTTOP_WALK_WORDS * 64 fd slots. */
-#define PORTTOP_WALK_SOCKS 3968
+#define PORTTOP_WALK_SOCKS 1984
 #define PORTTOP_WALK_WORDS 1024
 
 #endif

@@ -79,6 +79,7 @@ int porttop_sockets(struct bpf_iter__task_file *ctx)
 	}
 	rec.fd = ctx->fd;
 	rec.inode = (__u32)inode->i_ino;
+	rec.file = (__u64)file;
 	if (bpf_seq_write(seq, &rec, sizeof(rec)))
 		return 0;
 done:

@@ -21,6 +21,11 @@
  * PORTTOP_REC_MORE record; user space then runs continuation passes of that
  * task (resume_tid, resume_fd) until it is done.
  *
+ * The filter (filter_on, filter_bits; owners_bpf_filter.c says why it is
+ * exact): with it on, a slot whose file pointer's bit is clear is skipped
+ * without reading the file (the read of f_op is most of a pass's cost: a
+ * cache miss a file); a set bit is checked as without it.
+ *
  * No vmlinux.h: the kernel types are declared in owners_bpf_kern.h with only
  * the fields read, relocated against the running kernel's BTF at load time
  * (CO-RE). */
@@ -39,6 +44,13 @@ struct bpf_iter__task {
 __u32 resume_tid = 0;
 __u32 resume_fd = 0;
 
+/* the filter, set by user space before a pass: on or off, the bits of the
+ * wanted sockets' files (porttop_file_bit()); and the slots the last pass
+ * skipped by it */
+__u32 filter_on = 0;
+__u64 filter_bits[PORTTOP_FILTER_WORDS];
+__u64 nr_skipped = 0;
+
 /* the state of one call's walk, shared with walk_word() */
 struct walk {
 	struct seq_file *seq;
@@ -53,6 +65,7 @@ struct walk {
 	__u32 bits;		/* the half word being walked */
 	__u32 base;		/* its first fd */
 	__u64 nfiles;		/* open files seen */
+	__u64 nskipped;		/* of them, skipped by the filter */
 	int failed;		/* a write failed: the call is dropped */
 };
 
@@ -119,7 +132,7 @@ static long walk_slot(__u32 i, void *data)
 {
 	struct walk *w = data;
 	struct porttop_rec_sock rec;
-	__u32 ino = 0;
+	__u32 ino = 0, bit;
 	__u64 fp;
 
 	i &= 31;	/* the verifier's bound on the index */
@@ -129,10 +142,19 @@ static long walk_slot(__u32 i, void *data)
 	if (!fp)
 		return 0;	/* reserved, not yet installed */
 	w->nfiles++;
+	if (filter_on) {
+		bit = porttop_file_bit(fp);
+		if (!(filter_bits[(bit / 64) % PORTTOP_FILTER_WORDS] &
+		      (1ULL << (bit % 64)))) {
+			w->nskipped++;
+			return 0;	/* no wanted socket's file */
+		}
+	}
 	if (!sock_inode(fp, &ino) || !still_there(w, w->base + i, fp))
 		return 0;
 	rec.fd = w->base + i;
 	rec.inode = ino;
+	rec.file = fp;
 	if (bpf_seq_write(w->seq, &rec, sizeof(rec))) {
 		w->failed = 1;
 		return 1;
@@ -232,6 +254,7 @@ int porttop_walk(struct bpf_iter__task *ctx)
 		struct porttop_rec_sock more = {
 			.fd = PORTTOP_REC_MORE,
 			.inode = w.next_fd,
+			.file = 0,
 		};
 
 		if (bpf_seq_write(ctx->meta->seq, &more, sizeof(more)))
@@ -247,6 +270,7 @@ int porttop_walk(struct bpf_iter__task *ctx)
 		return 1;
 	/* the call's records are all written: count it */
 	nr_files += w.nfiles;
+	nr_skipped += w.nskipped;
 	if (!resume_tid)
 		nr_tables++;
 	return 0;

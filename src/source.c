@@ -382,6 +382,7 @@ int source_refresh(struct source *src, const struct filter *f,
 	struct snapshot snap;
 	struct inoset gone;
 	uint32_t *inodes;
+	uint64_t *cookies;
 	size_t i, n = 0;
 	int rc;
 
@@ -418,11 +419,16 @@ int source_refresh(struct source *src, const struct filter *f,
 	/* scan only for the sockets that can pass the port filter: a port
 	 * question costs no more than the dump and the fd walk */
 	inodes = xmalloc((socks.n ? socks.n : 1) * sizeof(*inodes));
+	cookies = xmalloc((socks.n ? socks.n : 1) * sizeof(*cookies));
 	for (i = 0; i < socks.n; i++)
 		if (!f || (filter_port_match(f, socks.v[i].port,
 					     socks.v[i].proto) &&
-			   filter_family_match(f, &socks.v[i])))
+			   filter_family_match(f, &socks.v[i]))) {
+			cookies[n] = socks.v[i].cookie;
 			inodes[n++] = socks.v[i].inode;
+		}
+	owners_set_cookies(src->owners, cookies, n);
+	free(cookies);
 	/* the live view refreshes from what the last scan learned */
 	rc = src->oneshot
 		     ? owners_scan(src->owners, inodes, n, src->req.threads)

@@ -122,16 +122,46 @@ static void expect_same(const struct owners *p, const struct owners *b,
 	}
 }
 
-/* Scan inodes both ways; counts[i]: holders of inodes[i]. */
+/* A refresh of b with the sockets' cookies, and the same holders as a
+ * fresh /proc scan by p finds: counts[i] holders of inodes[i]. */
+static void refresh_both(struct owners *b, struct owners *p,
+			 const uint32_t *inodes, const uint64_t *cookies,
+			 size_t n, size_t *counts)
+{
+	owners_set_cookies(b, cookies, n);
+	cr_assert_eq(owners_refresh(b, inodes, n, 0), 0);
+	cr_assert_eq(owners_scan(p, inodes, n, 0), 0);
+	expect_same(p, b, inodes, n, counts);
+}
+
+/* Scan inodes both ways; counts[i]: holders of inodes[i]. Then two
+ * refreshes: the first learns the sockets' files, the second reads only
+ * the slots that may hold them (the walk's filter, when every socket has a
+ * holder that the iterator visits), and both must still agree with /proc. */
 static void scan_both(const uint32_t *inodes, size_t n, size_t *counts)
 {
 	struct owners *b = bpf_owners_or_skip();
 	struct owners *p = owners_new("/proc");
+	uint64_t *cookies = calloc(n ? n : 1, sizeof(*cookies));
+	size_t *again = calloc(n ? n : 1, sizeof(*again));
+	size_t i, k;
 
-	cr_assert_not_null(p);
+	cr_assert(p && cookies && again);
 	cr_assert_eq(owners_scan(p, inodes, n, 0), 0);
 	cr_assert_eq(owners_scan(b, inodes, n, 0), 0);
 	expect_same(p, b, inodes, n, counts);
+	/* a socket's identity across the refreshes: these sockets live
+	 * through the test, so their inodes serve as cookies */
+	for (i = 0; i < n; i++)
+		cookies[i] = inodes[i];
+	for (k = 0; k < 2; k++) {
+		refresh_both(b, p, inodes, cookies, n, again);
+		for (i = 0; i < n; i++)
+			cr_expect_eq(again[i], counts[i], "inode %u, refresh %zu",
+				     inodes[i], k + 1);
+	}
+	free(cookies);
+	free(again);
 	/* a process hidden from the iterator is read from /proc: denied
 	 * there only if /proc denies it too */
 	cr_expect_leq(owners_stats(b)->unread.denied,
@@ -401,6 +431,115 @@ Test(owners_bpf, refreshes_follow_every_change)
 	cr_expect_eq(h[0].pid, getpid());
 	cr_assert_eq(owners_scan(p, want, 2, 0), 0);
 	expect_same(p, b, want, 2, cnt);
+	owners_free(p);
+	owners_free(b);
+}
+
+#ifndef SO_COOKIE
+#define SO_COOKIE 57
+#endif
+
+/* A TCP listener on 127.0.0.1:port (0: any), its inode and cookie. */
+static int open_listener(uint16_t port, uint32_t *inode, uint64_t *cookie)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(*cookie);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+				sizeof(one)), 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons(port);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(listen(fd, 4), 0);
+	*inode = inode_of(fd);
+	cr_assert_eq(getsockopt(fd, SOL_SOCKET, SO_COOKIE, cookie, &len), 0);
+	return fd;
+}
+
+static uint16_t port_of(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	return ntohs(a.sin_port);
+}
+
+/* The walk's filter: once a refresh has seen every wanted socket's file,
+ * the next ones read only the fd slots that may hold one (the skipped
+ * count proves the filter on: without it, the test could pass with it
+ * silently off), and between refreshes every way a socket changes hands
+ * is still seen, as a fresh /proc scan sees it; a new socket, or a known
+ * inode with another cookie, turns the filter off for one refresh. */
+Test(owners_bpf, the_filter_follows_sockets_passed_forked_closed_and_new)
+{
+	struct owners *b = bpf_owners_or_skip();
+	struct owners *p = owners_new("/proc");
+	const char *prog = owners_bpf_program(b);
+	uint32_t in[1];
+	uint64_t ck[1], other;
+	size_t cnt[1];
+	int fd, sv[2], ready, pipe_wr;
+	uint16_t port;
+	pid_t kid[1], rcv;
+	char c;
+
+	NETNS_OR_SKIP();
+	cr_assert_not_null(p);
+	if (strcmp(prog, "iter/task") != 0)
+		cr_skip_test("the kernel refuses the iter/task walk: no filter");
+	fd = open_listener(0, &in[0], &ck[0]);
+	port = port_of(fd);
+	refresh_both(b, p, in, ck, 1, cnt);
+	cr_expect_eq(owners_bpf_skipped(b), 0, "a new socket: no filter");
+	cr_expect_eq(cnt[0], 1);
+	refresh_both(b, p, in, ck, 1, cnt);
+	cr_expect_gt(owners_bpf_skipped(b), 0, "the filter is on");
+	cr_expect_eq(cnt[0], 1);
+
+	/* a holder forks */
+	fork_holders(1, kid, &pipe_wr);
+	refresh_both(b, p, in, ck, 1, cnt);
+	cr_expect_gt(owners_bpf_skipped(b), 0);
+	cr_expect_eq(cnt[0], 2, "the parent and the child");
+
+	/* passed over SCM_RIGHTS to a process that did not hold it */
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	rcv = fork_receiver(sv, 900, &fd, 1, &ready);
+	send_fd(sv[0], fd);
+	cr_assert_eq(read(ready, &c, 1), 1);
+	refresh_both(b, p, in, ck, 1, cnt);
+	cr_expect_gt(owners_bpf_skipped(b), 0);
+	cr_expect_eq(cnt[0], 3, "and the receiver");
+
+	/* a holder closes its copy */
+	close(fd);
+	refresh_both(b, p, in, ck, 1, cnt);
+	cr_expect_gt(owners_bpf_skipped(b), 0);
+	cr_expect_eq(cnt[0], 2, "the child and the receiver");
+
+	/* the same inode with another cookie is another socket */
+	other = ck[0] + 1;
+	refresh_both(b, p, in, &other, 1, cnt);
+	cr_expect_eq(owners_bpf_skipped(b), 0, "another cookie: no filter");
+	cr_expect_eq(cnt[0], 2);
+
+	/* the listener closes and a new one opens on the same port */
+	close(sv[0]);	/* first: the receiver holds pipe_wr too */
+	close(ready);
+	waitpid(rcv, NULL, 0);
+	reap_holders(pipe_wr, kid, 1);
+	fd = open_listener(port, &in[0], &ck[0]);
+	refresh_both(b, p, in, ck, 1, cnt);
+	cr_expect_eq(owners_bpf_skipped(b), 0, "a new socket: no filter");
+	cr_expect_eq(cnt[0], 1);
+	refresh_both(b, p, in, ck, 1, cnt);
+	cr_expect_gt(owners_bpf_skipped(b), 0, "the filter is on again");
+	cr_expect_eq(cnt[0], 1);
+	close(fd);
+	close(sv[1]);
 	owners_free(p);
 	owners_free(b);
 }

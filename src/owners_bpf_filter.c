@@ -1,0 +1,126 @@
+/* owners_bpf_filter.c - the walk's filter: which fd slots a pass of the
+ * iter/task walk need not read.
+ *
+ * Reading f_op of every open file is most of what a pass costs (a cache
+ * miss a file). But the struct file of a socket never changes while the
+ * socket lives (sock->file is set once, when the socket gets its file),
+ * and every holder of the socket holds that same struct file: dup(), fork,
+ * SCM_RIGHTS and pidfd_getfd() all copy the pointer, and no way exists to
+ * open a second file of a socket (an open of /proc/PID/fd/N of a socket
+ * fails). So once a pass has seen the file of each wanted socket, every
+ * (holder, fd) of every wanted socket is a slot holding one of those
+ * pointers, and the next pass need read no other slot: a slot whose
+ * pointer's bit is clear in the bitmap holds no wanted socket, whatever it
+ * holds. That is exact, not a guess:
+ *  - a bit set by another pointer (a hash collision) costs only the read
+ *    of that file, which is checked as without the filter;
+ *  - a wanted socket that closed and whose file's memory was reused by
+ *    another file is caught by that check (f_op is socket_file_ops, the
+ *    inode is a wanted one); a socket that closed is no longer wanted
+ *    anyway (it left the netlink dump);
+ *  - a socket is known by its inode and its cookie together, so a new
+ *    socket that got an old one's inode number is not taken for it;
+ *  - a wanted socket whose file is not known (new since the last pass, or
+ *    held by nobody the last pass saw: in flight, a kernel socket) turns
+ *    the filter off for the pass, which then learns the files;
+ *  - a socket with inode 0 has no file (no struct socket): nothing to
+ *    look for.
+ * Everything else of a pass (table records, continuation passes, the
+ * processes it did not visit) is the same with the filter on or off. */
+#include "config.h"
+#include "owners_bpf_filter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/types.h>
+#include "owners_bpf_rec.h"
+#include "xalloc.h"
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct filter_entry *x = a, *y = b;
+
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+static struct filter_entry *entry_find(const struct owners_filter *f,
+				       uint32_t inode)
+{
+	struct filter_entry key = { .inode = inode };
+
+	return bsearch(&key, f->v, f->n, sizeof(*f->v), cmp_entry);
+}
+
+bool owners_filter_want(struct owners_filter *f, const uint32_t *inodes,
+			const uint64_t *cookies, size_t n)
+{
+	struct filter_entry *old = f->v, *e;
+	size_t nold = f->n, i, k = 0;
+	bool known = true;
+
+	f->v = NULL;
+	f->n = 0;
+	f->cap = 0;
+	f->v = xgrow(f->v, &f->cap, n ? n : 1, sizeof(*f->v));
+	for (i = 0; i < n; i++) {
+		if (inodes[i] == 0)
+			continue;	/* no socket file */
+		f->v[f->n].inode = inodes[i];
+		f->v[f->n].cookie = cookies ? cookies[i] : 0;
+		f->v[f->n++].file = 0;
+	}
+	if (f->n > 1)
+		qsort(f->v, f->n, sizeof(*f->v), cmp_entry);
+	for (i = 0; i < f->n; i++) {
+		struct filter_entry key = f->v[i];
+
+		/* one inode twice: the same socket, or a file not known */
+		if (k && f->v[k - 1].inode == key.inode) {
+			if (f->v[k - 1].cookie != key.cookie)
+				f->v[k - 1].file = 0;
+			continue;
+		}
+		e = cookies ? bsearch(&key, old, nold, sizeof(*old),
+				      cmp_entry) : NULL;
+		if (e && e->cookie == key.cookie)
+			key.file = e->file;
+		f->v[k++] = key;
+	}
+	f->n = k;
+	for (i = 0; i < f->n; i++)
+		known = known && f->v[i].file != 0;
+	free(old);
+	return known && cookies;
+}
+
+void owners_filter_learn(struct owners_filter *f, uint32_t inode,
+			 uint64_t file)
+{
+	struct filter_entry *e = entry_find(f, inode);
+
+	if (e && file)
+		e->file = file;
+}
+
+void owners_filter_fill(const struct owners_filter *f, __u64 *bits,
+			size_t words)
+{
+	size_t i;
+
+	memset(bits, 0, words * sizeof(*bits));
+	for (i = 0; i < f->n; i++) {
+		uint32_t bit = porttop_file_bit(f->v[i].file);
+
+		if (bit / 64 < words)
+			bits[bit / 64] |= 1ULL << (bit % 64);
+	}
+}
+
+void owners_filter_release(struct owners_filter *f)
+{
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
+	f->cap = 0;
+}
