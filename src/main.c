@@ -529,6 +529,16 @@ static int run_live(struct source *src, const struct options *opts,
 }
 
 /* What the source scans and how the views print, from the options. */
+/* One owner scan and no refresh: --why, a card, a table, JSON or metrics
+ * without -n (the source loads the BPF program that is fastest to load) */
+static bool scans_once(const struct options *opts)
+{
+	enum view_kind v = pick_view(opts);
+
+	return opts->why ||
+	       (v != VIEW_LIVE && v != VIEW_EVENTS && opts->iterations <= 1);
+}
+
 static void make_requests(const struct options *opts,
 			  struct source_request *sr, struct view_request *vr)
 {
@@ -547,6 +557,7 @@ static void make_requests(const struct options *opts,
 	sr->threads = opts->threads;
 	sr->owner_scan = opts->owner_scan;
 	sr->btf = opts->btf;
+	sr->once = scans_once(opts);
 
 	memset(vr, 0, sizeof(*vr));
 	vr->columns = opts->columns;

@@ -120,6 +120,11 @@ void owners_reset(struct owners *o)
 	o->mask = 0;
 }
 
+void owners_set_once(struct owners *o, bool once)
+{
+	o->once = once;
+}
+
 void owners_free(struct owners *o)
 {
 	if (!o)

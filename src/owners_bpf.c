@@ -303,6 +303,7 @@ static int bpf_start(struct owners *o, const char *btf, const char **why)
 #ifdef HAVE_BPF
 	struct owners_bpf *b;
 	const char *env;
+	bool forced, walk;
 	int rc;
 
 	if (!kernel_at_least(KERNEL_MIN_MAJOR, KERNEL_MIN_MINOR)) {
@@ -323,12 +324,15 @@ static int bpf_start(struct owners *o, const char *btf, const char **why)
 	}
 	b = xcalloc(1, sizeof(*b));
 	b->link_fd = -1;
-	/* the tests' hook for the fallback program (HACKING.md) */
+	/* the tests' hook for either program (HACKING.md); else either is
+	 * the other's fallback */
 	env = getenv("PORTTOP_BPF_PROG");
-	rc = env && strcmp(env, "task_file") == 0 ? -ENOTSUP
-						 : start_prog(b, true);
-	if (rc < 0)
-		rc = start_prog(b, false);
+	forced = env && (strcmp(env, "task_file") == 0 ||
+			 strcmp(env, "task") == 0);
+	walk = forced ? strcmp(env, "task") == 0 : !o->once;
+	rc = start_prog(b, walk);
+	if (rc < 0 && !forced)
+		rc = start_prog(b, !walk);
 	if (rc < 0) {
 		*why = N_("the kernel refused both BPF programs, the iter/task walk and the iter/task_file fallback");
 		goto out_free;

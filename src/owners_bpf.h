@@ -22,6 +22,14 @@ struct owners;
 int owners_set_scan(struct owners *o, enum owner_scan how, const char *btf,
 		    const char **why);
 
+/* One scan only (true) or refreshes (false, the default): decides which BPF
+ * program owners_set_scan() loads first. The walk's passes cost less than
+ * half the iter/task_file program's, but the kernel takes ~20 ms to verify
+ * it (bench/results-latest.txt): a single scan of a host of a few thousand
+ * fds would pay more for the load than the pass saves. Call it before
+ * owners_set_scan(). */
+void owners_set_once(struct owners *o, bool once);
+
 /* owners_set_scan() for the command line: under auto, a proc root other
  * than /proc (a test's fixture tree) or a pid namespace other than the
  * initial one is scanned through /proc, and bpf is refused there (-EINVAL);

@@ -83,6 +83,8 @@ struct owners {
 	double full_cpu;	/* CPU seconds of the last full /proc scan */
 	double last_refresh;	/* monotonic seconds of the last refresh */
 	struct owners_bpf *bpf;	/* the BPF fd scan, or NULL: /proc */
+	bool once;		/* one scan only: the BPF program that loads
+				 * fastest, not the one whose passes are */
 };
 
 #define FULL_PERIOD_DEFAULT 30.0

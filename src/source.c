@@ -93,6 +93,7 @@ struct source *source_new(const struct source_request *req, char *err,
 		arg = req->proc_root;
 		goto out_fail;
 	}
+	owners_set_once(src->owners, req->once);
 	if (owners_choose_scan(src->owners, req->owner_scan, req->btf,
 			       req->proc_root, err, errlen) < 0) {
 		source_free(src);

@@ -25,6 +25,7 @@ struct source_request {
 	unsigned threads;	/* owner scan threads; 0: one per core */
 	enum owner_scan owner_scan;	/* BPF, /proc, or the best there is */
 	const char *btf;	/* the kernel BTF the BPF scan needs, or NULL */
+	bool once;		/* one scan, no refreshes (owners_set_once) */
 };
 
 /* Open the collector (or read the replay file), the owner scan and the

@@ -636,9 +636,21 @@ Test(owners_bpf, the_walk_loads_and_task_file_is_its_fallback)
 
 	cr_expect_str_eq(owners_bpf_program(o), "iter/task",
 			 "the kernel refused the iter/task walk here");
+	/* a single scan takes the program the kernel verifies faster; the
+	 * walk stays its fallback */
+	owners_set_once(o, true);
+	cr_assert_eq(owners_set_scan(o, OWNER_SCAN_AUTO, NULL, &why), 0);
+	cr_expect_str_eq(owners_bpf_program(o), "iter/task_file");
+	cr_assert_eq(setenv("PORTTOP_BPF_PROG", "task", 1), 0);
+	cr_assert_eq(owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why), 0);
+	cr_expect_str_eq(owners_bpf_program(o), "iter/task");
+	owners_set_once(o, false);
 	cr_assert_eq(setenv("PORTTOP_BPF_PROG", "task_file", 1), 0);
 	cr_assert_eq(owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why), 0);
 	cr_expect_str_eq(owners_bpf_program(o), "iter/task_file");
+	unsetenv("PORTTOP_BPF_PROG");
+	cr_assert_eq(owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why), 0);
+	cr_expect_str_eq(owners_bpf_program(o), "iter/task");
 	cr_assert_eq(owners_set_scan(o, OWNER_SCAN_PROC, NULL, &why), 0);
 	cr_expect_null(owners_bpf_program(o));
 	owners_free(o);
