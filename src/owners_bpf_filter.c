@@ -81,8 +81,8 @@ bool owners_filter_want(struct owners_filter *f, const uint32_t *inodes,
 				f->v[k - 1].file = 0;
 			continue;
 		}
-		e = cookies ? bsearch(&key, old, nold, sizeof(*old),
-				      cmp_entry) : NULL;
+		e = cookies && nold ? bsearch(&key, old, nold, sizeof(*old),
+					      cmp_entry) : NULL;
 		if (e && e->cookie == key.cookie)
 			key.file = e->file;
 		f->v[k++] = key;
