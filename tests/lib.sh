@@ -81,6 +81,19 @@ wait_ready() {
 	done
 }
 
+# bpf_refused: true, with the reason in $bpf_why, if porttop refuses the
+# BPF owner scan here with its documented error (exit 2, "cannot use
+# --owner-scan=bpf: ..."). Any other failure (a crash, a sanitizer's
+# report) is no refusal: the caller's BPF case runs, and fails.
+bpf_refused() {
+	bpf_why=$("$PORTTOP" --owner-scan=bpf -b 2>&1 >/dev/null)
+	[ $? -eq 2 ] || return 1
+	case $bpf_why in
+	*"cannot use --owner-scan=bpf"*) return 0 ;;
+	esac
+	return 1
+}
+
 netns_or_skip() {
 	command -v unshare >/dev/null 2>&1 || skip_all "unshare is not installed"
 	command -v ip >/dev/null 2>&1 || skip_all "ip (iproute2) is not installed"

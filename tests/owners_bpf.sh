@@ -44,8 +44,8 @@ if [ $built_with_bpf = no ]; then
 	exit $?
 fi
 
-if ! "$PORTTOP" --owner-scan=bpf -b >/dev/null 2>"$work/probe.err"; then
-	skip_all "the kernel refuses the BPF owner scan here: $(cat "$work/probe.err")"
+if bpf_refused; then
+	skip_all "the kernel refuses the BPF owner scan here: $bpf_why"
 fi
 
 mkfifo "$work/in1" "$work/in2"

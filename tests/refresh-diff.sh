@@ -20,8 +20,8 @@ delay=${REFRESH_DIFF_DELAY:-0.15}
 scan=${REFRESH_DIFF_SCAN:-proc}
 CHURN=${CHURN:-$top_builddir/tests/churn-helper}
 if [ "$1" != --inner ] && [ "$scan" = bpf ]; then
-	why=$("$PORTTOP" --owner-scan=bpf -b 2>&1 >/dev/null) ||
-		skip_all "the BPF owner scan is refused here: $why"
+	! bpf_refused ||
+		skip_all "the BPF owner scan is refused here: $bpf_why"
 	inner_netns "$1"
 elif [ "$1" != --inner ]; then
 	# its own network and pid namespaces: only the churn's processes are

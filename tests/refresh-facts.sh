@@ -38,8 +38,7 @@ owner() {
 }
 
 for scan in proc bpf; do
-	if [ $scan = bpf ] &&
-		! "$PORTTOP" --owner-scan=bpf -b >/dev/null 2>&1; then
+	if [ $scan = bpf ] && bpf_refused; then
 		diag "bpf: not tested, the BPF owner scan is refused here"
 		continue
 	fi

@@ -134,12 +134,12 @@ else
 fi
 # the BPF scan: the initial pid namespace, a network namespace of its own
 netns_or_skip
-if "$PORTTOP" --owner-scan=bpf -b >/dev/null 2>"$work/bpf.err"; then
+if ! bpf_refused; then
 	in_netns sh "$0" --inner bpf "$tap_n" 4>"$work/n" | tee "$work/tap"
 	tap_n=$(awk '{ print $2 }' "$work/n" 2>/dev/null)
 	tap_failed=$((tap_failed + $(grep -c '^not ok' "$work/tap")))
 else
-	diag "the BPF scan is refused here: $(cat "$work/bpf.err")"
+	diag "the BPF scan is refused here: $bpf_why"
 fi
 [ "$tap_n" -gt 0 ] || skip_all "neither case could run here"
 done_testing
