@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "inoset.h"
 #include "model.h"
 #include "xalloc.h"
 
@@ -163,48 +164,6 @@ static int cmp_keys(const void *a, const void *b, void *data)
 	return CMP(x->idx, y->idx);
 }
 
-/* The first word of a row's key and the row, for the radix sort. */
-struct word_key {
-	uint64_t k;		/* k[0], complemented when reversed */
-	uint32_t idx;
-};
-
-/* Stable LSD radix sort of w by k: bytes that every key shares take no
- * pass. tmp holds n keys. Returns the array that holds the result. */
-static struct word_key *radix_sort(struct word_key *w, struct word_key *tmp,
-				   size_t n)
-{
-	uint64_t all = ~0ull, any = 0;
-	unsigned shift;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		all &= w[i].k;
-		any |= w[i].k;
-	}
-	for (shift = 0; shift < 64; shift += 8) {
-		size_t count[256] = { 0 }, pos = 0, b;
-		struct word_key *swap;
-
-		if ((((all ^ any) >> shift) & 0xff) == 0)
-			continue;	/* the same byte in every key */
-		for (i = 0; i < n; i++)
-			count[(w[i].k >> shift) & 0xff]++;
-		for (b = 0; b < 256; b++) {
-			size_t c = count[b];
-
-			count[b] = pos;
-			pos += c;
-		}
-		for (i = 0; i < n; i++)
-			tmp[count[(w[i].k >> shift) & 0xff]++] = w[i];
-		swap = w;
-		w = tmp;
-		tmp = swap;
-	}
-	return w;
-}
-
 /* Columns whose key is its first word alone. */
 static bool one_word(enum col_id col)
 {
@@ -229,7 +188,7 @@ struct run_ctx {
 static int cmp_run(const void *a, const void *b, void *data)
 {
 	const struct run_ctx *ctx = data;
-	const struct word_key *x = a, *y = b;
+	const struct radix_item *x = a, *y = b;
 
 	return cmp_keys(&ctx->keys[x->idx], &ctx->keys[y->idx],
 			(void *)&ctx->sort);
@@ -240,7 +199,7 @@ void columns_order(const struct model *m, enum col_id col, bool reverse,
 {
 	struct run_ctx ctx = { NULL, { col == COL_QUEUE, reverse } };
 	struct sort_key *keys = NULL, one;
-	struct word_key *w, *tmp, *res;
+	struct radix_item *w, *tmp, *res;
 	size_t i, n = m->nrows;
 
 	if (n < 2 || col >= COL__COUNT) {
@@ -271,15 +230,15 @@ void columns_order(const struct model *m, enum col_id col, bool reverse,
 
 		make_key(k, m, &m->rows[i], col);
 		k->idx = (uint32_t)i;
-		w[i].k = reverse ? ~k->k[0] : k->k[0];
+		w[i].key = reverse ? ~k->k[0] : k->k[0];
 		w[i].idx = (uint32_t)i;
 	}
-	res = radix_sort(w, tmp, n);
+	res = inoset_radix(w, tmp, n);
 	ctx.keys = keys;
 	for (i = 0; keys && i < n;) {
 		size_t j = i + 1;
 
-		while (j < n && res[j].k == res[i].k)
+		while (j < n && res[j].key == res[i].key)
 			j++;
 		if (j - i > 1)
 			qsort_r(res + i, j - i, sizeof(*res), cmp_run, &ctx);

@@ -66,15 +66,45 @@ bool inoset_has(const struct inoset *s, uint32_t inode)
 	return false;
 }
 
-struct keyed {
-	uint32_t key;
-	uint32_t idx;
-};
+struct radix_item *inoset_radix(struct radix_item *w, struct radix_item *tmp,
+				size_t n)
+{
+	uint64_t all = ~0ull, any = 0;
+	unsigned shift;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		all &= w[i].key;
+		any |= w[i].key;
+	}
+	/* a byte at a time from the lowest, each pass stable */
+	for (shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = { 0 }, pos = 0, b;
+		struct radix_item *swap;
+
+		if ((((all ^ any) >> shift) & 0xff) == 0)
+			continue;	/* the same byte in every key */
+		for (i = 0; i < n; i++)
+			count[(w[i].key >> shift) & 0xff]++;
+		for (b = 0; b < 256; b++) {
+			size_t c = count[b];
+
+			count[b] = pos;
+			pos += c;
+		}
+		for (i = 0; i < n; i++)
+			tmp[count[(w[i].key >> shift) & 0xff]++] = w[i];
+		swap = w;
+		w = tmp;
+		tmp = swap;
+	}
+	return w;
+}
 
 void inoset_order(const uint32_t *keys, size_t n, uint32_t *order)
 {
-	struct keyed *a, *b, *t;
-	size_t count[256], i, shift;
+	struct radix_item *a, *b, *res;
+	size_t i;
 
 	a = xmalloc((n ? n : 1) * sizeof(*a));
 	b = xmalloc((n ? n : 1) * sizeof(*b));
@@ -82,29 +112,9 @@ void inoset_order(const uint32_t *keys, size_t n, uint32_t *order)
 		a[i].key = keys[i];
 		a[i].idx = (uint32_t)i;
 	}
-	/* a byte at a time from the lowest, each pass stable */
-	for (shift = 0; shift < 32; shift += 8) {
-		size_t sum = 0;
-
-		memset(count, 0, sizeof(count));
-		for (i = 0; i < n; i++)
-			count[(a[i].key >> shift) & 0xff]++;
-		if (n && count[(a[0].key >> shift) & 0xff] == n)
-			continue;	/* one value of this byte: no change */
-		for (i = 0; i < 256; i++) {
-			size_t c = count[i];
-
-			count[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			b[count[(a[i].key >> shift) & 0xff]++] = a[i];
-		t = a;
-		a = b;
-		b = t;
-	}
+	res = inoset_radix(a, b, n);
 	for (i = 0; i < n; i++)
-		order[i] = a[i].idx;
+		order[i] = res[i].idx;
 	free(a);
 	free(b);
 }

@@ -33,6 +33,17 @@ static inline uint32_t inoset_hash(uint32_t x)
 
 /* True if the n inodes at v are all distinct and none is 0. */
 bool inoset_distinct(const uint32_t *v, size_t n);
+/* A key and the index of what it keys, for inoset_radix(). */
+struct radix_item {
+	uint64_t key;
+	uint32_t idx;
+};
+
+/* Stable LSD radix sort of the n items at w by key: bytes that every key
+ * shares take no pass. tmp holds n items. Returns w or tmp, whichever
+ * holds the result. */
+struct radix_item *inoset_radix(struct radix_item *w, struct radix_item *tmp,
+				size_t n);
 /* The indexes 0..n-1 into order, sorted by keys[index] (inodes, or any
  * 32-bit key), equal keys in index order: a radix sort, linear in n. */
 void inoset_order(const uint32_t *keys, size_t n, uint32_t *order);
