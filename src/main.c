@@ -471,6 +471,8 @@ static int run_why(struct source *src, const struct options *opts,
 	r.why = &w;
 	r.target = &t;
 	r.facts = &f;
+	/* on a terminal the text fits its width; piped, as always */
+	r.width = view_text_width(STDOUT_FILENO);
 	if (opts->why_try) {
 		r.tried = true;
 		r.try_err = probe_bind(&t);

@@ -10,16 +10,12 @@
 #include "columns.h"
 #include "escape.h"
 #include "nls.h"
-
-static void line(struct buf *out, const char *label, const char *value)
-{
-	buf_printf(out, "  %-12s %s\n", label, value);
-}
+#include "view_fold.h"
 
 /* One holding process (or thread with a file table of its own) once, with
  * its n fds on the socket: h[0..n) share pid and tid. */
 static void put_holder(struct buf *out, struct buf *b, const struct model *m,
-		       const struct holder *h, size_t n)
+		       const struct holder *h, size_t n, size_t width)
 {
 	const struct proc_info *p = model_proc(m, h);
 	const struct proc_facts *pf = model_proc_facts(m, h);
@@ -36,36 +32,36 @@ static void put_holder(struct buf *out, struct buf *b, const struct model *m,
 	buf_release(&fds);
 	if (h->tid != h->pid)
 		buf_printf(b, _(", thread %d"), h->tid);
-	line(out, _("holder"), b->p);
+	view_field(out, _("holder"), b->p, width);
 	if (!p || !pf)
 		return;
 	buf_reset(b);
 	escape_text(b, p->comm, p->comm_len);
 	user = model_user(m, p->uid);
 	buf_printf(b, _(", user %s (%" PRIu32 ")"), user ? user : "?", p->uid);
-	line(out, "", b->p);
+	view_field(out, "", b->p, width);
 	buf_reset(b);
 	columns_command(b, p);
-	line(out, _("command"), b->p);
+	view_field(out, _("command"), b->p, width);
 	if (pf->started) {
 		char when[64];
 		struct tm tm;
 
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
 			 localtime_r(&pf->started, &tm));
-		line(out, _("started"), when);
+		view_field(out, _("started"), when, width);
 	}
 	ctx = &pf->ctx;
 	if (ctx->unit[0]) {
 		buf_reset(b);
 		escape_text(b, ctx->unit, strlen(ctx->unit));
-		line(out, _("unit"), b->p);
+		view_field(out, _("unit"), b->p, width);
 	}
 	if (ctx->runtime[0]) {
 		buf_reset(b);
 		buf_printf(b, "%s ", ctx->runtime);
 		escape_text(b, ctx->id, strlen(ctx->id));
-		line(out, _("container"), b->p);
+		view_field(out, _("container"), b->p, width);
 	}
 }
 
@@ -84,7 +80,8 @@ static const char *exposure_text(enum exposure e)
 	return "";
 }
 
-void view_card(struct buf *out, const struct model *m, const struct row *r)
+void view_card_fit(struct buf *out, const struct model *m,
+		   const struct row *r, size_t width)
 {
 	const struct sock_rec *s = r->sock;
 	struct buf scratch, *b = &scratch;
@@ -97,8 +94,8 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 	buf_reset(b);
 	buf_printf(b, "%s ", columns_proto(r));
 	columns[COL_ADDRESS].cell(b, m, r);
-	buf_printf(b, " %s %u", _("port"), s->port);
-	buf_printf(out, "%s\n", b->p);
+	buf_printf(b, " %s %u\n", _("port"), s->port);
+	view_fold_text(out, b->p, width);
 
 	buf_reset(b);
 	if (r->service) {
@@ -110,7 +107,7 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 	} else {
 		buf_addc(b, '-');
 	}
-	line(out, _("service"), b->p);
+	view_field(out, _("service"), b->p, width);
 	buf_reset(b);
 	buf_adds(b, port_class_name(r->cls));
 	pr = model_ranges(m, s->netns);
@@ -119,14 +116,14 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 			   pr->eph_lo, pr->eph_hi);
 	if (port_ranges_reserved(pr, s->port))
 		buf_adds(b, _("; reserved (ip_local_reserved_ports)"));
-	line(out, _("class"), b->p);
-	line(out, _("exposure"), exposure_text(r->exposure));
+	view_field(out, _("class"), b->p, width);
+	view_field(out, _("exposure"), exposure_text(r->exposure), width);
 	if (r->group) {
 		buf_reset(b);
 		buf_printf(b, _("SO_REUSEPORT group of %" PRIu32
 				" listeners on this address and port"),
 			   r->group_size);
-		line(out, _("group"), b->p);
+		view_field(out, _("group"), b->p, width);
 	}
 	if (row_forward(r)[0]) {
 		buf_reset(b);
@@ -136,7 +133,7 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 			escape_text(b, row_ctx(r)->id, strlen(row_ctx(r)->id));
 			buf_addc(b, ')');
 		}
-		line(out, _("forwards to"), b->p);
+		view_field(out, _("forwards to"), b->p, width);
 	}
 	buf_reset(b);
 	if (s->proto == IPPROTO_TCP)
@@ -145,7 +142,7 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 	else
 		buf_printf(b, _("%" PRIu32 " bytes waiting, %" PRIu32 " dropped"),
 			   s->rqueue, s->drops);
-	line(out, _("queue"), b->p);
+	view_field(out, _("queue"), b->p, width);
 	if (m->has_conns && s->proto == IPPROTO_TCP) {
 		buf_reset(b);
 		buf_printf(b, "%" PRIu32, r->conns);
@@ -154,7 +151,7 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 				   _(", of the whole SO_REUSEPORT group of %" PRIu32
 				     " listeners (the kernel does not say which one accepted each)"),
 				   r->group_size);
-		line(out, _("connections"), b->p);
+		view_field(out, _("connections"), b->p, width);
 	}
 	buf_reset(b);
 	/* the socket's own owner, never a holder's name with its uid */
@@ -165,7 +162,7 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 		buf_addc(b, '?');
 	buf_printf(b, _(" (uid %" PRIu32 "), inode %" PRIu32), s->uid,
 		   s->inode);
-	line(out, _("socket"), b->p);
+	view_field(out, _("socket"), b->p, width);
 	if (r->activated) {
 		const char *unit = columns_socket_unit(r);
 		struct buf u;
@@ -180,10 +177,10 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 		else
 			buf_adds(b, _("socket activation: systemd made it for a .socket unit and starts its service on demand"));
 		buf_release(&u);
-		line(out, _("activation"), b->p);
+		view_field(out, _("activation"), b->p, width);
 	}
 	if (!r->nholders)
-		line(out, _("holder"), columns_status_text(r));
+		view_field(out, _("holder"), columns_status_text(r), width);
 	for (i = 0; i < r->nholders; i += n) {
 		const struct holder *h = &r->holders[i];
 
@@ -191,11 +188,16 @@ void view_card(struct buf *out, const struct model *m, const struct row *r)
 			    h[n].tid == h->tid;
 		     n++)
 			;
-		put_holder(out, b, m, h, n);
+		put_holder(out, b, m, h, n, width);
 	}
 	if (r->nholders && r->status == OWNER_PARTIAL)
-		line(out, _("holder"), columns_status_text(r));
+		view_field(out, _("holder"), columns_status_text(r), width);
 	buf_release(&scratch);
+}
+
+void view_card(struct buf *out, const struct model *m, const struct row *r)
+{
+	view_card_fit(out, m, r, 0);
 }
 
 int view_query(const struct model *m, const struct view_request *req,
@@ -209,7 +211,7 @@ int view_query(const struct model *m, const struct view_request *req,
 		if (i)
 			fputc('\n', out);
 		buf_reset(&b);
-		view_card(&b, m, &m->rows[i]);
+		view_card_fit(&b, m, &m->rows[i], req->width);
 		fputs(b.p ? b.p : "", out);
 	}
 	buf_release(&b);
@@ -217,11 +219,11 @@ int view_query(const struct model *m, const struct view_request *req,
 }
 
 void view_card_holder(struct buf *out, const struct model *m,
-		      const struct holder *h, size_t n)
+		      const struct holder *h, size_t n, size_t width)
 {
 	struct buf scratch;
 
 	buf_init(&scratch);
-	put_holder(out, &scratch, m, h, n);
+	put_holder(out, &scratch, m, h, n, width);
 	buf_release(&scratch);
 }

@@ -15,6 +15,7 @@
 
 #include "escape.h"
 #include "nls.h"
+#include "view_fold.h"
 
 /* At most this many reasons of one kind in the text; JSON has them all. */
 #define TEXT_PER_KIND 8
@@ -146,46 +147,14 @@ static const char *effect_text(enum why_effect e)
 	return _("note");
 }
 
-static void line(struct buf *out, const char *label, const char *value)
+/* The explanation is folded to this width even for a pipe (whole lines
+ * of several hundred characters are not read), and on a terminal to its
+ * width when it is narrower. */
+#define WHY_WRAP 79
+
+static size_t why_width(const struct why_report *r)
 {
-	buf_printf(out, "  %-12s %s\n", label, value);
-}
-
-/* Characters in s[0..len) (UTF-8 continuation bytes do not count). */
-static size_t chars(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
-}
-
-/* line(), with the value folded at spaces to fit WRAP_COLUMNS. */
-#define WRAP_COLUMNS 79
-#define WRAP_INDENT 15
-static void line_wrapped(struct buf *out, const char *label, const char *text)
-{
-	size_t col = WRAP_INDENT;
-	const char *p = text;
-
-	buf_printf(out, "  %-12s ", label);
-	while (*p) {
-		size_t len = strcspn(p, " "), w = chars(p, len);
-
-		if (col > WRAP_INDENT && col + 1 + w > WRAP_COLUMNS) {
-			buf_printf(out, "\n%*s", WRAP_INDENT, "");
-			col = WRAP_INDENT;
-		} else if (col > WRAP_INDENT) {
-			buf_addc(out, ' ');
-			col++;
-		}
-		buf_add(out, p, len);
-		col += w;
-		p += len;
-		p += strspn(p, " ");
-	}
-	buf_addc(out, '\n');
+	return r->width && r->width < WHY_WRAP ? r->width : WHY_WRAP;
 }
 
 /* "tcp4 127.0.0.1:8080 -> 127.0.0.1:36256 TIME_WAIT" */
@@ -336,12 +305,14 @@ static void add_holders(struct buf *out, const struct why_report *r,
 	size_t i, n;
 
 	if (s->proto == IPPROTO_TCP && s->state == TCP_TIME_WAIT) {
-		line(out, _("holder"),
-		     _("(no process: the kernel keeps it until TIME_WAIT ends)"));
+		view_field(out, _("holder"),
+			   _("(no process: the kernel keeps it until TIME_WAIT ends)"),
+			   r->width);
 		return;
 	}
 	if (!row->nholders)
-		line(out, _("holder"), columns_status_text(row));
+		view_field(out, _("holder"), columns_status_text(row),
+			   r->width);
 	for (i = 0; i < row->nholders; i += n) {
 		const struct holder *h = &row->holders[i];
 
@@ -349,7 +320,7 @@ static void add_holders(struct buf *out, const struct why_report *r,
 			    h[n].tid == h->tid;
 		     n++)
 			;
-		view_card_holder(out, r->m, h, n);
+		view_card_holder(out, r->m, h, n, r->width);
 	}
 }
 
@@ -374,24 +345,26 @@ static void add_reason(struct buf *out, struct buf *b,
 	if (same_group(prev, x)) {
 		buf_reset(b);
 		add_socket(b, x->row);
-		line(out, _("socket"), b->p);
+		view_field(out, _("socket"), b->p, r->width);
 		add_holders(out, r, x->row);
 		return;
 	}
-	buf_printf(out, "\n%s: %s\n", effect_text(x->effect),
+	buf_reset(b);
+	buf_printf(b, "\n%s: %s\n", effect_text(x->effect),
 		   kind_text(x->kind));
+	view_fold_text(out, b->p, r->width);
 	buf_reset(b);
 	if (x->row)
 		explain_socket(b, r, x);
 	else
 		explain_system(b, r, x);
 	if (b->len)
-		line_wrapped(out, _("why"), b->p);
+		view_field(out, _("why"), b->p, why_width(r));
 	if (!x->row)
 		return;
 	buf_reset(b);
 	add_socket(b, x->row);
-	line(out, _("socket"), b->p);
+	view_field(out, _("socket"), b->p, r->width);
 	if (x->kind == WHY_OTHER_NETNS) {
 		buf_reset(b);
 		if (row_netns_name(x->row)[0])
@@ -399,7 +372,7 @@ static void add_reason(struct buf *out, struct buf *b,
 				    strlen(row_netns_name(x->row)));
 		else
 			buf_printf(b, "%" PRIu64, x->row->sock->netns);
-		line(out, _("netns"), b->p);
+		view_field(out, _("netns"), b->p, r->width);
 	}
 	add_holders(out, r, x->row);
 }
@@ -435,10 +408,12 @@ void view_why_text(struct buf *out, const struct why_report *r)
 	const struct why *w = r->why;
 	size_t i, shown[WHY__COUNT] = { 0 }, hidden[WHY__COUNT] = { 0 };
 	const struct why_reason *prev = NULL;
-	struct buf scratch;
+	struct buf scratch, text;
 
 	buf_init(&scratch);
-	add_verdict(out, r);
+	buf_init(&text);
+	add_verdict(&text, r);
+	view_fold_text(out, text.p, r->width);
 	for (i = 0; i < w->n; i++) {
 		const struct why_reason *x = &w->v[i];
 
@@ -450,12 +425,16 @@ void view_why_text(struct buf *out, const struct why_report *r)
 		add_reason(out, &scratch, r, x, prev);
 		prev = x;
 	}
+	buf_reset(&text);
 	for (i = 0; i < WHY__COUNT; i++)
 		if (hidden[i])
-			buf_printf(out, _("\n... and %zu more: %s (--json lists them all)\n"),
+			buf_printf(&text, _("\n... and %zu more: %s (--json lists them all)\n"),
 				   hidden[i], kind_text((enum why_kind)i));
 	if (r->tried)
-		add_try(out, r);
+		add_try(&text, r);
+	if (text.len)
+		view_fold_text(out, text.p, r->width);
+	buf_release(&text);
 	buf_release(&scratch);
 }
 

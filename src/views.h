@@ -19,8 +19,8 @@ struct view_request {
 	bool json_lines;	/* each JSON document on one line (-n) */
 	unsigned collect;	/* COLLECT_* (sock.h) that were dumped: a
 				 * protocol that was not has no count */
-	size_t width;		/* the text table fits in so many cells
-				 * (a terminal); 0: whole lines */
+	size_t width;		/* the text table and the cards fit in so
+				 * many cells (a terminal); 0: whole lines */
 };
 
 /* The width the text table must fit in when written to fd: 0 unless fd is
@@ -61,14 +61,18 @@ void view_list_columns(FILE *out);
 int view_query(const struct model *m, const struct view_request *req,
 	       FILE *out);
 
-/* Append the card of row r (what view_query() prints for it) to out. */
+/* Append the card of row r (what view_query() prints for it) to out:
+ * whole lines, or with view_card_fit(), every line fitted to width cells
+ * (long values folded, view_fold.h; 0: whole lines). */
 void view_card(struct buf *out, const struct model *m, const struct row *r);
+void view_card_fit(struct buf *out, const struct model *m,
+		   const struct row *r, size_t width);
 
 /* Append the card's lines for one holding process, h[0..n) being its fds
  * on the socket (same pid and tid): pid, fds, name, user, command, start,
- * unit, container, as view_card() prints them. */
+ * unit, container, as view_card_fit() prints them for width. */
 void view_card_holder(struct buf *out, const struct model *m,
-		      const struct holder *h, size_t n);
+		      const struct holder *h, size_t n, size_t width);
 
 /* Append holder h as a JSON object, as in --json's "owners". */
 void view_json_owner(struct buf *b, const struct model *m,
@@ -82,6 +86,8 @@ struct why_report {
 	const struct why_facts *facts;
 	bool tried;			/* --try made a test bind */
 	int try_err;			/* its answer: 0 or -errno */
+	size_t width;			/* the text fits in so many cells (a
+					 * terminal); 0: as for a pipe */
 };
 
 /* Append the diagnosis as text: a verdict line, then every reason with

@@ -176,4 +176,98 @@ else
 	ok 0 "# SKIP the kernel refuses a new network namespace"
 fi
 
+# the card and --why of a hostile listener, in a network namespace of this
+# test's own: its name has a terminal's escape sequence, a tab, a wide
+# character and a byte that is not UTF-8; its command line a long path,
+# controls, wide characters, bytes that are not UTF-8 and a backslash
+WIDTHS="80 60 40 30 20 12"
+cat >"$work/card.sh" <<'EOF'
+. "$srcdir/tests/lib.sh"
+w=$1 h=$2 p=$3
+shift 3
+mkfifo "$w/cin"
+"$h" -n "$(printf 'x\033[2J\tn\316\261\346\234\215\377')" tcp/127.0.0.1/0 \
+	PADDING /usr/lib/some/very/long/path/to/a/program/that/does/not/fit \
+	--opt="$(printf 'a\033b\nc')" 服务器服务器服务器服务器服务器服务器 \
+	"$(printf '\377\376\375\374\373\372\371\370\367\366\365')" \
+	'back\slash' end <"$w/cin" >"$w/ch" &
+exec 3>"$w/cin"
+wait_ready "$w/ch"
+port=$(awk '/^sock tcp / {print $4; exit}' "$w/ch")
+for v in card why; do
+	a=$port
+	[ $v = why ] && a="--why $port"
+	"$p" $a >"$w/$v.pipe" 2>/dev/null
+	COLUMNS=12 "$p" $a >"$w/$v.pipe12" 2>/dev/null
+	for c in "$@"; do
+		script -qec "COLUMNS=$c exec \"$p\" $a 2>/dev/null" /dev/null \
+			</dev/null | tr -d '\r' >"$w/$v$c"
+	done
+	script -qec "stty cols 40 rows 24; unset COLUMNS; exec \"$p\" $a 2>/dev/null" \
+		/dev/null </dev/null | tr -d '\r' >"$w/$v.s40"
+done
+EOF
+# fitted FILE PIPE WIDTH: every line of FILE fits in WIDTH cells, is UTF-8
+# without a control character, every backslash in it starts a whole escape
+# but a last odd one (the mark), and its lines joined again (a line after a
+# mark without a space, the others with one) are PIPE's (blanks squeezed:
+# a fold moves them)
+fitted() {
+	python3 - "$@" <<'EOF'
+import re, sys, unicodedata
+esc = re.compile(r'(?:[^\\]|\\[\\ntr]|\\x[0-9a-f]{2}|\\u[0-9a-f]{4})*')
+def cells(s):
+	return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+try:
+	lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+	pipe = open(sys.argv[2], encoding="utf-8").read()
+except UnicodeDecodeError as e:
+	sys.exit("not UTF-8: %s" % e)
+w, joined, marked = int(sys.argv[3]), "", False
+for ln in lines:
+	if cells(ln) > w or any(ord(c) < 32 or 0x7f <= ord(c) < 0xa0 for c in ln):
+		sys.exit("too wide, or a control: %r" % ln)
+	mark = (len(ln) - len(ln.rstrip("\\"))) % 2 == 1
+	body = ln[:-1] if mark else ln
+	if not esc.fullmatch(body):
+		sys.exit("an escape cut: %r" % ln)
+	joined += body.lstrip(" ") if marked else " " + body
+	marked = mark
+if " ".join(joined.split()) != " ".join(pipe.split()):
+	sys.exit("joined again, not the piped text: %r" % " ".join(joined.split()))
+EOF
+}
+if in_netns true 2>/dev/null; then
+	# shellcheck disable=SC2086
+	in_netns sh "$work/card.sh" "$work" "$HELPER" "$PORTTOP" $WIDTHS
+	cmp -s "$work/card.pipe" "$work/card.pipe12" &&
+		cmp -s "$work/why.pipe" "$work/why.pipe12"
+	ok $? "piped, the card and --why are the same whatever COLUMNS says"
+	grep -q '^  command      .*/does/not/fit --opt=a\\x1bb\\nc 服务器服务器服务器服务器服务器服务器 \\xff\\xfe\\xfd.* back\\\\slash end$' \
+		"$work/card.pipe" &&
+		grep -q '^               x\\x1b\[2J\\tnα服\\xff, user ' "$work/card.pipe"
+	ok $? "piped, the card's name and command line are whole lines, escaped"
+	for v in card why; do
+		for c in $WIDTHS; do
+			err=$(fitted "$work/$v$c" "$work/$v.pipe" "$c" 2>&1)
+			ok $? "$v at $c columns: every line fits, escapes and characters whole, nothing lost${err:+: $err}"
+		done
+		cmp -s "$work/$v.s40" "$work/${v}40"
+		ok $? "$v on a terminal of 40 columns (no COLUMNS) is as with COLUMNS=40"
+	done
+	# where it folds: beside the label, under the value's first
+	# character; narrower, under the label
+	sed -n '/^  command /{n;p}' "$work/card40" | grep -q '^               [^ ]'
+	ok $? "at 40 columns the command goes on under its first character"
+	grep -q '^  command$' "$work/card20" &&
+		sed -n '/^  command$/{n;p}' "$work/card20" | grep -q '^    /'
+	ok $? "at 20 columns the command goes under its label, indented by 4"
+	grep -q '/path/to/a/program/\\$' "$work/card60"
+	ok $? "at 60 columns a path wider than a line is broken after a '/', marked with '\\'"
+else
+	for v in $(seq 1 19); do
+		ok 0 "# SKIP the kernel refuses a new network namespace"
+	done
+fi
+
 done_testing
