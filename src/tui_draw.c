@@ -494,6 +494,51 @@ static void draw_sort(struct tui *t, int y, int h)
 	}
 }
 
+/* The key bar of the table, in its order. On a screen too narrow for all,
+ * the keys of the highest drop rank go first; "? help" (rank 0) stays:
+ * the help lists every key. */
+static const struct {
+	const char *text;
+	unsigned drop;
+} key_bar[] = {
+	{ N_("q quit"), 1 },	{ N_("? help"), 0 },
+	{ N_("/ search"), 3 },	{ N_("f filter"), 5 },
+	{ N_("s sort"), 6 },	{ N_("p pause"), 9 },
+	{ N_("e events"), 8 },	{ N_("Enter details"), 2 },
+	{ N_("w why"), 4 },	{ N_("k kill"), 7 },
+};
+#define KEY_BAR_N (sizeof(key_bar) / sizeof(key_bar[0]))
+
+/* Append the keys that fit in cols cells, two spaces apart, whole. */
+static void add_key_bar(struct buf *b, size_t cols)
+{
+	bool shown[KEY_BAR_N], sep = false;
+	size_t i, total = 0, worst;
+
+	for (i = 0; i < KEY_BAR_N; i++) {
+		shown[i] = true;
+		total += columns_width(_(key_bar[i].text)) + (i ? 2 : 0);
+	}
+	while (total > cols) {
+		worst = KEY_BAR_N;
+		for (i = 0; i < KEY_BAR_N; i++)
+			if (shown[i] && key_bar[i].drop &&
+			    (worst == KEY_BAR_N ||
+			     key_bar[i].drop > key_bar[worst].drop))
+				worst = i;
+		if (worst == KEY_BAR_N)
+			break;	/* only "? help" is left */
+		shown[worst] = false;
+		total -= columns_width(_(key_bar[worst].text)) + 2;
+	}
+	for (i = 0; i < KEY_BAR_N; i++) {
+		if (!shown[i])
+			continue;
+		buf_printf(b, "%s%s", sep ? "  " : "", _(key_bar[i].text));
+		sep = true;
+	}
+}
+
 static void draw_status(struct tui *t, int y, double now)
 {
 	struct buf *b = &t->scratch;
@@ -522,7 +567,7 @@ static void draw_status(struct tui *t, int y, double now)
 			buf_adds(b, t->msg);
 			attr = A_BOLD | pair(t, TUI_PAIR_WARN);
 		} else if (t->mode == TUI_MODE_TABLE) {
-			buf_adds(b, _("q quit  ? help  / search  f filter  s sort  p pause  e events  Enter details  w why  k kill"));
+			add_key_bar(b, (size_t)COLS);
 		} else {
 			buf_adds(b, _("Esc back  arrows scroll"));
 		}

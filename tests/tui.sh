@@ -395,6 +395,35 @@ okd $? "at 20x5 the PID of the test's listener is on screen, next to its port"
 keys q
 wait_rc
 
+# the key bar fits the screen: whole keys only, "? help" always, the least
+# needed left out first (at 80 columns p pause and e events)
+# keybar_ok COLS: the last line is keys of the bar, two spaces apart,
+# "? help" among them, in COLS cells
+keybar_ok() {
+	bar=$(screen | tail -1 | sed 's/ *$//')
+	[ "${#bar}" -le "$1" ] && printf '%s\n' "$bar" | grep -q '? help' &&
+		printf '%s\n' "$bar" | sed 's/  /\n/g' | while read -r k; do
+			case $k in
+			"q quit" | "? help" | "/ search" | "f filter" | "s sort" | \
+				"p pause" | "e events" | "Enter details" | "w why" | \
+				"k kill") ;;
+			*) exit 1 ;;
+			esac
+		done
+}
+start 80 24 --live -d 0.3
+wait_for " $pa "
+screen | tail -1 | grep -Eq '^q quit  \? help  / search  f filter  s sort  Enter details  w why  k kill *$'
+okd $? "at 80 columns the key bar ends with w why and k kill, whole; p and e are left out"
+for c in 60 40 20 12 8; do
+	$T resize-window -t t -x "$c" -y 10
+	sleep 0.5
+	keybar_ok "$c"
+	okd $? "at $c columns the key bar shows ? help and whole keys only: $(screen | tail -1 | sed 's/ *$//')"
+done
+keys q
+wait_rc
+
 # an incremental /proc refresh (forced: HACKING.md, PORTTOP_REFRESH) says
 # so on the line under the title, with the age of the last full scan; on a
 # screen too narrow for it the mark is left out whole, never cut; with full
