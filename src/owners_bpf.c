@@ -195,6 +195,7 @@ static void bpf_free(struct owners_bpf *b)
 	/* the skeletons close their links */
 	porttop_walk__destroy(b->walk);
 	porttop_bpf__destroy(b->skel);
+	porttop_sock__destroy(b->sock);
 #endif
 	free(b->more);
 	free(b->buf);
@@ -271,6 +272,7 @@ static int bpf_start(struct owners *o, const char *btf, const char **why)
 	}
 	b = xcalloc(1, sizeof(*b));
 	b->link_fd = -1;
+	b->sock_links[0] = b->sock_links[1] = -1;
 	/* the tests' hook for either program (HACKING.md); else either is
 	 * the other's fallback */
 	env = getenv("PORTTOP_BPF_PROG");
@@ -474,22 +476,28 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 	struct owners_bpf *b = o->bpf;
 	int *missing = NULL;
 	ssize_t nmissing;
-	bool filter;
+	bool filter, cookies = b->ncookies == n;
 	int rc;
 
 	owners_begin(o, inodes, n);
 	o->have_cache = false;
 	filter = owners_filter_want(&b->filter, inodes,
-				    b->ncookies == n ? b->cookies : NULL, n);
+				    cookies ? b->cookies : NULL, n);
 	b->ncookies = 0;	/* for this scan only */
 	b->skipped = 0;
 	if (n == 0)
 		return 0;
 
+	/* the sockets whose file is not known, asked first: the walk's
+	 * filter may then stay on */
+	if (!filter && b->walk)
+		filter = owners_bpf_sock_check(b, true) && cookies;
 	w = xcalloc(1, sizeof(*w));
 	w->o = o;
 	start = ticks_now(o->bpf->hz);
 	rc = owners_bpf_iterate(b, w, &seen, &nseen, filter);
+	if (rc == 0)	/* the rest: which are the kernel's */
+		owners_bpf_sock_check(b, false);
 	nmissing = rc < 0 ? 0 : unvisited_pids(o, o->bpf, start, &missing);
 	if (rc < 0 || nmissing < 0) {
 		rc = rc < 0 ? rc : (int)nmissing;

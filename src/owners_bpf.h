@@ -61,6 +61,11 @@ void owners_set_cookies(struct owners *o, const uint64_t *cookies, size_t n);
 /* The fd slots the last BPF pass skipped without reading their files. */
 uint64_t owners_bpf_skipped(const struct owners *o);
 
+/* True if the last BPF scan of o found socket inode with no struct file:
+ * the kernel's own socket, which no process can hold (owners_bpf_sock.c).
+ * False where it does not know, and for every /proc scan. */
+bool owners_kernel(const struct owners *o, uint32_t inode);
+
 /* Unload the program, if any (owners_free() calls it). */
 void owners_bpf_release(struct owners *o);
 

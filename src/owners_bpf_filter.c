@@ -21,7 +21,10 @@
  *  - a socket is known by its inode and its cookie together, so a new
  *    socket that got an old one's inode number is not taken for it;
  *  - a wanted socket whose file is not known (new since the last pass, or
- *    held by nobody the last pass saw: in flight, a kernel socket) turns
+ *    held by nobody the last pass saw: in flight, a kernel socket) is
+ *    asked for it first (owners_bpf_sock.c): a socket that has none (the
+ *    kernel's own, an MPTCP subflow) is in no slot, and a file learned so
+ *    is the one every holder holds; a socket that it cannot tell turns
  *    the filter off for the pass, which then learns the files;
  *  - a socket with inode 0 has no file (no struct socket): nothing to
  *    look for.
@@ -44,11 +47,13 @@ static int cmp_entry(const void *a, const void *b)
 	return (x->inode > y->inode) - (x->inode < y->inode);
 }
 
-static struct filter_entry *entry_find(const struct owners_filter *f,
-				       uint32_t inode)
+struct filter_entry *owners_filter_find(const struct owners_filter *f,
+					uint32_t inode)
 {
 	struct filter_entry key = { .inode = inode };
 
+	if (!f->n)
+		return NULL;	/* no table: bsearch() of NULL is undefined */
 	return bsearch(&key, f->v, f->n, sizeof(*f->v), cmp_entry);
 }
 
@@ -57,7 +62,7 @@ bool owners_filter_want(struct owners_filter *f, const uint32_t *inodes,
 {
 	struct filter_entry *old = f->v, *e;
 	size_t nold = f->n, i, k = 0;
-	bool known = true;
+	bool known;
 
 	f->v = NULL;
 	f->n = 0;
@@ -68,6 +73,7 @@ bool owners_filter_want(struct owners_filter *f, const uint32_t *inodes,
 			continue;	/* no socket file */
 		f->v[f->n].inode = inodes[i];
 		f->v[f->n].cookie = cookies ? cookies[i] : 0;
+		f->v[f->n].check = FILTER_UNCHECKED;
 		f->v[f->n++].file = 0;
 	}
 	if (f->n > 1)
@@ -75,10 +81,13 @@ bool owners_filter_want(struct owners_filter *f, const uint32_t *inodes,
 	for (i = 0; i < f->n; i++) {
 		struct filter_entry key = f->v[i];
 
-		/* one inode twice: the same socket, or a file not known */
+		/* one inode twice: the same socket, or a file not known (and
+		 * not to be asked of one of the two sockets) */
 		if (k && f->v[k - 1].inode == key.inode) {
-			if (f->v[k - 1].cookie != key.cookie)
+			if (f->v[k - 1].cookie != key.cookie) {
 				f->v[k - 1].file = 0;
+				f->v[k - 1].check = FILTER_CHECKED;
+			}
 			continue;
 		}
 		e = cookies && nold ? bsearch(&key, old, nold, sizeof(*old),
@@ -88,16 +97,26 @@ bool owners_filter_want(struct owners_filter *f, const uint32_t *inodes,
 		f->v[k++] = key;
 	}
 	f->n = k;
-	for (i = 0; i < f->n; i++)
-		known = known && f->v[i].file != 0;
+	known = owners_filter_known(f);
 	free(old);
 	return known && cookies;
+}
+
+bool owners_filter_known(const struct owners_filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->v[i].file == 0 && f->v[i].check != FILTER_KERNEL &&
+		    f->v[i].check != FILTER_SUBFLOW)
+			return false;
+	return true;
 }
 
 void owners_filter_learn(struct owners_filter *f, uint32_t inode,
 			 uint64_t file)
 {
-	struct filter_entry *e = entry_find(f, inode);
+	struct filter_entry *e = owners_filter_find(f, inode);
 
 	if (e && file)
 		e->file = file;
@@ -112,7 +131,7 @@ void owners_filter_fill(const struct owners_filter *f, __u64 *bits,
 	for (i = 0; i < f->n; i++) {
 		uint32_t bit = porttop_file_bit(f->v[i].file);
 
-		if (bit / 64 < words)
+		if (f->v[i].file && bit / 64 < words)
 			bits[bit / 64] |= 1ULL << (bit % 64);
 	}
 }

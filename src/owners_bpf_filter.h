@@ -9,11 +9,22 @@
 #include <stdint.h>
 #include <linux/types.h>
 
+/* What this scan's check of the sockets themselves (owners_bpf_sock.c)
+ * found of a wanted socket whose file was not known; never kept from one
+ * scan to the next. */
+enum filter_check {
+	FILTER_UNCHECKED,	/* not looked at */
+	FILTER_CHECKED,		/* looked at: not found, or no file yet */
+	FILTER_KERNEL,		/* no file, ever: the kernel's own socket */
+	FILTER_SUBFLOW,		/* no file, ever: an MPTCP socket's subflow */
+};
+
 /* A wanted socket: its inode and cookie, and its file as last seen. */
 struct filter_entry {
 	uint32_t inode;
 	uint64_t cookie;
 	uint64_t file;		/* struct file *, or 0: not known */
+	enum filter_check check;	/* of this scan */
 };
 
 struct owners_filter {
@@ -27,6 +38,15 @@ struct owners_filter {
  * the file of every wanted socket is known: the pass may be filtered. */
 bool owners_filter_want(struct owners_filter *f, const uint32_t *inodes,
 			const uint64_t *cookies, size_t n);
+
+/* True if no slot of any fd table can hold a wanted socket whose file is
+ * not known: each has a file known, or none at all (FILTER_KERNEL,
+ * FILTER_SUBFLOW). */
+bool owners_filter_known(const struct owners_filter *f);
+
+/* The wanted socket inode, or NULL. Borrowed, until the next want. */
+struct filter_entry *owners_filter_find(const struct owners_filter *f,
+					uint32_t inode);
 
 /* A pass saw the socket inode in the struct file at file. */
 void owners_filter_learn(struct owners_filter *f, uint32_t inode,

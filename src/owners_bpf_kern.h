@@ -10,19 +10,7 @@
 #ifndef PORTTOP_OWNERS_BPF_KERN_H
 #define PORTTOP_OWNERS_BPF_KERN_H
 
-typedef unsigned char __u8;
-typedef unsigned short __u16;
-typedef unsigned int __u32;
-typedef unsigned long long __u64;
-typedef signed char __s8;
-typedef short __s16;
-typedef int __s32;
-typedef long long __s64;
-typedef __u16 __be16;
-typedef __u32 __be32;
-typedef __u32 __wsum;
-
-#include <bpf/bpf_helpers.h>
+#include "owners_bpf_types.h"
 
 #define S_IFMT 0170000
 #define S_IFSOCK 0140000
@@ -68,12 +56,6 @@ struct task_struct {
 	struct files_struct *files;
 	__u64 start_boottime;
 	const struct cred *real_cred;
-} __attribute__((preserve_access_index));
-
-struct seq_file;
-
-struct bpf_iter_meta {
-	struct seq_file *seq;
 } __attribute__((preserve_access_index));
 
 /* Each program includes this header once: its license and the globals

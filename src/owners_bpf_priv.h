@@ -25,6 +25,8 @@
 #include "owners_bpf_rec.h"
 #include "owners_iter.skel.h"
 #include "owners_walk.skel.h"
+#include "owners_sock_rec.h"
+#include "owners_sock.skel.h"
 #pragma GCC diagnostic pop
 #endif
 
@@ -56,6 +58,12 @@ struct owners_bpf {
 	uint64_t *cookies;	/* of the next scan's inodes, or NULL */
 	size_t ncookies, cap_cookies;
 	uint64_t skipped;	/* slots the last pass's filter skipped */
+#ifdef HAVE_BPF
+	struct porttop_sock *sock;	/* the sockets' own check, or NULL:
+					 * not loaded yet (owners_bpf_sock.c) */
+#endif
+	int sock_links[2];	/* its iter/tcp and iter/udp links */
+	bool sock_failed;	/* it would not load: not tried again */
 };
 
 /* One process that holds a wanted socket, as the iterator saw it. */
@@ -64,6 +72,12 @@ struct seen {
 	unsigned long long start;	/* clock ticks after boot */
 	uint32_t uid;			/* effective */
 };
+
+/* Ask the wanted sockets whose file the filter does not know for it, or
+ * whether they have none (owners_bpf_sock.c): before the walk (before) only
+ * if they are few, after it all. True if the filter knows enough for the
+ * walk to be filtered (owners_filter_known()). */
+bool owners_bpf_sock_check(struct owners_bpf *b, bool before);
 
 #ifdef HAVE_BPF
 /* One pass of the iterator, and the continuation passes of the tables it

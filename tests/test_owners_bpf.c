@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 
+#include "collector.h"
 #include "holders.h"
 #include "netns.h"
 #include "owners.h"
@@ -467,15 +468,17 @@ static uint16_t port_of(int fd)
 	return ntohs(a.sin_port);
 }
 
-/* A new socket held by us alone: the first refresh learns its file (no
- * filter), the next one is filtered; both find us as /proc does. */
+/* A new socket held by us alone: the first refresh asks it for its file
+ * before the walk (owners_bpf_sock.c), so that one is filtered already, and
+ * so is the next; both find us as /proc does. */
 static void learn_then_filter(struct owners *b, struct owners *p,
 			      uint32_t inode, uint64_t cookie)
 {
 	size_t cnt;
 
 	refresh_both(b, p, &inode, &cookie, 1, &cnt);
-	cr_expect_eq(owners_bpf_skipped(b), 0, "a new socket: no filter");
+	cr_expect_gt(owners_bpf_skipped(b), 0,
+		     "a new socket: its file asked of it, the filter on");
 	cr_expect_eq(cnt, 1);
 	refresh_both(b, p, &inode, &cookie, 1, &cnt);
 	cr_expect_gt(owners_bpf_skipped(b), 0, "the filter is on");
@@ -486,8 +489,10 @@ static void learn_then_filter(struct owners *b, struct owners *p,
  * the next ones read only the fd slots that may hold one (the skipped
  * count proves the filter on: without it, the test could pass with it
  * silently off), and between refreshes every way a socket changes hands
- * is still seen, as a fresh /proc scan sees it; a new socket, or a known
- * inode with another cookie, turns the filter off for one refresh. */
+ * is still seen, as a fresh /proc scan sees it; a new socket is asked for
+ * its file (owners_bpf_sock.c), but a known inode with another cookie is
+ * not known to be the socket asked: it turns the filter off for one
+ * refresh. */
 Test(owners_bpf, the_filter_follows_sockets_passed_forked_closed_and_new)
 {
 	struct owners *b = bpf_owners_or_skip();
@@ -811,4 +816,190 @@ Test(owners_bpf, processes_exiting_during_the_passes)
 	unsetenv("PORTTOP_BPF_PROG");
 	kill(churn, SIGKILL);
 	waitpid(churn, NULL, 0);
+}
+
+/* The walk's filter, which a socket whose file is not known would turn off
+ * (owners_bpf_filter.c), and the sockets' own check of their file
+ * (owners_bpf_sock.c): in a network namespace of the test's own, a scanner
+ * with the walk (or skip), and a /proc scanner into *p. */
+static struct owners *walk_in_netns_or_skip(struct owners **p)
+{
+	struct owners *b;
+
+	NETNS_OR_SKIP();
+	b = bpf_owners_or_skip();
+	if (strcmp(owners_bpf_program(b), "iter/task") != 0) {
+		owners_free(b);
+		cr_skip_test("the kernel refuses the iter/task walk: no filter");
+	}
+	*p = owners_new("/proc");
+	cr_assert_not_null(*p);
+	return b;
+}
+
+/* The inode and cookie that a dump shows of the socket of protocol what
+ * (COLLECT_TCP or COLLECT_UDP) on port port; false if none. */
+static bool dumped_sock(unsigned what, uint16_t port, uint32_t *inode,
+			uint64_t *cookie)
+{
+	struct collector *c = collector_new(-1);
+	struct sock_vec v = { 0 };
+	bool found = false;
+	size_t i;
+
+	cr_assert_not_null(c);
+	cr_assert_eq(collector_dump(c, what | COLLECT_V4 | COLLECT_V6, &v), 0);
+	for (i = 0; i < v.n && !found; i++) {
+		if (v.v[i].port != port)
+			continue;
+		*inode = v.v[i].inode;
+		*cookie = v.v[i].cookie;
+		found = true;
+	}
+	sock_vec_release(&v);
+	collector_free(c);
+	return found;
+}
+
+/* A UDP socket in flight (passed over SCM_RIGHTS, its sender's fd closed)
+ * is held by no fd table, so no pass sees its file: the sockets' own check
+ * gives it, the filter stays on, and the process that receives it is found
+ * by the next refresh, as a fresh /proc scan finds it. */
+Test(owners_bpf, a_socket_in_flight_keeps_the_filter_on_until_received)
+{
+	struct owners *b, *p;
+	uint32_t in[2];
+	uint64_t ck[2];
+	socklen_t len = sizeof(ck[1]);
+	size_t cnt[2], k;
+	int lfd, ufd, fly[2], ready;
+	pid_t rcv;
+	char c;
+
+	b = walk_in_netns_or_skip(&p);
+	lfd = open_listener(0, &in[0], &ck[0]);
+	ufd = open_sock(SOCK_DGRAM, &in[1]);
+	cr_assert_eq(getsockopt(ufd, SOL_SOCKET, SO_COOKIE, &ck[1], &len), 0);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, fly), 0);
+	send_fd(fly[0], ufd);
+	close(ufd);
+	for (k = 0; k < 3; k++) {
+		refresh_both(b, p, in, ck, 2, cnt);
+		cr_expect_eq(cnt[0], 1, "refresh %zu: the listener is ours", k);
+		cr_expect_eq(cnt[1], 0, "refresh %zu: in flight", k);
+		cr_expect_not(owners_kernel(b, in[1]),
+			      "in flight is not the kernel's");
+		cr_expect_gt(owners_bpf_skipped(b), 0,
+			     "refresh %zu: the filter is on", k);
+	}
+	/* a child receives it (and closes its copy of the listener) */
+	rcv = fork_receiver(fly, 900, &lfd, 1, &ready);
+	cr_assert_eq(read(ready, &c, 1), 1);
+	refresh_both(b, p, in, ck, 2, cnt);
+	cr_expect_gt(owners_bpf_skipped(b), 0, "the filter stayed on");
+	cr_expect_eq(cnt[1], 1, "its receiver holds it");
+	cr_expect_eq(cnt[0], 1);
+	close(fly[0]);
+	close(ready);
+	waitpid(rcv, NULL, 0);
+	close(fly[1]);
+	close(lfd);
+	owners_free(p);
+	owners_free(b);
+}
+
+/* A VXLAN device's UDP socket has no struct file: the kernel's own. The
+ * BPF scan says so (owners_kernel()), the /proc scan cannot; with it
+ * present the refreshes are filtered and find what /proc finds; the same
+ * inode with another cookie is not known to be it; and it is checked at
+ * every scan, not remembered. */
+Test(owners_bpf, a_kernel_socket_is_the_kernels_and_keeps_the_filter_on)
+{
+	struct owners *b, *p;
+	uint32_t in[2];
+	uint64_t ck[2], other[2];
+	size_t cnt[2], k;
+	int lfd;
+
+	b = walk_in_netns_or_skip(&p);
+	if (system("ip link add vx0 type vxlan id 42 dstport 4789 dev lo "
+		   ">/dev/null 2>&1 && ip link set vx0 up") != 0)
+		cr_skip_test("no VXLAN device here (ip, or the vxlan module)");
+	cr_assert(dumped_sock(COLLECT_UDP, 4789, &in[1], &ck[1]),
+		  "VXLAN's socket on udp port 4789");
+	cr_assert_neq(in[1], 0);
+	lfd = open_listener(0, &in[0], &ck[0]);
+	for (k = 0; k < 3; k++) {
+		refresh_both(b, p, in, ck, 2, cnt);
+		cr_expect_eq(cnt[0], 1, "refresh %zu", k);
+		cr_expect_eq(cnt[1], 0, "refresh %zu: no holder", k);
+		cr_expect(owners_kernel(b, in[1]), "refresh %zu: the kernel's",
+			  k);
+		cr_expect_not(owners_kernel(b, in[0]), "ours is not");
+		cr_expect_not(owners_kernel(p, in[1]),
+			      "/proc cannot tell the kernel's sockets");
+		cr_expect_gt(owners_bpf_skipped(b), 0,
+			     "refresh %zu: the filter is on", k);
+	}
+	/* another socket that got its inode number: not known to be it */
+	other[0] = ck[0];
+	other[1] = ck[1] + 1;
+	refresh_both(b, p, in, other, 2, cnt);
+	cr_expect_not(owners_kernel(b, in[1]), "another cookie");
+	cr_expect_eq(owners_bpf_skipped(b), 0, "its file not known: no filter");
+	refresh_both(b, p, in, ck, 2, cnt);
+	cr_expect(owners_kernel(b, in[1]), "checked again");
+	cr_expect_gt(owners_bpf_skipped(b), 0);
+	/* the device goes, and its socket with it */
+	cr_assert_eq(system("ip link del vx0"), 0);
+	cr_expect_not(dumped_sock(COLLECT_UDP, 4789, &in[1], &other[1]));
+	refresh_both(b, p, in, ck, 2, cnt);
+	cr_expect_not(owners_kernel(b, in[1]), "gone: not found");
+	cr_expect_eq(cnt[0], 1);
+	close(lfd);
+	owners_free(p);
+	owners_free(b);
+}
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+/* An MPTCP listener: the TCP listener that a dump shows is its subflow.
+ * Where the subflow shares the MPTCP socket's struct socket (Linux 6.18),
+ * the process that holds the MPTCP socket is found as its holder; where it
+ * has a struct socket (and inode) of its own without a file: no holder,
+ * and no claim that it is the kernel's. Either way what /proc finds, with
+ * the filter on. */
+Test(owners_bpf, an_mptcp_listener)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	struct owners *b, *p;
+	uint32_t in;
+	uint64_t ck;
+	size_t cnt, k;
+	int fd;
+
+	b = walk_in_netns_or_skip(&p);
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+	if (fd < 0)
+		cr_skip_test("no MPTCP here: %s", strerror(errno));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(listen(fd, 4), 0);
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &alen), 0);
+	cr_assert(dumped_sock(COLLECT_TCP, ntohs(a.sin_port), &in, &ck));
+	for (k = 0; k < 2; k++) {
+		refresh_both(b, p, &in, &ck, 1, &cnt);
+		cr_expect_not(owners_kernel(b, in), "held through MPTCP");
+		cr_expect_gt(owners_bpf_skipped(b), 0, "the filter is on");
+	}
+	if (in == inode_of(fd))
+		cr_expect_eq(cnt, 1, "the subflow is the MPTCP socket's: ours");
+	else
+		cr_expect_eq(cnt, 0, "a subflow of its own: no fd holds it");
+	close(fd);
+	owners_free(p);
+	owners_free(b);
 }

@@ -1,0 +1,173 @@
+/* owners_bpf_sock.c - the wanted sockets whose file no pass has seen, asked
+ * of the sockets themselves (owners_sock.bpf.c: iter/tcp and iter/udp)
+ *
+ * A socket's struct file is set once, when it is made: socket(),
+ * socketpair() and accept() give the new socket its file before any
+ * other call can name it, so before it can be bound, listen or be
+ * connected, and thus before any dump can show it with an inode. The
+ * kernel makes sockets for itself (sock_create_kern(): VXLAN, WireGuard,
+ * FOU, nfsd's and lockd's listeners, MPTCP's subflows) that never get one.
+ * So a socket that a dump showed and that has no file when looked at here
+ * had none before either, and can get none later: no fd held it during the
+ * pass, nor ever will. That holds both when the check runs before the walk
+ * and after it, and is checked again at every scan, never remembered. One
+ * kernel socket gets a file later: the TCP socket that an SMC socket uses
+ * is lent the SMC socket's file when SMC falls back to TCP, which it may
+ * before it listens; so a TCP socket without a file is the kernel's only
+ * when it listens and is no SMC socket's (owners_sock.bpf.c kind_of()),
+ * else unknown. An MPTCP subflow never gets a file, but the MPTCP socket
+ * it belongs to has one: it needs no slot of the walk, but it is not
+ * called the kernel's.
+ *
+ * The iterators see the sockets of porttop's own network namespace only;
+ * a socket of another one is not found and stays unknown. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "owners_bpf.h"
+#include "owners_bpf_priv.h"
+
+#ifdef HAVE_BPF
+/* Load the programs and attach them: once; a failure is not retried. */
+static int sock_start(struct owners_bpf *b)
+{
+	int rc;
+
+	if (b->sock)
+		return 0;
+	if (b->sock_failed)
+		return -ENOTSUP;
+	b->sock_links[0] = b->sock_links[1] = -1;
+	b->sock = porttop_sock__open();
+	rc = b->sock ? porttop_sock__load(b->sock) : -ENOMEM;
+	if (rc == 0)
+		b->sock_links[0] = porttop_sock__porttop_tcp__attach(b->sock);
+	if (rc == 0 && b->sock_links[0] >= 0)
+		b->sock_links[1] = porttop_sock__porttop_udp__attach(b->sock);
+	if (rc == 0 && (b->sock_links[0] < 0 || b->sock_links[1] < 0))
+		rc = -EINVAL;
+	if (rc == 0)
+		return 0;
+	/* the skeleton closes its links */
+	porttop_sock__destroy(b->sock);
+	b->sock = NULL;
+	b->sock_failed = true;
+	return rc < 0 ? rc : -EINVAL;
+}
+
+/* The record r of a wanted socket into the filter. */
+static void take(struct owners_filter *f, const struct porttop_rec_ksock *r)
+{
+	struct filter_entry *e = owners_filter_find(f, r->inode);
+
+	/* the cookie tells a socket that got a gone one's inode number */
+	if (!e || e->check != FILTER_CHECKED ||
+	    (e->cookie && e->cookie != r->cookie))
+		return;
+	if (r->kind == PORTTOP_SOCK_FILE)
+		owners_filter_learn(f, r->inode, r->file);
+	else if (r->kind == PORTTOP_SOCK_KERNEL)
+		e->check = FILTER_KERNEL;
+	else if (r->kind == PORTTOP_SOCK_MPTCP)
+		e->check = FILTER_SUBFLOW;
+	/* else PORTTOP_SOCK_UNSURE: not known */
+}
+
+/* Read the iterator of link to its end into the filter. */
+static int read_link(struct owners_bpf *b, int link)
+{
+	struct porttop_rec_ksock r;
+	union bpf_attr attr;
+	size_t have = 0, off;
+	int fd, rc = 0;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.iter_create.link_fd = (__u32)link;
+	fd = skel_sys_bpf(BPF_ITER_CREATE, &attr, sizeof(attr));
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, b->buf + have, OWNERS_BPF_READ_BUF - have);
+
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : 0;
+			break;
+		}
+		have += (size_t)n;
+		for (off = 0; off + sizeof(r) <= have; off += sizeof(r)) {
+			memcpy(&r, b->buf + off, sizeof(r));
+			take(&b->filter, &r);
+		}
+		memmove(b->buf, b->buf + off, have - off);
+		have -= off;
+	}
+	close(fd);
+	return rc;
+}
+
+/* Ask for the next PORTTOP_SOCK_MAX unchecked sockets whose file is not
+ * known. Returns how many were asked for, or -errno. */
+static int check_some(struct owners_bpf *b)
+{
+	struct owners_filter *f = &b->filter;
+	size_t i;
+	int n = 0, rc;
+
+	for (i = 0; i < f->n && n < PORTTOP_SOCK_MAX; i++) {
+		if (f->v[i].file || f->v[i].check != FILTER_UNCHECKED)
+			continue;
+		/* by inode, as the filter's entries */
+		b->sock->bss->wanted_ino[n++] = f->v[i].inode;
+		f->v[i].check = FILTER_CHECKED;
+	}
+	if (n == 0)
+		return 0;
+	b->sock->bss->nr_wanted = (__u32)n;
+	rc = read_link(b, b->sock_links[0]);
+	if (rc == 0)
+		rc = read_link(b, b->sock_links[1]);
+	return rc < 0 ? rc : n;
+}
+#endif
+
+bool owners_bpf_sock_check(struct owners_bpf *b, bool before)
+{
+#ifdef HAVE_BPF
+	size_t i, unknown = 0;
+	int rc;
+
+	for (i = 0; i < b->filter.n; i++)
+		if (!b->filter.v[i].file &&
+		    b->filter.v[i].check == FILTER_UNCHECKED)
+			unknown++;
+	/* before the walk, only as many as one look: the first pass of a
+	 * large host learns most files from the walk itself */
+	if (unknown == 0 || (before && unknown > PORTTOP_SOCK_MAX))
+		return owners_filter_known(&b->filter);
+	if (sock_start(b) < 0)
+		return false;
+	do
+		rc = check_some(b);
+	while (rc > 0 && !before);
+	return owners_filter_known(&b->filter);
+#else
+	(void)b;
+	(void)before;
+	return false;
+#endif
+}
+
+bool owners_kernel(const struct owners *o, uint32_t inode)
+{
+	const struct filter_entry *e;
+
+	if (!o->bpf)
+		return false;
+	e = owners_filter_find(&o->bpf->filter, inode);
+	return e && e->check == FILTER_KERNEL;
+}
