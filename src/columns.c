@@ -46,6 +46,8 @@ const char *columns_status_text(const struct row *r)
 		return _("(closed during the scan)");
 	case OWNER_NONE:
 		return _("(no process holds it)");
+	case OWNER_KERNEL:
+		return _("(held by the kernel: no process can hold it)");
 	}
 	return "";
 }

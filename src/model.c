@@ -335,6 +335,7 @@ static void join_row(struct model *m, struct row *r, size_t i)
 	owner.nholders = f->nholders;
 	owner.closed = f->closed;
 	owner.holder_exited = f->holder_exited;
+	owner.kernel = f->kernel;
 	r->status = owner_status_decide(&owner);
 	r->activated = f->activated;
 	if (f->ctx && f->ctx <= m->snap.nctxs)

@@ -10,6 +10,9 @@ enum owner_status owner_status_decide(const struct owner_facts *f)
 		return OWNER_EXITED;
 	if (f->closed)
 		return OWNER_CLOSED;
+	/* certain, whatever could not be read: no fd can hold it */
+	if (f->kernel)
+		return OWNER_KERNEL;
 	if (f->hidepid)
 		return OWNER_HIDDEN;
 	if (f->denied > 0)
@@ -29,7 +32,7 @@ bool owner_status_uncertain(enum owner_status st)
 
 bool owner_status_complete(enum owner_status st)
 {
-	return st == OWNER_OK || st == OWNER_NONE;
+	return st == OWNER_OK || st == OWNER_NONE || st == OWNER_KERNEL;
 }
 
 const char *owner_status_name(enum owner_status st)
@@ -43,6 +46,7 @@ const char *owner_status_name(enum owner_status st)
 		[OWNER_EXITED] = "exited",
 		[OWNER_CLOSED] = "closed",
 		[OWNER_NONE] = "none",
+		[OWNER_KERNEL] = "kernel",
 	};
 
 	return (size_t)st < sizeof(names) / sizeof(names[0]) ? names[st]

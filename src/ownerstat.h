@@ -28,6 +28,8 @@ enum owner_status {
 	OWNER_EXITED,		/* its holder went away during the scan */
 	OWNER_CLOSED,		/* the socket was closed during the scan */
 	OWNER_NONE,		/* every process was read: nobody holds it */
+	OWNER_KERNEL,		/* the socket has no file: the kernel's own,
+				 * no process can hold it (BPF scan only) */
 };
 
 #define OWNER_ERRS_MAX 6
@@ -57,6 +59,7 @@ struct owner_facts {
 	bool other_pidns;	/* porttop sees only its own pid namespace */
 	bool closed;		/* a dump after the scan no longer has it */
 	bool holder_exited;	/* a process known to hold it has exited */
+	bool kernel;		/* it has no struct file: the kernel's */
 };
 
 /* The status of a socket with facts f. "none" only when every process was
@@ -68,7 +71,7 @@ enum owner_status owner_status_decide(const struct owner_facts *f);
 bool owner_status_uncertain(enum owner_status st);
 
 /* True if every holder of the socket is listed ("ok"), or it has none
- * ("none"): JSON owners_complete. */
+ * ("none", "kernel"): JSON owners_complete. */
 bool owner_status_complete(enum owner_status st);
 
 /* The stable name of a status ("permission"...), for JSON and text. */

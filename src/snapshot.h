@@ -85,6 +85,8 @@ struct sock_facts {
 					 * longer has it */
 	bool holder_exited;		/* a process known to hold it exited
 					 * during the scan */
+	bool kernel;			/* it has no file: the kernel's own
+					 * (owners_kernel()) */
 };
 
 /* A device that sockets of the snapshot are bound to. */
@@ -131,8 +133,9 @@ struct snapshot {
 	struct owner_facts owners;	/* what the owner scan could read,
 					 * the same for every socket (unread,
 					 * denied, hidepid, other_pidns);
-					 * nholders, closed and holder_exited
-					 * come from each socket's facts */
+					 * nholders, closed, holder_exited
+					 * and kernel come from each
+					 * socket's facts */
 	struct owner_failures unread;	/* processes not fully read, why */
 	bool hidepid;			/* /proc hides other users' processes */
 	bool owners_incremental;	/* the owner scan was an incremental

@@ -15,6 +15,7 @@
 #include "context.h"
 #include "inoset.h"
 #include "owners.h"
+#include "owners_bpf.h"
 #include "xalloc.h"
 
 #define USERS_MAX 4096
@@ -220,6 +221,7 @@ static void join_socket(struct snap_build *b, size_t i,
 		snapshot_add_holder(snap, i, &copy);
 	}
 	f->closed = gone && inoset_has(gone, s->inode);
+	f->kernel = owners_kernel(o, s->inode);
 	if (s->ifindex)
 		f->device = device_of(b, s);
 	/* the socket's own cgroup, also where a holder names a unit: it

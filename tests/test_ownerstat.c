@@ -61,6 +61,22 @@ Test(ownerstat, another_pid_namespace_hides)
 	cr_expect_eq(owner_status_decide(&f), OWNER_OK);
 }
 
+/* A socket without a file: no fd can hold it, so what could not be read
+ * does not matter; a socket that closed during the scan is "closed". */
+Test(ownerstat, the_kernels_own_socket_is_certain)
+{
+	struct owner_facts f = { .kernel = true };
+
+	cr_expect_eq(owner_status_decide(&f), OWNER_KERNEL);
+	f.unread = 3;
+	f.denied = 3;
+	f.hidepid = true;
+	f.other_pidns = true;
+	cr_expect_eq(owner_status_decide(&f), OWNER_KERNEL);
+	f.closed = true;
+	cr_expect_eq(owner_status_decide(&f), OWNER_CLOSED);
+}
+
 Test(ownerstat, uncertain_and_names)
 {
 	static const struct {
@@ -76,6 +92,7 @@ Test(ownerstat, uncertain_and_names)
 		{ OWNER_EXITED, "exited", false, false },
 		{ OWNER_CLOSED, "closed", false, false },
 		{ OWNER_NONE, "none", false, true },
+		{ OWNER_KERNEL, "kernel", false, true },
 	};
 	size_t i;
 
