@@ -9,24 +9,36 @@
 #   bench/live.sh [N] [SIZE]   (default N=20 refreshes, SIZE large)
 # PORTTOP="/path/a /path/b" measures each binary in the same run (before
 # and after a change), one after the other for each scan.
+# At the end a summary gives, for each binary and scan, the CPU of a
+# refresh two ways, each with its ratio to the median of three ss -tulnp:
+# the whole run's (CPU of -n N / N: it includes the start and the first
+# refresh, a full scan) and the steady one ((CPU of -n N - CPU of -n 2) /
+# (N - 2): a refresh of a running view, which is what the live view costs).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 n=${1:-20}
+[ "$n" -gt 2 ] || { echo "live.sh: N must be more than 2" >&2; exit 2; }
 if [ "${2:-}" = --inner ]; then
 	shift 2
 	for p in "$@"; do
 		"$p" -b >/dev/null 2>&1	# warm the caches like a running view would
 	done
 	tf=$(mktemp)
+	sum=$(mktemp)
 	# timed() LABEL CMD...: porttop's hint lines (PID 1 unreadable) go,
-	# time's line stays
+	# time's line stays; "LABEL<tab>CPU seconds" goes to the summary
 	timed() {
 		label=$1
 		shift
 		/usr/bin/time -o "$tf" -f "$label: wall %e s, cpu %U+%S s, max rss %M KiB" \
 			"$@" >/dev/null 2>&1
 		cat "$tf"
+		note "$label"
+	}
+	note() {
+		sed -n 's/.*cpu \([0-9.]*\)+\([0-9.]*\) s.*/\1 \2/p' "$tf" |
+			awk -v l="$1" '{ printf "%s\t%.3f\n", l, $1 + $2 }' >>"$sum"
 	}
 	# live LABEL CMD...: CMD in a tmux pane of its own (the live view
 	# wants a terminal); time's line once it has quit
@@ -44,6 +56,7 @@ if [ "${2:-}" = --inner ]; then
 		done
 		tmux -L "porttop-live-$$" kill-server 2>/dev/null || :
 		cat "$tf"
+		note "$label"
 	}
 	for how in proc bpf; do
 		for p in "$@"; do
@@ -51,8 +64,12 @@ if [ "${2:-}" = --inner ]; then
 				{ echo "$p --owner-scan=$how: not available here"; continue; }
 			timed "$p -b -n $n -d 1 --owner-scan=$how" \
 				"$p" -b -n "$n" -d 1 --owner-scan=$how
+			timed "$p -b -n 2 -d 1 --owner-scan=$how" \
+				"$p" -b -n 2 -d 1 --owner-scan=$how
 			live "$p -n $n -d 1 --owner-scan=$how (live view)" \
 				"$p" -n "$n" -d 1 --owner-scan=$how
+			live "$p -n 2 -d 1 --owner-scan=$how (live view)" \
+				"$p" -n 2 -d 1 --owner-scan=$how
 			timed "$p -b --owner-scan=$how (one scan)" \
 				"$p" -b --owner-scan=$how
 		done
@@ -60,7 +77,38 @@ if [ "${2:-}" = --inner ]; then
 	for i in 1 2 3; do
 		timed "ss -tulnp" ss -tulnp
 	done
-	rm -f "$tf"
+	# the summary: CPU a refresh, whole run and steady, and / ss
+	echo "CPU a refresh (whole run: -n $n / $n; steady: (-n $n - -n 2) / $((n - 2))), / median ss -tulnp:"
+	awk -F '\t' -v n="$n" '
+	$1 == "ss -tulnp" { ss[++nss] = $2; next }
+	{ cpu[$1] = $2; order[++nl] = $1 }
+	END {
+		# median of the ss runs
+		for (i = 1; i <= nss; i++)
+			for (j = i + 1; j <= nss; j++)
+				if (ss[j] < ss[i]) { t = ss[i]; ss[i] = ss[j]; ss[j] = t }
+		med = nss ? ss[int((nss + 1) / 2)] : 0
+		printf "  ss -tulnp: %.3f s (median of %d)\n", med, nss
+		for (i = 1; i <= nl; i++) {
+			l = order[i]
+			if (l !~ (" -n " n " -d 1 "))
+				continue
+			two = l
+			sub(" -n " n " -d 1 ", " -n 2 -d 1 ", two)
+			whole = cpu[l] / n
+			line = sprintf("  %s: whole run %.4f s", l, whole)
+			if (med > 0)
+				line = line sprintf(" (%.4fx)", whole / med)
+			if ((two in cpu) && n > 2) {
+				steady = (cpu[l] - cpu[two]) / (n - 2)
+				line = line sprintf(", steady %.4f s", steady)
+				if (med > 0)
+					line = line sprintf(" (%.4fx)", steady / med)
+			}
+			print line
+		}
+	}' "$sum"
+	rm -f "$tf" "$sum"
 	exit 0
 fi
 [ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
