@@ -463,6 +463,28 @@ void model_build(struct model *m, struct snapshot *snap,
 		count_conns(m, &m->snap.conns);
 	/* counted: the connections are not needed any more */
 	sock_vec_release(&m->snap.conns);
+	m->built = true;
+}
+
+bool model_built_from(const struct model *m, const struct snapshot *snap)
+{
+	size_t i, k = 0;
+
+	if (!m->built || m->snap.has_conns || snap->has_conns ||
+	    !snapshot_same(&m->snap, snap))
+		return false;
+	/* the namespaces' own ranges, which learn_ranges() moved */
+	for (i = 0; i < snap->nnetns; i++) {
+		const struct snap_netns *ns = &snap->netns[i];
+
+		if (!ns->ranges)
+			continue;
+		if (k >= m->nranges || m->ranges[k].netns != ns->netns ||
+		    memcmp(&m->ranges[k].r, ns->ranges, sizeof(*ns->ranges)))
+			return false;
+		k++;
+	}
+	return k == m->nranges;
 }
 
 const char *model_user(const struct model *m, uint32_t uid)

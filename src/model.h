@@ -84,6 +84,7 @@ struct model {
 					 * long; set by its caller, 0 unknown */
 	bool partial;			/* some namespaces or protocols could
 					 * not be listed; set by its caller */
+	bool built;			/* by model_build() */
 };
 
 /* The parts of a row's label, empty when it has none. */
@@ -123,6 +124,12 @@ void model_release(struct model *m);
 void model_build(struct model *m, struct snapshot *snap,
 		 const struct registry *reg, model_keep_fn keep,
 		 const void *data);
+
+/* True if model_build() of snap (with m's registry and the same keep and
+ * data) would make m again: m was built from a snapshot that held exactly
+ * snap's facts. False for a model not built, or one that counted
+ * connections (it no longer holds them). */
+bool model_built_from(const struct model *m, const struct snapshot *snap);
 
 /* The default order of rows: protocol, port, family, address, device,
  * namespace, inode. */

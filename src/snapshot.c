@@ -37,6 +37,78 @@ void snapshot_release(struct snapshot *s)
 	snapshot_init(s);
 }
 
+static bool same_bytes(const void *a, const void *b, size_t n)
+{
+	return n == 0 || memcmp(a, b, n) == 0;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A record made on zeroed memory (owners_read_facts()) compares by its
+ * bytes, fields added later too; but the strings by their text, and the
+ * name up to its length. */
+static bool same_proc(const struct proc_info *a, const struct proc_info *b)
+{
+	struct proc_info x = *a, y = *b;
+
+	if (a->comm_len != b->comm_len || a->comm_len >= sizeof(a->comm) ||
+	    !a->cmdline != !b->cmdline || a->cmdline_len != b->cmdline_len)
+		return false;
+	x.cmdline = y.cmdline = x.cgroup = y.cgroup = NULL;
+	memset(x.comm + x.comm_len, 0, sizeof(x.comm) - x.comm_len);
+	memset(y.comm + y.comm_len, 0, sizeof(y.comm) - y.comm_len);
+	return same_bytes(&x, &y, sizeof(x)) &&
+	       (!a->cmdline ||
+		same_bytes(a->cmdline, b->cmdline, a->cmdline_len)) &&
+	       same_str(a->cgroup, b->cgroup);
+}
+
+bool snapshot_same(const struct snapshot *a, const struct snapshot *b)
+{
+	size_t i;
+
+	if (a->socks.n != b->socks.n || a->nholders != b->nholders ||
+	    a->nprocs != b->nprocs || a->nctxs != b->nctxs ||
+	    a->ndevices != b->ndevices || a->nusers != b->nusers ||
+	    a->nnetns != b->nnetns || a->has_conns != b->has_conns ||
+	    a->conns.n != b->conns.n || a->hidepid != b->hidepid ||
+	    a->owners_incremental != b->owners_incremental ||
+	    a->owners_full_age != b->owners_full_age)
+		return false;
+	/* records made on zeroed memory, then set field by field: their
+	 * bytes compare every field, those added later too */
+	if (!same_bytes(&a->owners, &b->owners, sizeof(a->owners)) ||
+	    !same_bytes(&a->unread, &b->unread, sizeof(a->unread)))
+		return false;
+	if (!same_bytes(a->socks.v, b->socks.v,
+			a->socks.n * sizeof(*a->socks.v)) ||
+	    !same_bytes(a->facts, b->facts, a->socks.n * sizeof(*a->facts)) ||
+	    !same_bytes(a->holders, b->holders,
+			a->nholders * sizeof(*a->holders)) ||
+	    !same_bytes(a->pfacts, b->pfacts, a->nprocs * sizeof(*a->pfacts)) ||
+	    !same_bytes(a->ctxs, b->ctxs, a->nctxs * sizeof(*a->ctxs)) ||
+	    !same_bytes(a->devices, b->devices,
+			a->ndevices * sizeof(*a->devices)) ||
+	    !same_bytes(a->conns.v, b->conns.v,
+			a->conns.n * sizeof(*a->conns.v)))
+		return false;
+	for (i = 0; i < a->nprocs; i++)
+		if (!same_proc(&a->procs[i], &b->procs[i]))
+			return false;
+	for (i = 0; i < a->nusers; i++)
+		if (a->users[i].uid != b->users[i].uid ||
+		    !same_str(a->users[i].name, b->users[i].name))
+			return false;
+	for (i = 0; i < a->nnetns; i++)
+		if (a->netns[i].netns != b->netns[i].netns ||
+		    strcmp(a->netns[i].name, b->netns[i].name) != 0)
+			return false;
+	return true;
+}
+
 static int cmp_inode(const void *a, const void *b)
 {
 	const struct sock_rec *x = a, *y = b;

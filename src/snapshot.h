@@ -112,6 +112,8 @@ struct snap_netns {
 					   * returns, which copies them */
 };
 
+/* Every field is compared by snapshot_same(): a field added here is added
+ * there, or a live view may keep a model built from other facts. */
 struct snapshot {
 	struct sock_vec socks;		/* unique by inode (inode 0: cookie) */
 	struct sock_facts *facts;	/* facts[i] is of socks.v[i] */
@@ -146,6 +148,12 @@ struct snapshot {
 
 void snapshot_init(struct snapshot *s);
 void snapshot_release(struct snapshot *s);
+
+/* True if a and b hold the same facts, field by field (byte by byte where
+ * a record has no pointer: a difference in padding only says false), but
+ * for the namespaces' ranges, which model_build() moves out: the caller
+ * compares those. */
+bool snapshot_same(const struct snapshot *a, const struct snapshot *b);
 
 /* Take over the sockets of v (v is emptied) as s's, keeping one per inode
  * (inode 0: one per cookie), with empty facts. A dump is not a snapshot: a

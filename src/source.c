@@ -379,6 +379,12 @@ static int refresh_missing(struct source *src, unsigned asked)
 int source_refresh(struct source *src, const struct filter *f,
 		   struct model *m)
 {
+	return source_refresh_since(src, f, NULL, m);
+}
+
+int source_refresh_since(struct source *src, const struct filter *f,
+			 const struct model *prev, struct model *m)
+{
 	struct sock_vec socks = { 0 }, conns = { 0 };
 	struct snapshot snap;
 	struct inoset gone;
@@ -446,7 +452,12 @@ int source_refresh(struct source *src, const struct filter *f,
 	snapshot_init(&snap);
 	source_snapshot(src, &socks, src->req.conns ? &conns : NULL, &gone,
 			true, &snap);
-	model_build(m, &snap, src->registry, filter_keep, f);
+	if (prev && model_built_from(prev, &snap)) {
+		snapshot_release(&snap);
+		rc = SOURCE_SAME;
+	} else {
+		model_build(m, &snap, src->registry, filter_keep, f);
+	}
 	inoset_release(&gone);
 out:
 	sock_vec_release(&socks);

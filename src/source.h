@@ -46,6 +46,14 @@ const char *source_warning(const struct source *src);
 int source_refresh(struct source *src, const struct filter *f,
 		   struct model *m);
 
+/* source_refresh(), but when the refresh finds exactly the facts that prev
+ * (a model of the last refresh with the same f, or NULL) was built from,
+ * m is left as it is and the result is SOURCE_SAME: prev is as true as a
+ * model built again. prev is only read. */
+#define SOURCE_SAME 1
+int source_refresh_since(struct source *src, const struct filter *f,
+			 const struct model *prev, struct model *m);
+
 /* Dump the listeners only, without owners: true if any passes the port
  * criteria of f. For --wait. Returns 1, 0, or -errno. */
 int source_any_listener(struct source *src, const struct filter *f);

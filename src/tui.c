@@ -94,16 +94,24 @@ static void take_refresh(struct tui *t)
 		tui_list_rebuild(t);
 		return;
 	}
-	/* the one before stays until the tracker has taken the text of
-	 * what went away */
-	prev = t->m;
-	t->m = w->next;
-	model_init(&w->next);
+	if (w->rc == SOURCE_SAME) {
+		/* the refresh found what the shown model was built from:
+		 * it stays, and so do the list and the tracker */
+		model_release(&w->next);
+	} else {
+		/* the one before stays until the tracker has taken the text
+		 * of what went away */
+		prev = t->m;
+		t->m = w->next;
+		model_init(&w->next);
+	}
 	t->stale_err[0] = '\0';
 	tui_escape_into(t, t->notice, sizeof(t->notice), w->notice,
 			strlen(w->notice));
 	take_hint(t);
 	t->refresh_failed = false;
+	if (w->rc == SOURCE_SAME)
+		return;
 	t->prev = &prev;
 	tui_list_load(t, now);
 	t->prev = NULL;
@@ -115,6 +123,7 @@ static void take_refresh(struct tui *t)
 static void request_refresh(struct tui *t)
 {
 	t->busy_since = clock_now();
+	t->w.prev = &t->m;
 	if (!tui_worker_request(&t->w)) {
 		take_refresh(t);
 		return;

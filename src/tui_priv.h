@@ -86,8 +86,12 @@ struct tui_worker {
 	bool quit;			/* under lock: leave the thread */
 	struct source *src;		/* borrowed */
 	const struct filter *filter;	/* borrowed */
+	const struct model *prev;	/* the shown model, only read while
+					 * a refresh runs; set with request */
 	struct model next;		/* what the refresh built */
-	int rc;				/* of source_refresh() */
+	int rc;				/* of source_refresh_since():
+					 * SOURCE_SAME: next is empty, prev
+					 * stays true */
 	char err[256];			/* source_error() when rc < 0 */
 	char notice[256];		/* source_notice() when rc == 0: what
 					 * the refresh could not list, or "" */

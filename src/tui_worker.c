@@ -31,7 +31,7 @@ static void refresh_into(struct tui_worker *w)
 {
 	const char *notice;
 
-	w->rc = source_refresh(w->src, w->filter, &w->next);
+	w->rc = source_refresh_since(w->src, w->filter, w->prev, &w->next);
 	if (w->rc < 0) {
 		snprintf(w->err, sizeof(w->err), "%s", source_error(w->src));
 		model_release(&w->next);

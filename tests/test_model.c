@@ -860,3 +860,80 @@ Test(columns, order_is_the_order_of_the_comparison)
 	model_release(&m);
 	registry_free(reg);
 }
+
+/* Two listeners of one process in namespace 5 with its own ranges, a user
+ * name and what the owner scan could not read: the facts of model_built_from()
+ * below, the same every time unless change says which one differs. */
+static void facts_of(struct snapshot *snap, struct port_ranges *pr, int change)
+{
+	static const char argv[] = "nginx\0-g\0daemon off;";
+	struct sock_rec v[2] = { sock(1, "0.0.0.0", 80), sock(2, "::", 443) };
+	struct proc_info p;
+	uint32_t proc;
+
+	v[0].netns = v[1].netns = 5;
+	v[1].rqueue = change == 1 ? 3 : 0;
+	snap_of(snap, v, 2);
+	memset(&p, 0, sizeof(p));
+	p.pid = 100;
+	p.comm_len = (size_t)snprintf(p.comm, sizeof(p.comm), "nginx");
+	p.cmdline = strdup(argv);
+	cr_assert_not_null(p.cmdline);
+	p.cmdline_len = sizeof(argv);
+	memcpy(p.cmdline, argv, sizeof(argv));
+	if (change == 2)
+		p.cmdline[1] = 'G';	/* rewritten in place, same length */
+	p.cgroup = strdup(change == 3 ? "0::/system.slice/b.service\n"
+				      : "0::/system.slice/a.service\n");
+	cr_assert_not_null(p.cgroup);
+	proc = snapshot_add_proc(snap, &p);
+	free(p.cmdline);
+	free(p.cgroup);
+	hold(snap, 1, proc, 6);
+	hold(snap, 2, proc, change == 4 ? 8 : 7);
+	memset(pr, 0, sizeof(*pr));
+	pr->eph_lo = 40000;
+	pr->eph_hi = change == 5 ? 50001 : 50000;
+	snapshot_add_netns(snap, 5, NULL, pr);
+	snapshot_add_user(snap, 0, change == 6 ? "admin" : "root");
+	snap->owners.unread = snap->unread.procs = 1;
+	snap->unread.nerrs = 1;
+	snap->unread.errs[0].err = 13;
+	snap->unread.errs[0].count = change == 7 ? 2 : 1;
+	snap->hidepid = change == 8;
+	snap->facts[at(snap, 2)].kernel = change == 9;
+	snap->owners.other_pidns = change == 10;
+}
+
+/* The live view keeps its model when a refresh finds what it was built
+ * from: any one fact that differs must make a new one. */
+Test(model, a_model_is_kept_only_for_exactly_its_facts)
+{
+	struct port_ranges *pr = calloc(1, sizeof(*pr));
+	struct port_ranges *pr2 = calloc(1, sizeof(*pr2));
+	struct snapshot snap, again;
+	struct model m, unbuilt;
+	int change;
+
+	cr_assert(pr && pr2);
+	facts_of(&snap, pr, 0);
+	build(&m, &snap, NULL);
+	model_init(&unbuilt);
+	for (change = 0; change <= 10; change++) {
+		facts_of(&again, pr2, change);
+		cr_expect_eq(model_built_from(&m, &again), change == 0,
+			     "change %d", change);
+		cr_expect_eq(again.socks.n, 2, "the snapshot is only read");
+		cr_expect_not(model_built_from(&unbuilt, &again),
+			      "a model not built is never kept");
+		snapshot_release(&again);
+	}
+	/* connections are counted and dropped: such a model is made again */
+	facts_of(&again, pr2, 0);
+	again.has_conns = true;
+	cr_expect_not(model_built_from(&m, &again));
+	snapshot_release(&again);
+	model_release(&m);
+	free(pr);
+	free(pr2);
+}
