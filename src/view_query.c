@@ -87,7 +87,6 @@ void view_card_fit(struct buf *out, const struct model *m,
 	struct buf scratch, *b = &scratch;
 	const struct port_ranges *pr;
 	const char *user;
-	size_t i, n;
 
 	buf_init(&scratch);
 
@@ -179,20 +178,8 @@ void view_card_fit(struct buf *out, const struct model *m,
 		buf_release(&u);
 		view_field(out, _("activation"), b->p, width);
 	}
-	if (!r->nholders)
-		view_field(out, _("holder"), columns_status_text(r), width);
-	for (i = 0; i < r->nholders; i += n) {
-		const struct holder *h = &r->holders[i];
-
-		for (n = 1; i + n < r->nholders && h[n].pid == h->pid &&
-			    h[n].tid == h->tid;
-		     n++)
-			;
-		put_holder(out, b, m, h, n, width);
-	}
-	if (r->nholders && r->status == OWNER_PARTIAL)
-		view_field(out, _("holder"), columns_status_text(r), width);
 	buf_release(&scratch);
+	view_card_holders(out, m, r, width);
 }
 
 void view_card(struct buf *out, const struct model *m, const struct row *r)
@@ -218,12 +205,26 @@ int view_query(const struct model *m, const struct view_request *req,
 	return 0;
 }
 
-void view_card_holder(struct buf *out, const struct model *m,
-		      const struct holder *h, size_t n, size_t width)
+void view_card_holders(struct buf *out, const struct model *m,
+		       const struct row *r, size_t width)
 {
 	struct buf scratch;
+	size_t i, n;
 
 	buf_init(&scratch);
-	put_holder(out, &scratch, m, h, n, width);
+	if (!r->nholders)
+		view_field(out, _("holder"), columns_status_text(r), width);
+	for (i = 0; i < r->nholders; i += n) {
+		const struct holder *h = &r->holders[i];
+
+		for (n = 1; i + n < r->nholders && h[n].pid == h->pid &&
+			    h[n].tid == h->tid;
+		     n++)
+			;
+		put_holder(out, &scratch, m, h, n, width);
+	}
+	/* the holders shown may not be all */
+	if (r->nholders && r->status == OWNER_PARTIAL)
+		view_field(out, _("holder"), columns_status_text(r), width);
 	buf_release(&scratch);
 }

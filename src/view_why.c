@@ -302,7 +302,6 @@ static void add_holders(struct buf *out, const struct why_report *r,
 			const struct row *row)
 {
 	const struct sock_rec *s = row->sock;
-	size_t i, n;
 
 	if (s->proto == IPPROTO_TCP && s->state == TCP_TIME_WAIT) {
 		view_field(out, _("holder"),
@@ -310,18 +309,7 @@ static void add_holders(struct buf *out, const struct why_report *r,
 			   r->width);
 		return;
 	}
-	if (!row->nholders)
-		view_field(out, _("holder"), columns_status_text(row),
-			   r->width);
-	for (i = 0; i < row->nholders; i += n) {
-		const struct holder *h = &row->holders[i];
-
-		for (n = 1; i + n < row->nholders && h[n].pid == h->pid &&
-			    h[n].tid == h->tid;
-		     n++)
-			;
-		view_card_holder(out, r->m, h, n, r->width);
-	}
+	view_card_holders(out, r->m, row, r->width);
 }
 
 /* True if x is one more listener of the SO_REUSEPORT group of prev. */

@@ -68,11 +68,12 @@ void view_card(struct buf *out, const struct model *m, const struct row *r);
 void view_card_fit(struct buf *out, const struct model *m,
 		   const struct row *r, size_t width);
 
-/* Append the card's lines for one holding process, h[0..n) being its fds
- * on the socket (same pid and tid): pid, fds, name, user, command, start,
- * unit, container, as view_card_fit() prints them for width. */
-void view_card_holder(struct buf *out, const struct model *m,
-		      const struct holder *h, size_t n, size_t width);
+/* Append the card's lines for the holders of row r, as view_card_fit()
+ * prints them for width: each process once with its fds, name, user,
+ * command, start, unit and container; or why none is known; and, when
+ * some processes could not be read, that more may exist. */
+void view_card_holders(struct buf *out, const struct model *m,
+		       const struct row *r, size_t width);
 
 /* Append holder h as a JSON object, as in --json's "owners". */
 void view_json_owner(struct buf *b, const struct model *m,

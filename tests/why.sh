@@ -113,6 +113,20 @@ echo "$txt" | grep -q "^blocks: a listener" &&
 	echo "$txt" | grep -q "holder .*pid $pid, fd" &&
 	echo "$txt" | grep -q "command .*listen-helper"
 ok $? "the text names the listener and its holder as a card does"
+# where some process cannot be read, the holders shown may not be all:
+# the text says so after them, as the card does (and only then)
+more='^  holder       (more holders may exist: some processes could not be read)$'
+card=$("$PORTTOP" 7102 2>/dev/null)
+why -- 7102
+if [ "$(jq -r '.reasons[] | select(.kind == "listener") | .owner_status' "$out")" = partial ]; then
+	echo "$txt" | sed -n '/^blocks: a listener/,/^$/p' | grep -q "$more" &&
+		echo "$card" | grep -q "$more"
+	ok $? "holders partial (some process unreadable): the text says more may exist, as the card"
+else
+	! echo "$txt" | grep -q 'more holders may exist' &&
+		! echo "$card" | grep -q 'more holders may exist'
+	ok $? "holders complete: neither the text nor the card says more may exist"
+fi
 
 # a socket bound but not listening
 hold bnd -- tcp-bound/0.0.0.0/7103
