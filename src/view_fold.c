@@ -71,6 +71,23 @@ static size_t cells(const char *s, size_t len)
 	return total;
 }
 
+/* The cells of the word at s (up to a space or len), counted until they
+ * pass limit; *end: where the counting stopped (the word's end when the
+ * result is at most limit). Bounded, so that folding a huge word is not
+ * quadratic. */
+static size_t word_cells(const char *s, size_t len, size_t limit,
+			 size_t *end)
+{
+	size_t i = 0, total = 0, w;
+
+	while (i < len && s[i] != ' ' && total <= limit) {
+		i += unit(s + i, len - i, &w);
+		total += w;
+	}
+	*end = i;
+	return total;
+}
+
 static void spaces(struct buf *b, size_t n)
 {
 	while (n--)
@@ -84,16 +101,16 @@ static bool breaks_after(char c)
 	return c && strchr("/,;:=-._", c);
 }
 
-/* Where to break s[0..len), too wide for the room cells left on a line
- * that holds nothing else: after the units that fit in room - 1 cells
- * (the last is the mark's), at least one; after the last separator among
- * them if that keeps at least half the line; never just after an escaped
- * backslash (with the mark it would read "\\\"). */
+/* Where to break the word at s (up to a space or len), too wide for the
+ * room cells left on a line that holds nothing else: after the units that
+ * fit in room - 1 cells (the last is the mark's), at least one; after the
+ * last separator among them if that keeps at least half the line; never
+ * just after an escaped backslash (with the mark it would read "\\\"). */
 static size_t hard_break(const char *s, size_t len, size_t room)
 {
 	size_t i = 0, used = 0, prev = 0, sep = 0, w, n;
 
-	while (i < len) {
+	while (i < len && s[i] != ' ') {
 		n = unit(s + i, len - i, &w);
 		if (i > 0 && used + w + 1 > room)
 			break;
@@ -103,11 +120,19 @@ static size_t hard_break(const char *s, size_t len, size_t room)
 		if (n == 1 && breaks_after(s[prev]) && 2 * used >= room)
 			sep = i;
 	}
-	if (i < len && sep)
+	if (i == len || s[i] == ' ')
+		return i;	/* one character wider than the line */
+	if (sep)
 		return sep;
 	if (prev > 0 && i - prev == 2 && s[prev] == '\\' && s[prev + 1] == '\\')
 		i = prev;
 	return i;
+}
+
+static void new_line(struct buf *out, size_t indent)
+{
+	buf_addc(out, '\n');
+	spaces(out, indent);
 }
 
 static void fold(struct buf *out, const char *s, size_t len, size_t col,
@@ -116,41 +141,42 @@ static void fold(struct buf *out, const char *s, size_t len, size_t col,
 	size_t i = 0, start = col;
 
 	while (i < len) {
-		size_t sp = i, end, cut;
+		size_t sp = i, room = 0, ww, end, cut;
 
 		while (sp < len && s[sp] == ' ')
 			sp++;
-		end = sp;
-		while (end < len && s[end] != ' ')
-			end++;
-		if (col + (sp - i) + cells(s + sp, end - sp) <= width) {
-			col += cells(s + i, end - i);
-			buf_add(out, s + i, end - i);
-			i = end;
+		if (sp == len)
+			break;	/* spaces at the end: nothing to see */
+		if (col + (sp - i) <= width)
+			room = width - col - (sp - i);
+		ww = word_cells(s + sp, len - sp, room, &end);
+		if (col + (sp - i) <= width && ww <= room) {
+			buf_add(out, s + i, sp + end - i);
+			col += sp - i + ww;
+			i = sp + end;
 			continue;
 		}
-		if (end == sp)
-			break;	/* spaces at the end: nothing to see */
 		if (col > start && sp > i) {
 			/* at a space: the break takes its place (only the
 			 * first, when there are more) */
-			buf_addc(out, '\n');
-			spaces(out, indent);
+			new_line(out, indent);
 			col = start = indent;
 			i++;
 			continue;
 		}
 		/* a word wider than a whole line */
-		cut = i + hard_break(s + i, end - i, width > col ? width - col : 0);
-		buf_add(out, s + i, cut - i);
-		if (cut < end)
+		buf_add(out, s + i, sp - i);
+		col += sp - i;
+		cut = sp + hard_break(s + sp, len - sp,
+				      width > col ? width - col : 0);
+		buf_add(out, s + sp, cut - sp);
+		if (cut < len && s[cut] != ' ')
 			buf_addc(out, VIEW_FOLD_MARK);
 		else if (cut < len)
-			cut++;	/* one character wider than the line */
+			cut++;	/* the break takes the space's place */
 		i = cut;
 		if (i < len) {
-			buf_addc(out, '\n');
-			spaces(out, indent);
+			new_line(out, indent);
 			col = start = indent;
 		}
 	}

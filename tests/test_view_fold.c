@@ -239,3 +239,27 @@ Test(view_fold, hostile_text_is_never_broken_inside_an_escape_or_a_character)
 	buf_release(&b);
 	buf_release(&esc);
 }
+
+/* A word of 1 MiB (porttop keeps 256 KiB of a command line, which may
+ * have no space) folds in time linear in its length: 40 columns make
+ * 30,000 lines, and rescanning the rest of the word for each line took
+ * half a minute. */
+Test(view_fold, a_huge_word_folds_in_linear_time, .timeout = 10)
+{
+	size_t len = 1024 * 1024, lines = 0;
+	char *word = malloc(len + 1);
+	struct buf b;
+	const char *p;
+
+	cr_assert_not_null(word);
+	memset(word, 'A', len);
+	word[len] = '\0';
+	buf_init(&b);
+	view_fold(&b, word, 4, 4, 40);
+	for (p = b.p; (p = strchr(p, '\n')); p++)
+		lines++;
+	/* 35 cells and the mark on each line but the last */
+	cr_expect_eq(lines, (len + 34) / 35 - 1);
+	buf_release(&b);
+	free(word);
+}
