@@ -31,6 +31,8 @@ struct owners_stats {
 				 * a holder may be missed (see COST) */
 	double full_age;	/* incremental: seconds since the last full
 				 * scan; 0 otherwise */
+	size_t facts_kept;	/* BPF: holders whose facts were read through
+				 * files kept open since an earlier scan */
 };
 
 #define OWNERS_CMDLINE_MAX (256 * 1024)

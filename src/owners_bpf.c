@@ -20,11 +20,12 @@
  * zombies and processes that started since, is read from /proc by the
  * /proc scan, with its denials counted: a process that neither can read
  * makes the answer partial, never complete. The iterator also
- * gives each holder's start time and effective uid, and the other facts of
- * the processes that hold a wanted socket (comm, cmdline, cgroup) come
- * from /proc, read again at every scan; a holder whose /proc entry is not
- * the process the iterator saw (its start time differs: the pid was
- * reused) is counted as vanished, as in the /proc scan. A pass of the walk
+ * gives each holder's name, start time and effective uid, and the other
+ * facts of the processes that hold a wanted socket (cmdline, cgroup) come
+ * from /proc, read again at every scan through files kept open across
+ * refreshes (owners_facts.c); a holder whose /proc entry is not the
+ * process the iterator saw (its start time differs: the pid was reused)
+ * is counted as vanished, as in the /proc scan. A pass of the walk
  * reads only the slots that may hold a wanted socket's file once the last
  * passes have seen them all (owners_bpf_filter.c). This file loads the
  * programs and makes the scan; owners_bpf_pass.c reads a pass. */
@@ -207,6 +208,7 @@ static void bpf_free(struct owners_bpf *b)
 
 void owners_bpf_release(struct owners *o)
 {
+	owners_facts_release(o);
 	bpf_free(o->bpf);
 	o->bpf = NULL;
 }
@@ -432,35 +434,21 @@ static int cmp_holder_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* The facts of the process the iterator saw as s, read from /proc at every
- * scan (an exec or setuid changes them, not the start time), but for its
- * uid, which came with the iterator's record. False if they cannot be had;
- * then *denied says whether the process is still there. */
+/* The facts of the process the iterator saw as s: its name, start time
+ * and uid came with the iterator's record, its command line and cgroup are
+ * read from /proc at every scan (an exec or setuid changes them, not the
+ * start time), through files kept open since an earlier scan where it can
+ * (owners_facts.c). False if they cannot be had; then *denied says whether
+ * the process is still there. */
 static bool holder_facts(struct owners *o, const struct seen *s,
 			 struct proc_info *p, bool *denied)
 {
-	struct proc_stat ps;
-	char name[16];
-	int pdir, rc;
+	int rc = owners_facts_held(o, s->pid, s->start, s->comm, s->uid, p);
 
 	*denied = false;
-	snprintf(name, sizeof(name), "%d", s->pid);
-	pdir = openat(o->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pdir < 0) {
-		/* hidepid hides, a gone process is gone: ask the kernel */
-		*denied = kill(s->pid, 0) == 0 || errno == EPERM;
-		return false;
-	}
-	rc = owners_read_stat(pdir, &ps);
-	if (rc == 0 && ps.start_time != s->start) {
-		close(pdir);
-		return false;	/* the pid is another process's now */
-	}
-	/* the uid came with the iterator's record: no status to read */
-	if (rc == 0)
-		rc = owners_read_facts(pdir, s->pid, &ps, s->start, s->uid, p);
-	close(pdir);
-	if (rc < 0)
+	/* -ESTALE: the pid is another process's now; else hidepid may
+	 * hide, a gone process is gone: ask the kernel */
+	if (rc < 0 && rc != -ESTALE)
 		*denied = kill(s->pid, 0) == 0 || errno == EPERM;
 	return rc == 0;
 }
@@ -485,8 +473,10 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 				    cookies ? b->cookies : NULL, n);
 	b->ncookies = 0;	/* for this scan only */
 	b->skipped = 0;
-	if (n == 0)
+	if (n == 0) {
+		owners_facts_release(o);	/* no holders to keep */
 		return 0;
+	}
 
 	/* the sockets whose file is not known, asked first: the walk's
 	 * filter may then stay on */
@@ -509,8 +499,9 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 	if (w->nholders > 1)
 		qsort(w->holders, w->nholders, sizeof(*w->holders),
 		      cmp_holder_pid);
-	/* read the facts of each holding process; keep only those holders
-	 * whose process could be read */
+	/* read the facts of each holding process, in pid order; keep only
+	 * those holders whose process could be read */
+	owners_facts_begin(o);
 	for (i = 0; i < w->nholders; i = j) {
 		int pid = w->holders[i].pid;
 		struct seen key = { .pid = pid }, *s;
@@ -541,6 +532,7 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 		}
 		w->nprocs++;
 	}
+	owners_facts_end(o);
 	w->nholders = kept;
 	/* the processes the iterator did not visit are read from /proc;
 	 * merge() files the holders by inode; it frees w's arrays */

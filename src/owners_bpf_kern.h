@@ -56,6 +56,7 @@ struct task_struct {
 	struct files_struct *files;
 	__u64 start_boottime;
 	const struct cred *real_cred;
+	char comm[16];
 } __attribute__((preserve_access_index));
 
 /* Each program includes this header once: its license and the globals

@@ -16,14 +16,20 @@
 #include "xalloc.h"
 
 static void seen_add(struct seen **v, size_t *n, size_t *cap, int pid,
-		     unsigned long long start, uint32_t uid)
+		     unsigned long long start,
+		     const struct porttop_rec_table *h)
 {
+	struct seen *s;
+
 	if (*n && (*v)[*n - 1].pid == pid)
 		return;
 	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
-	(*v)[*n].pid = pid;
-	(*v)[*n].uid = uid;
-	(*v)[(*n)++].start = start;
+	s = &(*v)[(*n)++];
+	s->pid = pid;
+	s->uid = h->uid;
+	s->start = start;
+	memcpy(s->comm, h->comm, sizeof(s->comm));
+	s->comm[sizeof(s->comm) - 1] = '\0';
 }
 
 /* What a pass has read so far, across reads and continuation passes. */
@@ -87,7 +93,7 @@ static void take_sock(struct owners_bpf *b, struct pass *p,
 	seen_add(p->seen, p->nseen, &p->cap_seen, (int)h->tgid,
 		 (unsigned long long)(ns > 0 ? ns : 0) /
 			 (1000000000ULL / (unsigned long long)b->hz),
-		 h->uid);
+		 h);
 }
 
 /* The whole records of buf[0..have) into p. Returns the bytes taken. */

@@ -71,6 +71,7 @@ struct seen {
 	int pid;
 	unsigned long long start;	/* clock ticks after boot */
 	uint32_t uid;			/* effective */
+	char comm[16];			/* its name, as in its stat file */
 };
 
 /* Ask the wanted sockets whose file the filter does not know for it, or

@@ -3,7 +3,7 @@
  * reads: shared by the BPF programs and user space.
  *
  * The stream is a run of 8-byte units. An fd table the program entered
- * begins with a table record (3 units); each socket file of it follows as
+ * begins with a table record (5 units); each socket file of it follows as
  * one socket record (fd, inode, file: 2 units). A record whose first word
  * is below PORTTOP_REC_MORE is a socket record. */
 #ifndef PORTTOP_OWNERS_BPF_REC_H
@@ -29,6 +29,9 @@ struct porttop_rec_table {
 	__u32 uid;		/* its effective uid (of its leader's
 				 * objective credentials, as /proc status) */
 	__u64 start;		/* the process's start, ns after boot */
+	char comm[16];		/* its leader's name, as /proc/PID/stat
+				 * shows it (NUL-ended): user space need
+				 * not read stat at every refresh */
 };
 
 struct porttop_rec_sock {

@@ -58,6 +58,11 @@ int porttop_sockets(struct bpf_iter__task_file *ctx)
 		cred = leader ? leader->real_cred : 0;
 		head.uid = cred ? cred->euid.val : (__u32)-1;
 		head.start = leader ? leader->start_boottime : 0;
+		/* a name that cannot be read: not visited, /proc reads it */
+		if (!leader || bpf_probe_read_kernel(head.comm,
+						     sizeof(head.comm),
+						     leader->comm))
+			return 0;
 		if (bpf_seq_write(seq, &head, sizeof(head)))
 			return 0;
 	}

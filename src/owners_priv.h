@@ -43,6 +43,28 @@ struct pentry {
 	uint32_t comm_hash;	/* of its name: the same program */
 };
 
+/* The /proc files of a holder of the BPF scan, kept open across refreshes
+ * (owners_facts.c): opened once, read again at each refresh. */
+struct facts_ent {
+	int pid;
+	int cmdline;		/* fds of its cmdline and cgroup files */
+	int cgroup;
+	unsigned long long start;	/* clock ticks after boot */
+};
+
+struct facts_cache {
+	struct facts_ent *v;	/* the last scan's, by pid */
+	size_t n, cap;
+	struct facts_ent *next;	/* this scan's, by pid */
+	size_t nnext, cap_next;
+	size_t pos;		/* the first of v this scan has not met */
+	size_t max;		/* entries at most in this scan */
+	size_t cut;		/* entries at most since the fds ran out
+				 * (EMFILE, ENFILE), if has_cut */
+	bool has_cut;
+	bool active;		/* between begin and end */
+};
+
 struct owners {
 	int proc_fd;
 	uid_t euid;
@@ -85,6 +107,7 @@ struct owners {
 	struct owners_bpf *bpf;	/* the BPF fd scan, or NULL: /proc */
 	bool once;		/* one scan only: the BPF program that loads
 				 * fastest, not the one whose passes are */
+	struct facts_cache facts;	/* the BPF scan's holders' files */
 };
 
 #define FULL_PERIOD_DEFAULT 30.0
@@ -145,6 +168,23 @@ int owners_read_facts(int pdir, int pid, const struct proc_stat *st,
 		      unsigned long long start, uint32_t uid,
 		      struct proc_info *p);
 #define OWNERS_UID_UNKNOWN UINT32_MAX
+/* The facts of the holders of one BPF scan (owners_facts.c), read through
+ * files kept open since an earlier scan where it can: begin, then
+ * owners_facts_held() for each holding process in increasing pid order,
+ * then end, which closes the files of the processes not met (they hold no
+ * wanted socket now, or are gone). */
+void owners_facts_begin(struct owners *o);
+/* The facts of process pid, which the iterator saw with start time start
+ * (clock ticks after boot), name comm (NUL-ended, 16 bytes at most) and
+ * effective uid uid, into p: 0; -ESTALE if the pid is another process's
+ * now (its start time differs); another -errno if it cannot be read (gone,
+ * hidden or refused: the caller asks the kernel which). On failure p holds
+ * nothing to free. */
+int owners_facts_held(struct owners *o, int pid, unsigned long long start,
+		      const char *comm, uint32_t uid, struct proc_info *p);
+void owners_facts_end(struct owners *o);
+/* Close every file the cache holds. */
+void owners_facts_release(struct owners *o);
 /* A hash of the process name in st: the same program. */
 uint32_t owners_comm_hash(const struct proc_stat *st);
 /* Count a read of the current process that failed with err (positive): it

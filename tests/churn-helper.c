@@ -7,8 +7,10 @@
  * either puts /dev/null or a new listener on that fd with dup2), one with
  * listeners on fds 901 and 902 that it swaps, one that execs itself (its
  * listener on fd 903 stays; its name and command line change), and one
- * that is killed and started again (on the same pid when ns_last_pid can
- * be written, and not -n: pid reuse). Prints "ready", then per step "mut OP BEGIN END"
+ * that is killed and started again on the same pid when it can: pid
+ * reuse (clone3 with set_tid, which takes back only the pid it just freed,
+ * or else, but for -n, ns_last_pid). Prints "ready", then per step
+ * "mut OP BEGIN END"
  * (CLOCK_REALTIME seconds around the change) and waits QUIET_MS; "done".
  * Internal: churn-helper --exec-actor CMD_FD ACK_FD GEN */
 #include "config.h"
@@ -18,6 +20,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +29,9 @@
 #include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/sched.h>
 
 #define FD_SHARED 900
 #define FD_SWAP_A 901
@@ -116,14 +121,38 @@ static void serve(enum kind kind, int cmd, int ackfd, int gen)
 	}
 }
 
-static void start_actor(struct actor *a, enum kind kind, int shared)
+/* fork(), on pid want if it is not 0 and the kernel lets us (clone3 with
+ * set_tid: CAP_SYS_ADMIN, and the pid free). */
+static pid_t fork_on(pid_t want)
+{
+#ifdef SYS_clone3
+	struct clone_args ca;
+	long pid;
+
+	if (want > 0) {
+		memset(&ca, 0, sizeof(ca));
+		ca.exit_signal = SIGCHLD;
+		ca.set_tid = (uint64_t)(uintptr_t)&want;
+		ca.set_tid_size = 1;
+		pid = syscall(SYS_clone3, &ca, sizeof(ca));
+		if (pid >= 0)
+			return (pid_t)pid;
+	}
+#else
+	(void)want;
+#endif
+	return fork();
+}
+
+static void start_actor(struct actor *a, enum kind kind, int shared,
+			pid_t want)
 {
 	int cp[2], ap[2];
 
 	if (pipe(cp) < 0 || pipe(ap) < 0)
 		die("pipe");
 	a->kind = kind;
-	a->pid = fork();
+	a->pid = fork_on(want);
 	if (a->pid < 0)
 		die("fork");
 	if (a->pid == 0) {
@@ -184,6 +213,8 @@ static int restart(struct actor *a, bool reuse)
 	waitpid(old, NULL, 0);
 	close(a->cmd);
 	close(a->ack);
+	/* clone3 takes the pid back where it may; else ns_last_pid, in a
+	 * pid namespace of our own only (not -n) */
 	fd = reuse ? open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC)
 		   : -1;
 	if (fd >= 0) {
@@ -193,7 +224,7 @@ static int restart(struct actor *a, bool reuse)
 			(void)0;	/* no pid reuse then */
 		close(fd);
 	}
-	start_actor(a, RESTART, -1);
+	start_actor(a, RESTART, -1, old);
 	wait_ack(a);
 	reused = a->pid == old;
 	return reused;
@@ -225,7 +256,7 @@ int main(int argc, char **argv)
 		case 'g':
 			groups = atoi(optarg);
 			break;
-		case 'n':	/* the host's pid namespace: leave its pids be */
+		case 'n':	/* the host's pid namespace: no ns_last_pid */
 			reuse = false;
 			break;
 		default:
@@ -239,12 +270,12 @@ int main(int argc, char **argv)
 	for (g = 0; g < groups; g++) {
 		int shared = listener();
 
-		start_actor(&actors[nact++], HANDOFF, shared);
-		start_actor(&actors[nact++], HANDOFF, shared);
+		start_actor(&actors[nact++], HANDOFF, shared, 0);
+		start_actor(&actors[nact++], HANDOFF, shared, 0);
 		close(shared);
-		start_actor(&actors[nact++], SWAP, -1);
-		start_actor(&actors[nact++], EXEC, -1);
-		start_actor(&actors[nact++], RESTART, -1);
+		start_actor(&actors[nact++], SWAP, -1, 0);
+		start_actor(&actors[nact++], EXEC, -1, 0);
+		start_actor(&actors[nact++], RESTART, -1, 0);
 	}
 	for (i = 0; i < nact; i++)
 		wait_ack(&actors[i]);

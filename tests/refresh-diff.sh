@@ -8,7 +8,8 @@
 #   REFRESH_DIFF_STEPS (25), _QUIET_MS (600), _GROUPS (2), _DELAY (0.15)
 #   REFRESH_DIFF_SCAN: proc (the default: the incremental /proc refresh,
 #   in pid and network namespaces of its own) or bpf (refresh-diff-bpf.sh:
-#   the BPF scan, which needs the initial pid namespace: no pid reuse)
+#   the BPF scan, which needs the initial pid namespace: pid reuse by
+#   clone3 set_tid, which takes back only the pid the churn just freed)
 . "$srcdir/tests/lib.sh"
 
 need jq unshare ip awk
@@ -31,7 +32,7 @@ elif [ "$1" != --inner ]; then
 	exec unshare -npf --mount-proc sh -c 'ip link set lo up && exec sh "$0" --inner' "$0"
 fi
 reuse=
-[ "$scan" = bpf ] && reuse=-n	# the host's pids are not ours to reuse
+[ "$scan" = bpf ] && reuse=-n	# the host's ns_last_pid is not ours to set
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/porttop-rdiff.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT
