@@ -135,16 +135,17 @@ int owners_read_facts(int pdir, int pid, const struct proc_stat *st,
 /* holders whose files the cache keeps at most, whatever the limit */
 #define FACTS_MAX_ENTRIES 16384
 
-/* Read fd from offset 0: one read, as owners_read_at() (a short read has
- * returned the whole file). Bytes read or -errno. */
-static ssize_t pread0(int fd, char *buf, size_t cap)
+/* One pread() of fd at off, again if a signal cut it: bytes or -errno. A
+ * read at 0 of a kept file is one read, as owners_read_at() (a short read
+ * has returned the whole file). */
+static ssize_t pread_at(int fd, void *buf, size_t n, off_t off)
 {
-	ssize_t n;
+	ssize_t r;
 
 	do
-		n = pread(fd, buf, cap, 0);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : n;
+		r = pread(fd, buf, n, off);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
 }
 
 /* The whole of fd from offset 0, at most max bytes (as read_whole_at()
@@ -153,35 +154,27 @@ static int pread_whole(int fd, size_t max, char **out, size_t *len,
 		       bool *cut)
 {
 	size_t cap = 16384, n = 0;
-	char *buf = xmalloc(cap + 1);
+	char *buf = xmalloc(cap + 1), probe;
 	ssize_t r;
 
 	*cut = false;
 	for (;;) {
+		if (n == cap && cap >= max) {
+			/* exactly max bytes is not too long */
+			*cut = pread_at(fd, &probe, 1, (off_t)n) > 0;
+			break;
+		}
 		if (n == cap) {
-			char probe;
-
-			if (cap >= max) {
-				do
-					r = pread(fd, &probe, 1, (off_t)n);
-				while (r < 0 && errno == EINTR);
-				*cut = r > 0;
-				break;
-			}
 			cap = cap * 4 > max ? max : cap * 4;
 			buf = xrealloc(buf, cap + 1);
 		}
-		r = pread(fd, buf + n, cap - n, (off_t)n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int err = -errno;
-
+		r = pread_at(fd, buf + n, cap - n, (off_t)n);
+		if (r <= 0) {
+			if (r == 0)
+				break;
 			free(buf);
-			return err;
+			return (int)r;
 		}
-		if (r == 0)
-			break;
 		n += (size_t)r;
 	}
 	buf[n] = '\0';
@@ -198,7 +191,8 @@ static int read_kept(int cmdline, int cgroup, struct proc_info *p,
 		     bool strict)
 {
 	char buf[4096];
-	ssize_t n = cmdline >= 0 ? pread0(cmdline, buf, sizeof(buf)) : -EBADF;
+	ssize_t n = cmdline >= 0 ? pread_at(cmdline, buf, sizeof(buf), 0)
+				 : -EBADF;
 	int rc = 0;
 
 	if (n >= 0 && (size_t)n < sizeof(buf)) {
@@ -212,7 +206,7 @@ static int read_kept(int cmdline, int cgroup, struct proc_info *p,
 	}
 	if (rc < 0 && strict)
 		return rc;
-	n = cgroup >= 0 ? pread0(cgroup, buf, sizeof(buf) - 1) : -EBADF;
+	n = cgroup >= 0 ? pread_at(cgroup, buf, sizeof(buf) - 1, 0) : -EBADF;
 	if (n < 0 && strict) {
 		free(p->cmdline);
 		p->cmdline = NULL;

@@ -11,12 +11,32 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "owners.h"
+#include "owners_bpf.h"
+
 uint32_t inode_of(int fd)
 {
 	struct stat st;
 
 	cr_assert_eq(fstat(fd, &st), 0);
 	return (uint32_t)st.st_ino;
+}
+
+struct owners *bpf_owners_or_skip(void)
+{
+	struct owners *o = owners_new("/proc");
+	const char *why = NULL;
+	int rc;
+
+	cr_assert_not_null(o);
+	rc = owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why);
+	if (rc < 0) {
+		owners_free(o);
+		cr_skip_test("no BPF owner scan here: %s (%s)", why,
+			     strerror(-rc));
+	}
+	cr_assert(owners_bpf_active(o));
+	return o;
 }
 
 void fork_holders(int n, pid_t *pids, int *pipe_wr)

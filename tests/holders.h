@@ -9,8 +9,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct owners;
+
 /* The inode of fd (a socket's is what /proc shows as socket:[N]). */
 uint32_t inode_of(int fd);
+
+/* A BPF owner scanner, or skip the test saying why the kernel refuses
+ * it. */
+struct owners *bpf_owners_or_skip(void);
 
 /* Fork n children that hold every fd we have until *pipe_wr is closed;
  * reap_holders() closes it and waits for them. */

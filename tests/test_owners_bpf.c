@@ -46,24 +46,6 @@ static int open_sock(int type, uint32_t *inode)
 	return fd;
 }
 
-/* A BPF scanner, or skip the test saying why the kernel refuses it. */
-static struct owners *bpf_owners_or_skip(void)
-{
-	struct owners *o = owners_new("/proc");
-	const char *why = NULL;
-	int rc;
-
-	cr_assert_not_null(o);
-	rc = owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why);
-	if (rc < 0) {
-		owners_free(o);
-		cr_skip_test("no BPF owner scan here: %s (%s)", why,
-			     strerror(-rc));
-	}
-	cr_assert(owners_bpf_active(o));
-	return o;
-}
-
 static int cmp_holder(const void *a, const void *b)
 {
 	const struct holder *x = a, *y = b;
