@@ -251,35 +251,29 @@ static int dump_any(struct source *src, unsigned what, struct sock_vec *out)
 	return dump(src, what, out);
 }
 
-/* Sockets without a holder after the scan: those a new dump no longer
- * shows were closed during the scan, and go into gone. */
-static void find_gone(struct source *src, const struct sock_vec *socks,
-		      struct inoset *gone)
+/* Sockets of snap without a holder after the scan: those a new dump no
+ * longer shows were closed during the scan, and their facts say so. */
+static void mark_gone(struct source *src, struct snapshot *snap)
 {
 	struct sock_vec again = { 0 };
 	struct inoset now;
-	const struct holder *h;
 	size_t i;
 
 	if (src->replay)
 		return;
-	for (i = 0; i < socks->n; i++)
-		if (!owners_lookup(src->owners, socks->v[i].inode, &h))
+	for (i = 0; i < snap->socks.n; i++)
+		if (!snap->facts[i].nholders)
 			break;
-	if (i == socks->n || dump_any(src, src->req.collect, &again) < 0) {
+	if (i == snap->socks.n || dump_any(src, src->req.collect, &again) < 0) {
 		sock_vec_release(&again);
 		return;
 	}
 	inoset_init(&now);
 	inoset_of(&now, &again);
-	for (i = 0; i < socks->n; i++) {
-		uint32_t ino = socks->v[i].inode;
-
-		if (!owners_lookup(src->owners, ino, &h) &&
-		    !inoset_has(&now, ino))
-			inoset_add(gone, ino);
-	}
-	inoset_seal(gone);
+	for (; i < snap->socks.n; i++)
+		if (!snap->facts[i].nholders &&
+		    !inoset_has(&now, snap->socks.v[i].inode))
+			snap->facts[i].closed = true;
 	inoset_release(&now);
 	sock_vec_release(&again);
 }
@@ -387,7 +381,6 @@ int source_refresh_since(struct source *src, const struct filter *f,
 {
 	struct sock_vec socks = { 0 }, conns = { 0 };
 	struct snapshot snap;
-	struct inoset gone;
 	uint32_t *inodes;
 	uint64_t *cookies;
 	size_t i, n = 0;
@@ -447,18 +440,16 @@ int source_refresh_since(struct source *src, const struct filter *f,
 		goto out;
 	}
 
-	inoset_init(&gone);
-	find_gone(src, &socks, &gone);
 	snapshot_init(&snap);
-	source_snapshot(src, &socks, src->req.conns ? &conns : NULL, &gone,
-			true, &snap);
+	source_snapshot(src, &socks, src->req.conns ? &conns : NULL, true,
+			&snap);
+	mark_gone(src, &snap);
 	if (prev && model_built_from(prev, &snap)) {
 		snapshot_release(&snap);
 		rc = SOURCE_SAME;
 	} else {
 		model_build(m, &snap, src->registry, filter_keep, f);
 	}
-	inoset_release(&gone);
 out:
 	sock_vec_release(&socks);
 	sock_vec_release(&conns);
@@ -541,7 +532,7 @@ int source_why(struct source *src, const struct why_target *t,
 		goto out;
 	}
 	snapshot_init(&snap);
-	source_snapshot(src, &socks, NULL, NULL, false, &snap);
+	source_snapshot(src, &socks, NULL, false, &snap);
 	model_build(m, &snap, src->registry, NULL, NULL);
 out:
 	sock_vec_release(&socks);

@@ -83,11 +83,10 @@ void source_links_clear(struct source *src);
 /* Fill snap (empty) for model_build(): the sockets of socks (taken over),
  * the established connections conns (taken over; NULL: not listed), their
  * holders in the last owner scan with what the system says of them
- * (forwarders only if forwarders: it reads /proc/PID/exe), gone: the
- * sockets closed during the scan (may be NULL). */
+ * (forwarders only if forwarders: it reads /proc/PID/exe). */
 void source_snapshot(struct source *src, struct sock_vec *socks,
-		     struct sock_vec *conns, const struct inoset *gone,
-		     bool forwarders, struct snapshot *snap);
+		     struct sock_vec *conns, bool forwarders,
+		     struct snapshot *snap);
 
 /* What the namespaces of a refresh say; data is the source. */
 int source_ifname_cb(uint64_t netns, uint32_t ifindex, char *name,

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "context.h"
-#include "inoset.h"
 #include "owners.h"
 #include "owners_bpf.h"
 #include "xalloc.h"
@@ -203,8 +202,7 @@ static void note_netns(struct snap_build *b, uint64_t netns)
 			   source_ranges(b->src, netns));
 }
 
-static void join_socket(struct snap_build *b, size_t i,
-			const struct inoset *gone)
+static void join_socket(struct snap_build *b, size_t i)
 {
 	struct snapshot *snap = b->snap;
 	const struct sock_rec *s = &snap->socks.v[i];
@@ -220,7 +218,6 @@ static void join_socket(struct snap_build *b, size_t i,
 		copy.proc = proc_of(b, h[j].proc);
 		snapshot_add_holder(snap, i, &copy);
 	}
-	f->closed = gone && inoset_has(gone, s->inode);
 	f->kernel = owners_kernel(o, s->inode);
 	if (s->ifindex)
 		f->device = device_of(b, s);
@@ -234,8 +231,8 @@ static void join_socket(struct snap_build *b, size_t i,
 }
 
 void source_snapshot(struct source *src, struct sock_vec *socks,
-		     struct sock_vec *conns, const struct inoset *gone,
-		     bool forwarders, struct snapshot *snap)
+		     struct sock_vec *conns, bool forwarders,
+		     struct snapshot *snap)
 {
 	const struct owners_stats *st = owners_stats(src->owners);
 	struct snap_build b;
@@ -248,7 +245,7 @@ void source_snapshot(struct source *src, struct sock_vec *socks,
 	b.names = source_netns_names(src);
 	snapshot_set_socks(snap, socks);
 	for (i = 0; i < snap->socks.n; i++)
-		join_socket(&b, i, gone);
+		join_socket(&b, i);
 	if (conns) {
 		sock_vec_release(&snap->conns);
 		snap->conns = *conns;
