@@ -388,7 +388,8 @@ static int dump_once(struct collector *c, uint8_t family, uint8_t proto,
 			break;
 		}
 		eintr = 0;
-		if (family == AF_UNSPEC)
+		/* diag_walk() takes both types; a recording has one */
+		if (family == AF_UNSPEC && c->record_fd >= 0)
 			as_sock_diag(buf, (size_t)n);
 		if (record(c, family, proto, buf, (size_t)n) < 0) {
 			rc = -EIO;

@@ -37,10 +37,12 @@ void sock_vec_reserve(struct sock_vec *vec, size_t n)
 
 static void decode_attr(const struct nlattr *a, struct sock_rec *rec)
 {
-	uint16_t len = mnl_attr_get_payload_len(a);
-	const void *p = mnl_attr_get_payload(a);
+	/* as mnl_attr_get_payload_len() and the others say, without a call
+	 * into the library for each attribute of each socket */
+	uint16_t len = (uint16_t)(a->nla_len - MNL_ATTR_HDRLEN);
+	const void *p = (const uint8_t *)a + MNL_ATTR_HDRLEN;
 
-	switch (mnl_attr_get_type(a)) {
+	switch (a->nla_type & NLA_TYPE_MASK) {
 	case INET_DIAG_SKV6ONLY:
 		if (len >= 1 && rec->family == AF_INET6)
 			rec->v6only = *(const uint8_t *)p ? 1 : 0;
@@ -179,6 +181,7 @@ int diag_walk(struct diag_walk *w, const void *buf, size_t len)
 		case NLMSG_OVERRUN:
 			return -ENOBUFS;
 		case SOCK_DIAG_BY_FAMILY:
+		case TCPDIAG_GETSOCK:	/* the reply to that request */
 			/* decoded in place: no copy of each record */
 			sock_vec_reserve(w->out, w->out->n + 1);
 			rec = &w->out->v[w->out->n];
