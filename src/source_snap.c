@@ -218,7 +218,8 @@ static void join_socket(struct snap_build *b, size_t i)
 		copy.proc = proc_of(b, h[j].proc);
 		snapshot_add_holder(snap, i, &copy);
 	}
-	f->kernel = owners_kernel(o, s->inode);
+	/* a socket some process holds has a file: no search for it */
+	f->kernel = !n && owners_kernel(o, s->inode);
 	if (s->ifindex)
 		f->device = device_of(b, s);
 	/* the socket's own cgroup, also where a holder names a unit: it
