@@ -3,9 +3,16 @@
 # (an iterator program, e.g. _build-bench/src/owners_walk.bpf.o) is pinned
 # with bpftool and read N times (cat, to /dev/null) under the bench load;
 # prints the CPU time (user+sys) a pass and the bytes it writes. As root:
-#   bench/pass.sh [-n N] [-s SIZE] OBJ...   (default N=20, SIZE large)
+#   bench/pass.sh [-f [-c MiB]] [-n N] [-s SIZE] OBJ...
+# (default N=20, SIZE large)
 # The pass runs in the kernel's read(2) of the iterator: this is the time
 # porttop's BPF scan spends in it, without the dumps and user space.
+# With -f, passbpf.c (built here with libbpf-dev) loads each object itself
+# and reads it N times unfiltered, then, if it has the walk's filter, N
+# times filtered as a live refresh is: the bitmap holds the files of the
+# load's listeners (what a refresh wants); it also prints the load time.
+# -c MiB writes MiB of memory between passes (cold caches, as a refresh a
+# second after the last finds them).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 if [ "${1:-}" = --inner ]; then
@@ -39,19 +46,28 @@ if [ "${1:-}" = --inner ]; then
 fi
 n=20
 size=large
-while getopts n:s: o; do
+filtered=
+cold=
+while getopts c:fn:s: o; do
 	case $o in
+	c) cold=c$OPTARG ;;
+	f) filtered=1 ;;
 	n) n=$OPTARG ;;
 	s) size=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || { echo "usage: pass.sh [-n N] [-s SIZE] OBJ..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: pass.sh [-f [-c MiB]] [-n N] [-s SIZE] OBJ..." >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "pass.sh: needs /usr/bin/time" >&2; exit 2; }
 mkdir -p "$here/_bin"
 [ -x "$here/_bin/loadgen" ] ||
 	gcc -O2 -o "$here/_bin/loadgen" "$here/loadgen.c"
+if [ -n "$filtered" ]; then
+	gcc -O2 -I"$here/../src" -o "$here/_bin/passbpf" \
+			"$here/passbpf.c" -lbpf
+	set -- "$here/_bin/passbpf" "$n$cold" "$@"
+fi
 pins=
 cleanup() {
 	for p in $pins; do
@@ -60,6 +76,7 @@ cleanup() {
 }
 trap cleanup EXIT
 i=0
+[ -n "$filtered" ] ||
 for obj in "$@"; do
 	i=$((i + 1))
 	pin=/sys/fs/bpf/porttop-pass-$$-$i
@@ -74,6 +91,11 @@ medium)	args="-P 200 -L 50 -U 10 -E 25 -F 50 -S 2 -G 10 -A 1" ;;
 *)	args="-P 1000 -L 20 -U 5 -E 20 -F 100 -S 2 -G 10 -A 1" ;;
 esac
 m=$(mktemp)
-# shellcheck disable=SC2086
-"$here/_bin/loadgen" $args -m "$m" -- sh "$0" --inner "$n" $pins
+if [ -n "$filtered" ]; then
+	# shellcheck disable=SC2086
+	"$here/_bin/loadgen" $args -m "$m" -- "$@"
+else
+	# shellcheck disable=SC2086
+	"$here/_bin/loadgen" $args -m "$m" -- sh "$0" --inner "$n" $pins
+fi
 rm -f "$m"

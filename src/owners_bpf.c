@@ -4,9 +4,10 @@
  * kernel's slow path (a proc inode and dentry made per fd). A BPF iterator
  * program visits the same fd tables inside the kernel and writes a record
  * per table and one per socket fd only (owners_bpf_rec.h): the iter/task
- * walk (owners_walk.bpf.c) reads each table itself, a call per task; where
- * the kernel refuses it, the iter/task_file program (owners_iter.bpf.c) is
- * called for every open file. A table the walk leaves unfinished (a call
+ * walk (owners_walk.bpf.c) reads each table itself, a call per task, with
+ * direct loads where the kernel has bpf_rdonly_cast() (6.2+), else with
+ * bpf_probe_read_kernel(); where the kernel refuses both, the
+ * iter/task_file program (owners_iter.bpf.c) is called for every open file. A table the walk leaves unfinished (a call
  * writes at most ~32 KiB) is finished by continuation passes of its task.
  * The programs come as light skeletons: libbpf's loader program lets the
  * kernel do the CO-RE relocations against its own BTF, so loading costs
@@ -87,6 +88,8 @@ const char *owners_bpf_program(const struct owners *o)
 	if (!o->bpf)
 		return NULL;
 #ifdef HAVE_BPF
+	if (o->bpf->walkd)
+		return "iter/task direct";
 	if (o->bpf->walk)
 		return "iter/task";
 #endif
@@ -194,6 +197,7 @@ static void bpf_free(struct owners_bpf *b)
 		return;
 #ifdef HAVE_BPF
 	/* the skeletons close their links */
+	porttop_walk_direct__destroy(b->walkd);
 	porttop_walk__destroy(b->walk);
 	porttop_bpf__destroy(b->skel);
 	porttop_sock__destroy(b->sock);
@@ -214,14 +218,24 @@ void owners_bpf_release(struct owners *o)
 }
 
 #ifdef HAVE_BPF
-/* Load and attach the iter/task walk (walk) or the iter/task_file program
- * into b. Returns 0 or -errno. */
-static int start_prog(struct owners_bpf *b, bool walk)
+/* the BPF programs, each the fallback of the one before for a refreshing
+ * porttop (a single scan tries PROG_TASK_FILE first) */
+enum prog { PROG_DIRECT, PROG_WALK, PROG_TASK_FILE, NPROGS };
+
+/* Load and attach program prog into b. Returns 0 or -errno. */
+static int start_prog(struct owners_bpf *b, enum prog prog)
 {
 	int rc;
 
 	/* the skeletons own their links: destroy closes them */
-	if (walk) {
+	if (prog == PROG_DIRECT) {
+		b->walkd = porttop_walk_direct__open();
+		rc = b->walkd ? porttop_walk_direct__load(b->walkd) : -ENOMEM;
+		if (rc == 0)
+			b->link_fd =
+				porttop_walk_direct__porttop_walk__attach(
+					b->walkd);
+	} else if (prog == PROG_WALK) {
 		b->walk = porttop_walk__open();
 		rc = b->walk ? porttop_walk__load(b->walk) : -ENOMEM;
 		if (rc == 0)
@@ -237,8 +251,10 @@ static int start_prog(struct owners_bpf *b, bool walk)
 		rc = errno ? -errno : -EINVAL;
 	if (rc == 0)
 		return 0;
+	porttop_walk_direct__destroy(b->walkd);
 	porttop_walk__destroy(b->walk);
 	porttop_bpf__destroy(b->skel);
+	b->walkd = NULL;
 	b->walk = NULL;
 	b->skel = NULL;
 	b->link_fd = -1;
@@ -251,10 +267,17 @@ static int start_prog(struct owners_bpf *b, bool walk)
 static int bpf_start(struct owners *o, const char *btf, const char **why)
 {
 #ifdef HAVE_BPF
+	/* PORTTOP_BPF_PROG's values */
+	static const char *const names[NPROGS] = {
+		[PROG_DIRECT] = "task_direct",
+		[PROG_WALK] = "task",
+		[PROG_TASK_FILE] = "task_file",
+	};
+	enum prog order[NPROGS] = { PROG_DIRECT, PROG_WALK, PROG_TASK_FILE };
 	struct owners_bpf *b;
 	const char *env;
-	bool forced, walk;
-	int rc;
+	int rc = -EINVAL;
+	size_t i, n = NPROGS;
 
 	if (!kernel_at_least(KERNEL_MIN_MAJOR, KERNEL_MIN_MINOR)) {
 		*why = N_("the kernel is older than 5.17");
@@ -275,17 +298,25 @@ static int bpf_start(struct owners *o, const char *btf, const char **why)
 	b = xcalloc(1, sizeof(*b));
 	b->link_fd = -1;
 	b->sock_links[0] = b->sock_links[1] = -1;
-	/* the tests' hook for either program (HACKING.md); else either is
-	 * the other's fallback */
+	/* a single scan: the program the kernel verifies fastest first */
+	if (o->once) {
+		order[0] = PROG_TASK_FILE;
+		order[2] = PROG_DIRECT;
+	}
+	/* the tests' hook for one program (HACKING.md) */
 	env = getenv("PORTTOP_BPF_PROG");
-	forced = env && (strcmp(env, "task_file") == 0 ||
-			 strcmp(env, "task") == 0);
-	walk = forced ? strcmp(env, "task") == 0 : !o->once;
-	rc = start_prog(b, walk);
-	if (rc < 0 && !forced)
-		rc = start_prog(b, !walk);
+	for (i = 0; env && i < NPROGS; i++)
+		if (strcmp(env, names[i]) == 0) {
+			order[0] = (enum prog)i;
+			n = 1;
+		}
+	for (i = 0; i < n; i++) {
+		rc = start_prog(b, order[i]);
+		if (rc == 0)
+			break;
+	}
 	if (rc < 0) {
-		*why = N_("the kernel refused both BPF programs, the iter/task walk and the iter/task_file fallback");
+		*why = N_("the kernel refused every BPF program, the iter/task walk and the iter/task_file fallback");
 		goto out_free;
 	}
 	b->buf = xmalloc(OWNERS_BPF_READ_BUF);
@@ -480,7 +511,7 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 
 	/* the sockets whose file is not known, asked first: the walk's
 	 * filter may then stay on */
-	if (!filter && b->walk)
+	if (!filter && (b->walk || b->walkd))
 		filter = owners_bpf_sock_check(b, true) && cookies;
 	w = xcalloc(1, sizeof(*w));
 	w->o = o;

@@ -12,8 +12,8 @@
  * pointers, and the next pass need read no other slot: a slot whose
  * pointer's bit is clear in the bitmap holds no wanted socket, whatever it
  * holds. That is exact, not a guess:
- *  - a bit set by another pointer (a hash collision) costs only the read
- *    of that file, which is checked as without the filter;
+ *  - bits set by other pointers (hash collisions) cost only the read of
+ *    that file, which is checked as without the filter;
  *  - a wanted socket that closed and whose file's memory was reused by
  *    another file is caught by that check (f_op is socket_file_ops, the
  *    inode is a wanted one); a socket that closed is no longer wanted
@@ -129,10 +129,15 @@ void owners_filter_fill(const struct owners_filter *f, __u64 *bits,
 
 	memset(bits, 0, words * sizeof(*bits));
 	for (i = 0; i < f->n; i++) {
-		uint32_t bit = porttop_file_bit(f->v[i].file);
+		uint64_t h = porttop_file_hash(f->v[i].file);
+		int k;
 
-		if (f->v[i].file && bit / 64 < words)
-			bits[bit / 64] |= 1ULL << (bit % 64);
+		for (k = 0; k < 2; k++) {
+			uint32_t bit = porttop_file_bit(h, k);
+
+			if (f->v[i].file && bit / 64 < words)
+				bits[bit / 64] |= 1ULL << (bit % 64);
+		}
 	}
 }
 

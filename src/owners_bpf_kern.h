@@ -16,6 +16,12 @@
 #define S_IFSOCK 0140000
 #define SOCKFS_MAGIC 0x534F434B
 
+/* the direct walk reads an 8-byte word (a slot, a bitmap word) as the
+ * first field of this: a kernel type that begins with one, a number */
+struct rb_node {
+	unsigned long __rb_parent_color;
+} __attribute__((preserve_access_index));
+
 struct super_block {
 	unsigned long s_magic;
 } __attribute__((preserve_access_index));

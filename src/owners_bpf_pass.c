@@ -158,24 +158,28 @@ static int read_iter(struct owners_bpf *b, struct pass *p)
 	return rc;
 }
 
+/* a global of the walk loaded (both variants have the same) */
+#define WALK(b, var) (*((b)->walkd ? &(b)->walkd->bss->var : &(b)->walk->bss->var))
+
 int owners_bpf_iterate(struct owners_bpf *b, struct worker *w,
 		       struct seen **seen, size_t *nseen, bool filter)
 {
 	struct pass p = { .w = w, .seen = seen, .nseen = nseen };
+	bool walk = b->walk || b->walkd;
 	size_t i;
 	int rc;
 
 	b->nvisited = 0;
 	b->nmore = 0;
-	if (b->walk) {
-		b->walk->bss->nr_files = 0;
-		b->walk->bss->nr_tables = 0;
-		b->walk->bss->resume_tid = 0;
-		b->walk->bss->nr_skipped = 0;
+	if (walk) {
+		WALK(b, nr_files) = 0;
+		WALK(b, nr_tables) = 0;
+		WALK(b, resume_tid) = 0;
+		WALK(b, nr_skipped) = 0;
 		if (filter)
-			owners_filter_fill(&b->filter, b->walk->bss->filter_bits,
+			owners_filter_fill(&b->filter, WALK(b, filter_bits),
 					   PORTTOP_FILTER_WORDS);
-		b->walk->bss->filter_on = filter;
+		WALK(b, filter_on) = filter;
 	} else {
 		b->skel->bss->nr_files = 0;
 		b->skel->bss->nr_tables = 0;
@@ -186,17 +190,17 @@ int owners_bpf_iterate(struct owners_bpf *b, struct worker *w,
 	for (i = 0; rc == 0 && i < b->nmore; i++) {
 		struct more m = b->more[i];
 
-		b->walk->bss->resume_tid = (__u32)m.tid;
-		b->walk->bss->resume_fd = m.fd;
+		WALK(b, resume_tid) = (__u32)m.tid;
+		WALK(b, resume_fd) = m.fd;
 		p.resume = &m;
 		rc = read_iter(b, &p);
 		p.resume = NULL;
 	}
-	if (b->walk) {
-		b->walk->bss->resume_tid = 0;
-		w->stats.fds = b->walk->bss->nr_files;
-		w->stats.procs = b->walk->bss->nr_tables;
-		b->skipped = b->walk->bss->nr_skipped;
+	if (walk) {
+		WALK(b, resume_tid) = 0;
+		w->stats.fds = WALK(b, nr_files);
+		w->stats.procs = WALK(b, nr_tables);
+		b->skipped = WALK(b, nr_skipped);
 	} else {
 		w->stats.fds = b->skel->bss->nr_files;
 		w->stats.procs = b->skel->bss->nr_tables;

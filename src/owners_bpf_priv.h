@@ -25,6 +25,7 @@
 #include "owners_bpf_rec.h"
 #include "owners_iter.skel.h"
 #include "owners_walk.skel.h"
+#include "owners_walk_direct.skel.h"
 #include "owners_sock_rec.h"
 #include "owners_sock.skel.h"
 #pragma GCC diagnostic pop
@@ -42,7 +43,9 @@ struct more {
 
 struct owners_bpf {
 #ifdef HAVE_BPF
-	struct porttop_walk *walk;	/* the iter/task walk, or NULL: */
+	/* the program loaded, one of: */
+	struct porttop_walk_direct *walkd; /* the walk's direct loads */
+	struct porttop_walk *walk;	/* the iter/task walk */
 	struct porttop_bpf *skel;	/* the iter/task_file fallback */
 #endif
 	int link_fd;		/* the iterator's link (its skeleton's); -1 */

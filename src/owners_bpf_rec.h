@@ -43,19 +43,27 @@ struct porttop_rec_sock {
 };
 
 /* The walk's filter (owners_bpf_filter.c): a bitmap of PORTTOP_FILTER_BITS
- * bits, one set for the struct file of each wanted socket; with the filter
- * on, the walk skips every slot whose file's bit is clear without reading
- * the file. The bit of a file pointer, the same for the program and for
- * user space: a multiplicative hash (the low bits of a slab object's
- * address say little). */
+ * bits, two set for the struct file of each wanted socket (a Bloom filter);
+ * with the filter on, the walk skips every slot whose file has a bit clear
+ * without reading the file. The bits of a file pointer, the same for the
+ * program and for user space: two fields of a multiplicative hash (the low
+ * bits of a slab object's address say little). Two bits rather than one:
+ * with 28,000 files in the 2^19 bits, 0.8 % of the other slots are read
+ * rather than 5 % (a cache miss each). */
 #define PORTTOP_FILTER_SHIFT 19
 #define PORTTOP_FILTER_BITS (1U << PORTTOP_FILTER_SHIFT)
 #define PORTTOP_FILTER_WORDS (PORTTOP_FILTER_BITS / 64)
 
-static inline __u32 porttop_file_bit(__u64 file)
+static inline __u64 porttop_file_hash(__u64 file)
 {
-	return (__u32)((file * 0x9e3779b97f4a7c15ULL) >>
-		       (64 - PORTTOP_FILTER_SHIFT));
+	return file * 0x9e3779b97f4a7c15ULL;
+}
+
+/* bit k (0 or 1) of a file's hash h */
+static inline __u32 porttop_file_bit(__u64 h, int k)
+{
+	return (__u32)(h >> (64 - (k + 1) * PORTTOP_FILTER_SHIFT)) &
+	       (PORTTOP_FILTER_BITS - 1);
 }
 
 /* A call writes at most this many socket records (with its table record

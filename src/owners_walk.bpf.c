@@ -14,6 +14,13 @@
  * another file by now), as __fget_files_rcu() checks; and a call's records
  * count only if the task still has the same table at its end (see below).
  *
+ * Compiled twice: with PORTTOP_WALK_DIRECT (owners_walk_direct.bpf.o), the
+ * program loads the files, inodes, slots and bitmap words directly through
+ * pointers made by bpf_rdonly_cast() (a kfunc of Linux 6.2+: the kernel
+ * refuses this variant where it lacks it), a plain load each, rather than
+ * through a bpf_probe_read_kernel() call each; the other (owners_walk.bpf.o)
+ * is its fallback. Both read the same fields and write the same records.
+ *
  * A call writes and walks only so much (PORTTOP_WALK_SOCKS,
  * PORTTOP_WALK_WORDS): when the seq_file fills up, the call's writes are
  * dropped and the task comes again at the next read, and a call that fills
@@ -22,9 +29,9 @@
  * task (resume_tid, resume_fd) until it is done.
  *
  * The filter (filter_on, filter_bits; owners_bpf_filter.c says why it is
- * exact): with it on, a slot whose file pointer's bit is clear is skipped
- * without reading the file (the read of f_op is most of a pass's cost: a
- * cache miss a file); a set bit is checked as without it.
+ * exact): with it on, a slot whose file pointer has one of its two bits
+ * clear is skipped without reading the file (the read of f_op is most of a
+ * pass's cost: a cache miss a file); the others are checked as without it.
  *
  * No vmlinux.h: the kernel types are declared in owners_bpf_kern.h with only
  * the fields read, relocated against the running kernel's BTF at load time
@@ -54,9 +61,7 @@ __u64 nr_skipped = 0;
 /* the state of one call's walk, shared with walk_word() */
 struct walk {
 	struct seq_file *seq;
-	__u64 files;		/* struct files_struct * */
-	__u64 fdt;		/* struct fdtable * of the walk */
-	__u64 fd_array;		/* its struct file ** */
+	__u64 fd_array;		/* the table's struct file ** */
 	__u64 open_fds;		/* its unsigned long * */
 	__u32 word;		/* the first bitmap word of this call */
 	__u32 nwords;		/* words in the table */
@@ -69,8 +74,61 @@ struct walk {
 	int failed;		/* a write failed: the call is dropped */
 };
 
+#ifdef PORTTOP_WALK_DIRECT
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id__k) __ksym;
+
+/* p as a pointer to the kernel's type: the verifier turns each load
+ * through it into a plain load that reads 0 if it faults */
+#define KPTR(type, p)                                                        \
+	((type *)bpf_rdonly_cast((void *)(p), bpf_core_type_id_kernel(type)))
+
+/* The 8 bytes at addr (an fd slot, a bitmap word), as a number: the first
+ * field of a kernel type that begins with an unsigned long (the verifier
+ * wants a type, and a number, not a pointer, to shift and compare). */
+static __attribute__((always_inline)) __u64 load8(__u64 addr)
+{
+	return KPTR(struct rb_node, addr)->__rb_parent_color;
+}
+#else
+static __attribute__((always_inline)) __u64 load8(__u64 addr)
+{
+	__u64 v = 0;
+
+	if (bpf_probe_read_kernel(&v, sizeof(v), (void *)addr))
+		return 0;
+	return v;
+}
+#endif
+
 /* Is the file at fp (a pointer read from the table) a socket? Its inode
  * number into *ino if so. */
+#ifdef PORTTOP_WALK_DIRECT
+static __attribute__((noinline)) int sock_inode(__u64 fp, __u32 *ino)
+{
+	struct file *f = KPTR(struct file, fp);
+	struct inode *inode;
+	__u64 fop = (__u64)f->f_op;
+
+	if (sock_fops && fop != sock_fops)
+		return 0;
+	inode = f->f_inode;
+	if (!inode)
+		return 0;
+	if (!sock_fops) {
+		struct super_block *sb;
+
+		/* as below */
+		if ((inode->i_mode & S_IFMT) != S_IFSOCK)
+			return 0;
+		sb = inode->i_sb;
+		if (!sb || sb->s_magic != SOCKFS_MAGIC)
+			return 0;
+		sock_fops = fop;
+	}
+	*ino = (__u32)inode->i_ino;
+	return 1;
+}
+#else
 static __attribute__((noinline)) int sock_inode(__u64 fp, __u32 *ino)
 {
 	struct file *f = (struct file *)fp;
@@ -106,60 +164,64 @@ static __attribute__((noinline)) int sock_inode(__u64 fp, __u32 *ino)
 	return 1;
 }
 
-/* The slot fd of the walk's table still holds fp, and the table is still
- * the task's: what was read of fp is the file at fd now. */
-static int still_there(struct walk *w, __u32 fd, __u64 fp)
-{
-	struct files_struct *files = (struct files_struct *)w->files;
-	__u64 now = 0, fdt = 0;
+/* The file pointers of the half word being walked (the direct variant
+ * loads each itself). */
+static __u64 slots[32];
+#endif
 
-	if (bpf_probe_read_kernel(&now, sizeof(now),
-				  (void *)(w->fd_array + (__u64)fd * 8)))
-		return 0;
-	if (bpf_core_read(&fdt, sizeof(fdt), &files->fdt))
-		return 0;
-	return now == fp && fdt == w->fdt;
+/* The socket records of the half word being walked, written at its end
+ * with one call, and how many. Globals: a reader of this program's
+ * iterator at a time (porttop reads it from one thread); the calls' frames
+ * stay small; and the verifier does not follow a count kept in a global
+ * through each turn of the slot loop (it would, on the stack: a count
+ * that sizes a write must be exact, and the loop's turns would differ). */
+static struct porttop_rec_sock recs[32];
+static __u32 nrecs;
+
+static __attribute__((always_inline)) int filter_has(__u32 bit)
+{
+	return (filter_bits[(bit / 64) % PORTTOP_FILTER_WORDS] >> (bit % 64)) &
+	       1;
 }
 
-/* The file pointers of the half word being walked: a reader of this
- * program's iterator at a time (porttop reads it from one thread), and
- * global so that the calls' frames stay small. */
-static __u64 slots[32];
-
-/* Slot base + i of the half word w->bits covers. Returns 1 to stop the
- * walk (a write failed). */
+/* Slot base + i of the half word w->bits covers. */
 static long walk_slot(__u32 i, void *data)
 {
 	struct walk *w = data;
-	struct porttop_rec_sock rec;
-	__u32 ino = 0, bit;
-	__u64 fp;
+	struct porttop_rec_sock *r;
+	__u32 ino = 0, fd;
+	__u64 fp, h;
 
 	i &= 31;	/* the verifier's bound on the index */
 	if (!(w->bits & (1U << i)))
 		return 0;
+	fd = w->base + i;
+#ifdef PORTTOP_WALK_DIRECT
+	fp = load8(w->fd_array + (__u64)fd * 8);
+#else
 	fp = slots[i];
+#endif
 	if (!fp)
 		return 0;	/* reserved, not yet installed */
 	w->nfiles++;
 	if (filter_on) {
-		bit = porttop_file_bit(fp);
-		if (!(filter_bits[(bit / 64) % PORTTOP_FILTER_WORDS] &
-		      (1ULL << (bit % 64)))) {
+		h = porttop_file_hash(fp);
+		if (!filter_has(porttop_file_bit(h, 0)) ||
+		    !filter_has(porttop_file_bit(h, 1))) {
 			w->nskipped++;
 			return 0;	/* no wanted socket's file */
 		}
 	}
-	if (!sock_inode(fp, &ino) || !still_there(w, w->base + i, fp))
+	/* what was read of fp is the file at fd now if the slot still holds
+	 * it (the table is checked to be the task's, the same, at the end of
+	 * the call) */
+	if (!sock_inode(fp, &ino) || load8(w->fd_array + (__u64)fd * 8) != fp)
 		return 0;
-	rec.fd = w->base + i;
-	rec.inode = ino;
-	rec.file = fp;
-	if (bpf_seq_write(w->seq, &rec, sizeof(rec))) {
-		w->failed = 1;
-		return 1;
-	}
-	w->nsocks++;
+	r = &recs[nrecs & 31];
+	r->fd = fd;
+	r->inode = ino;
+	r->file = fp;
+	nrecs++;
 	return 0;
 }
 
@@ -178,21 +240,32 @@ static long walk_word(__u32 i, void *data)
 		return 1;
 	}
 	w->next_fd = (word + 1) * 64;
-	if (bpf_probe_read_kernel(&bits, sizeof(bits),
-				  (void *)(w->open_fds + (__u64)word * 8)))
-		return 0;
+	bits = load8(w->open_fds + (__u64)word * 8);
 	for (half = 0; half < 2; half++) {
+		__u32 n;
+
 		w->bits = (__u32)(bits >> (half * 32));
 		w->base = word * 64 + half * 32;
 		if (!w->bits)
 			continue;
+#ifndef PORTTOP_WALK_DIRECT
 		if (bpf_probe_read_kernel(slots, sizeof(slots),
 					  (void *)(w->fd_array +
 						   (__u64)w->base * 8)))
 			continue;
+#endif
+		nrecs = 0;
 		bpf_loop(32, walk_slot, w, 0);
-		if (w->failed)
+		n = nrecs;
+		if (!n)
+			continue;
+		if (n > 32)
+			n = 32;
+		if (bpf_seq_write(w->seq, recs, n * sizeof(recs[0]))) {
+			w->failed = 1;
 			return 1;
+		}
+		w->nsocks += n;
 	}
 	return 0;
 }
@@ -243,8 +316,6 @@ int porttop_walk(struct bpf_iter__task *ctx)
 		return 0;
 
 	w.seq = ctx->meta->seq;
-	w.files = (__u64)files;
-	w.fdt = (__u64)fdt;
 	w.fd_array = (__u64)fdt->fd;
 	w.open_fds = (__u64)fdt->open_fds;
 	w.word = first_word;
@@ -266,11 +337,16 @@ int porttop_walk(struct bpf_iter__task *ctx)
 	}
 	/* The table went (exit_files() frees it at once, not after an RCU
 	 * grace period) or was replaced (exec, unshare) under the walk: what
-	 * was read of it may be of freed memory. The call's writes are then
-	 * dropped and the task comes again (1: "retry the same object"),
-	 * without a table or with its new one. Still the task's table at the
-	 * end: the task held it, alive, throughout. */
-	if (task->files != files)
+	 * was read of it may be of freed memory. Or its fd array was replaced
+	 * by a larger one (expand_fdtable(): the old one, freed after a grace
+	 * period, stays as it was, and a slot read in it again may hold a
+	 * file closed since). The call's writes are then dropped and the task
+	 * comes again (1: "retry the same object"), without a table or with
+	 * its new one. Still the task's table and its array at the end: they
+	 * were, throughout (neither comes back: the task held the table
+	 * alive, and the old array is not freed while the iterator holds the
+	 * RCU read lock), so every slot read again was the task's slot. */
+	if (task->files != files || files->fdt != fdt)
 		return 1;
 	/* the call's records are all written: count it */
 	nr_files += w.nfiles;

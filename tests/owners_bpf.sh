@@ -60,8 +60,8 @@ port1=$(awk '/^sock tcp / {print $4; exit}' "$work/h1")
 
 "$PORTTOP" --owner-scan=proc --json >"$work/proc.json"
 # a single scan loads the iter/task_file program first (it loads faster),
-# refreshes the iter/task walk: the tests' hook PORTTOP_BPF_PROG=task
-# makes this single scan take the walk
+# refreshes the iter/task walk (with direct loads, or its fallback): the
+# tests' hook PORTTOP_BPF_PROG=task makes this single scan take the walk
 PORTTOP_BPF_PROG=task "$PORTTOP" --owner-scan=bpf --json >"$work/bpf.json"
 "$PORTTOP" --json >"$work/auto.json"
 holders "$work/proc.json" >"$work/proc.h"
@@ -73,11 +73,28 @@ cmp -s "$work/proc.h" "$work/bpf.h"
 ok $? "the BPF scan lists the same holders as the /proc scan"
 [ $? -eq 0 ] || diff "$work/proc.h" "$work/bpf.h" | head -20 | sed 's/^/# /'
 cmp -s "$work/proc.h" "$work/auto.h"; ok $? "and so does auto"
-# the iter/task_file program: a single scan's first choice, and the
-# refreshes' where the kernel refuses the walk
-PORTTOP_BPF_PROG=task_file "$PORTTOP" --owner-scan=bpf --json >"$work/tf.json"
-holders "$work/tf.json" | cmp -s - "$work/proc.h"
-ok $? "and so does the iter/task_file program"
+# every program (PORTTOP_BPF_PROG: the walk with direct loads, Linux 6.2+;
+# the walk; iter/task_file, a single scan's first choice), in a single
+# scan and in refreshes (filtered from the second on)
+for prog in task_direct task task_file; do
+	PORTTOP_BPF_PROG=$prog "$PORTTOP" --owner-scan=bpf --json -n 3 -d 0.1 \
+		>"$work/$prog.json" 2>"$work/$prog.err"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q 'cannot use --owner-scan=bpf' "$work/$prog.err"; then
+		ok 0 "# SKIP the kernel refuses $prog: $(cat "$work/$prog.err")"
+		ok 0 "# SKIP the kernel refuses $prog"
+		continue
+	fi
+	PORTTOP_BPF_PROG=$prog "$PORTTOP" --owner-scan=bpf --json |
+		holders /dev/stdin | cmp -s - "$work/proc.h"
+	ok $? "PORTTOP_BPF_PROG=$prog: a single scan lists the same holders"
+	same=$rc
+	for i in 0 1 2; do
+		jq ".[$i]" -s "$work/$prog.json" | holders /dev/stdin |
+			cmp -s - "$work/proc.h" || same=1
+	done
+	[ $same -eq 0 ]; ok $? "PORTTOP_BPF_PROG=$prog: and so does every refresh ($rc)"
+done
 
 "$PORTTOP" --owner-scan=proc --json "$port1" | holders /dev/stdin >"$work/p1.h"
 "$PORTTOP" --owner-scan=bpf --json "$port1" | holders /dev/stdin >"$work/b1.h"

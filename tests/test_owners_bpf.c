@@ -450,6 +450,36 @@ static uint16_t port_of(int fd)
 	return ntohs(a.sin_port);
 }
 
+/* the programs a test runs its scans with: the walk with direct loads,
+ * the walk, iter/task_file (the tests' hook PORTTOP_BPF_PROG forces each),
+ * as owners_bpf_program() names them */
+#define NPROGRAMS 3
+static const char *const programs[NPROGRAMS] = {
+	"iter/task direct", "iter/task", "iter/task_file"
+};
+static const char *const prog_env[NPROGRAMS] = {
+	"task_direct", "task", "task_file"
+};
+
+/* Make the scans that follow take programs[i]; false (with a note) if
+ * the kernel refuses it here (direct loads need Linux 6.2). */
+static bool use_program(size_t i)
+{
+	struct owners *o = owners_new("/proc");
+	const char *why = NULL;
+	bool ok;
+
+	cr_assert_not_null(o);
+	cr_assert_eq(setenv("PORTTOP_BPF_PROG", prog_env[i], 1), 0);
+	ok = owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why) == 0;
+	if (ok)
+		cr_expect_str_eq(owners_bpf_program(o), programs[i]);
+	else
+		cr_log_warn("the kernel refuses %s here: %s", programs[i], why);
+	owners_free(o);
+	return ok;
+}
+
 /* A new socket held by us alone: the first refresh asks it for its file
  * before the walk (owners_bpf_sock.c), so that one is filtered already, and
  * so is the next; both find us as /proc does. */
@@ -475,11 +505,9 @@ static void learn_then_filter(struct owners *b, struct owners *p,
  * its file (owners_bpf_sock.c), but a known inode with another cookie is
  * not known to be the socket asked: it turns the filter off for one
  * refresh. */
-Test(owners_bpf, the_filter_follows_sockets_passed_forked_closed_and_new)
+static void filter_follows(size_t walk)
 {
-	struct owners *b = bpf_owners_or_skip();
-	struct owners *p = owners_new("/proc");
-	const char *prog = owners_bpf_program(b);
+	struct owners *b, *p;
 	uint32_t in[1];
 	uint64_t ck[1], other;
 	size_t cnt[1];
@@ -489,9 +517,11 @@ Test(owners_bpf, the_filter_follows_sockets_passed_forked_closed_and_new)
 	char c;
 
 	NETNS_OR_SKIP();
+	if (!use_program(walk))
+		cr_skip_test("the kernel refuses %s here", programs[walk]);
+	b = bpf_owners_or_skip();
+	p = owners_new("/proc");
 	cr_assert_not_null(p);
-	if (strcmp(prog, "iter/task") != 0)
-		cr_skip_test("the kernel refuses the iter/task walk: no filter");
 	fd = open_listener(0, &in[0], &ck[0]);
 	port = port_of(fd);
 	learn_then_filter(b, p, in[0], ck[0]);
@@ -534,6 +564,17 @@ Test(owners_bpf, the_filter_follows_sockets_passed_forked_closed_and_new)
 	close(sv[1]);
 	owners_free(p);
 	owners_free(b);
+}
+
+/* each walk: with direct loads, and through bpf_probe_read_kernel() */
+Test(owners_bpf, the_filter_follows_sockets_passed_forked_closed_and_new)
+{
+	filter_follows(0);
+}
+
+Test(owners_bpf, the_filter_follows_sockets_with_the_probe_read_walk)
+{
+	filter_follows(1);
 }
 
 Test(owners_bpf, no_btf_fails_bpf_and_auto_falls_back)
@@ -600,18 +641,6 @@ Test(owners_bpf, proc_is_always_proc)
 	owners_free(o);
 }
 
-/* the programs a test runs its scans with: the walk, then its fallback
- * (the tests' hook PORTTOP_BPF_PROG=task_file forces it) */
-static const char *const programs[] = { "iter/task", "iter/task_file" };
-
-static void use_program(const char *prog)
-{
-	if (strcmp(prog, "iter/task_file") == 0)
-		cr_assert_eq(setenv("PORTTOP_BPF_PROG", "task_file", 1), 0);
-	else
-		unsetenv("PORTTOP_BPF_PROG");
-}
-
 Test(owners_bpf, the_walk_loads_and_task_file_is_its_fallback)
 {
 	struct owners *o = bpf_owners_or_skip();
@@ -620,8 +649,13 @@ Test(owners_bpf, the_walk_loads_and_task_file_is_its_fallback)
 	size_t cnt[2], i;
 	pid_t kids[2];
 	int pipe_wr, fd;
+	/* direct loads where the kernel has them (6.2), else the walk */
+	bool direct = use_program(0);
+	const char *walk = direct ? programs[0] : programs[1];
 
-	cr_expect_str_eq(owners_bpf_program(o), "iter/task",
+	unsetenv("PORTTOP_BPF_PROG");
+	cr_assert_eq(owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why), 0);
+	cr_expect_str_eq(owners_bpf_program(o), walk,
 			 "the kernel refused the iter/task walk here");
 	/* a single scan takes the program the kernel verifies faster; the
 	 * walk stays its fallback */
@@ -637,19 +671,20 @@ Test(owners_bpf, the_walk_loads_and_task_file_is_its_fallback)
 	cr_expect_str_eq(owners_bpf_program(o), "iter/task_file");
 	unsetenv("PORTTOP_BPF_PROG");
 	cr_assert_eq(owners_set_scan(o, OWNER_SCAN_BPF, NULL, &why), 0);
-	cr_expect_str_eq(owners_bpf_program(o), "iter/task");
+	cr_expect_str_eq(owners_bpf_program(o), walk);
 	cr_assert_eq(owners_set_scan(o, OWNER_SCAN_PROC, NULL, &why), 0);
 	cr_expect_null(owners_bpf_program(o));
 	owners_free(o);
 
-	/* both give what /proc gives */
+	/* each gives what /proc gives */
 	NETNS_OR_SKIP();
 	open_sock(SOCK_STREAM, &in[0]);
 	fork_holders(2, kids, &pipe_wr);
 	fd = open_sock(SOCK_DGRAM, &in[1]);
 	cr_assert_eq(dup2(fd, 777), 777);
-	for (i = 0; i < 2; i++) {
-		use_program(programs[i]);
+	for (i = 0; i < NPROGRAMS; i++) {
+		if (!use_program(i))
+			continue;
 		scan_both(in, 2, cnt);
 		cr_expect_eq(cnt[0], 3, "%s", programs[i]);
 		cr_expect_eq(cnt[1], 2, "%s: fd %d and 777", programs[i], fd);
@@ -703,8 +738,9 @@ Test(owners_bpf, tables_longer_than_one_call_of_the_walk)
 		in[n++] = inode_of(16383);
 	}
 	own_fds_start(&t);
-	for (j = 0; j < 2; j++) {
-		use_program(programs[j]);
+	for (j = 0; j < NPROGRAMS; j++) {
+		if (!use_program(j))
+			continue;
 		scan_both(in, n, cnt);
 		for (i = 0; i < n; i++)
 			cr_assert_eq(cnt[i], 2, "%s: socket %zu of %zu: %zu holders",
@@ -739,8 +775,9 @@ Test(owners_bpf, fds_above_64k_in_a_sparse_table)
 		cr_assert_eq(dup2(fd, at[i]), at[i]);
 		close(fd);
 	}
-	for (j = 0; j < 2; j++) {
-		use_program(programs[j]);
+	for (j = 0; j < NPROGRAMS; j++) {
+		if (!use_program(j))
+			continue;
 		scan_both(in, 5, cnt);
 		for (i = 0; i < 5; i++)
 			cr_expect_eq(cnt[i], 1, "%s: fd %d", programs[j], at[i]);
@@ -781,8 +818,9 @@ Test(owners_bpf, processes_exiting_during_the_passes)
 		}
 	}
 	open_sock(SOCK_STREAM, &in);	/* after the fork: ours alone */
-	for (j = 0; j < 2; j++) {
-		use_program(programs[j]);
+	for (j = 0; j < NPROGRAMS; j++) {
+		if (!use_program(j))
+			continue;
 		b = bpf_owners_or_skip();
 		for (i = 0; i < 40; i++) {
 			int rc = owners_refresh(b, &in, 1, 0);
@@ -810,7 +848,8 @@ static struct owners *walk_in_netns_or_skip(struct owners **p)
 
 	NETNS_OR_SKIP();
 	b = bpf_owners_or_skip();
-	if (strcmp(owners_bpf_program(b), "iter/task") != 0) {
+	/* either walk (direct loads or not) has the filter */
+	if (strcmp(owners_bpf_program(b), "iter/task_file") == 0) {
 		owners_free(b);
 		cr_skip_test("the kernel refuses the iter/task walk: no filter");
 	}
