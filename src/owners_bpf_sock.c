@@ -20,7 +20,10 @@
  * called the kernel's.
  *
  * The iterators see the sockets of porttop's own network namespace only;
- * a socket of another one is not found and stays unknown. */
+ * a socket of another one is not found and stays unknown. What they cost
+ * is the sockets they visit (each is locked in turn): UDP's first, then
+ * TCP's listeners only (the iterator gives them first), and neither after
+ * the last socket asked for is found. */
 #include "config.h"
 
 #include <errno.h>
@@ -58,15 +61,16 @@ static int sock_start(struct owners_bpf *b)
 	return rc < 0 ? rc : -EINVAL;
 }
 
-/* The record r of a wanted socket into the filter. */
-static void take(struct owners_filter *f, const struct porttop_rec_ksock *r)
+/* The record r of a wanted socket into the filter. False if it is not one
+ * of the sockets asked for. */
+static bool take(struct owners_filter *f, const struct porttop_rec_ksock *r)
 {
 	struct filter_entry *e = owners_filter_find(f, r->inode);
 
 	/* the cookie tells a socket that got a gone one's inode number */
 	if (!e || e->check != FILTER_CHECKED ||
 	    (e->cookie && e->cookie != r->cookie))
-		return;
+		return false;
 	if (r->kind == PORTTOP_SOCK_FILE)
 		owners_filter_learn(f, r->inode, r->file);
 	else if (r->kind == PORTTOP_SOCK_KERNEL)
@@ -74,14 +78,19 @@ static void take(struct owners_filter *f, const struct porttop_rec_ksock *r)
 	else if (r->kind == PORTTOP_SOCK_MPTCP)
 		e->check = FILTER_SUBFLOW;
 	/* else PORTTOP_SOCK_UNSURE: not known */
+	return true;
 }
 
-/* Read the iterator of link to its end into the filter. */
-static int read_link(struct owners_bpf *b, int link)
+/* Read the iterator of link into the filter until its end, the end of the
+ * listeners (PORTTOP_SOCK_END), or *left asked sockets were found. A read
+ * of one record's size returns as soon as the program wrote one (the
+ * iterator stops there), so that the sockets after are not visited at
+ * all. Returns 0 or -errno. */
+static int read_link(struct owners_bpf *b, int link, size_t *left)
 {
 	struct porttop_rec_ksock r;
 	union bpf_attr attr;
-	size_t have = 0, off;
+	size_t have = 0;
 	int fd, rc = 0;
 
 	memset(&attr, 0, sizeof(attr));
@@ -89,8 +98,8 @@ static int read_link(struct owners_bpf *b, int link)
 	fd = skel_sys_bpf(BPF_ITER_CREATE, &attr, sizeof(attr));
 	if (fd < 0)
 		return -errno;
-	for (;;) {
-		ssize_t n = read(fd, b->buf + have, OWNERS_BPF_READ_BUF - have);
+	while (*left) {
+		ssize_t n = read(fd, (char *)&r + have, sizeof(r) - have);
 
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
@@ -99,12 +108,13 @@ static int read_link(struct owners_bpf *b, int link)
 			break;
 		}
 		have += (size_t)n;
-		for (off = 0; off + sizeof(r) <= have; off += sizeof(r)) {
-			memcpy(&r, b->buf + off, sizeof(r));
-			take(&b->filter, &r);
-		}
-		memmove(b->buf, b->buf + off, have - off);
-		have -= off;
+		if (have < sizeof(r))
+			continue;
+		have = 0;
+		if (r.kind == PORTTOP_SOCK_END)
+			break;
+		if (take(&b->filter, &r))
+			(*left)--;
 	}
 	close(fd);
 	return rc;
@@ -115,7 +125,7 @@ static int read_link(struct owners_bpf *b, int link)
 static int check_some(struct owners_bpf *b)
 {
 	struct owners_filter *f = &b->filter;
-	size_t i;
+	size_t i, left;
 	int n = 0, rc;
 
 	for (i = 0; i < f->n && n < PORTTOP_SOCK_MAX; i++) {
@@ -128,9 +138,12 @@ static int check_some(struct owners_bpf *b)
 	if (n == 0)
 		return 0;
 	b->sock->bss->nr_wanted = (__u32)n;
-	rc = read_link(b, b->sock_links[0]);
+	left = (size_t)n;
+	/* UDP first: a host's UDP sockets are few, and the kernel's own
+	 * are mostly UDP (tunnels) */
+	rc = read_link(b, b->sock_links[1], &left);
 	if (rc == 0)
-		rc = read_link(b, b->sock_links[1]);
+		rc = read_link(b, b->sock_links[0], &left);
 	return rc < 0 ? rc : n;
 }
 #endif

@@ -18,9 +18,7 @@
 #include "owners_sock_rec.h"
 
 #define IPPROTO_TCP 6
-#define TCP_TIME_WAIT 6
 #define TCP_LISTEN 10
-#define TCP_NEW_SYN_RECV 12
 /* the low bit of sk_user_data that SMC sets on the TCP socket it uses
  * (SK_USER_DATA_NOCOPY) */
 #define USER_DATA_NOCOPY 1UL
@@ -110,7 +108,7 @@ static int wanted(__u32 ino)
  * socket that SMC listens with has syn_smc set (or SMC's pointer, tagged
  * SK_USER_DATA_NOCOPY, in sk_user_data), and one that does not listen yet
  * cannot be told. So a TCP socket is the kernel's only when it listens
- * and is no SMC socket's. */
+ * (porttop_tcp() looks at listeners only) and is no SMC socket's. */
 static __attribute__((always_inline)) __u32 kind_of(struct sock *sk)
 {
 	struct tcp_sock *tp = (struct tcp_sock *)sk;
@@ -125,14 +123,15 @@ static __attribute__((always_inline)) __u32 kind_of(struct sock *sk)
 		return PORTTOP_SOCK_MPTCP;
 	if (bpf_core_field_exists(tp->syn_smc))
 		smc = (__u8)BPF_CORE_READ_BITFIELD_PROBED(tp, syn_smc);
-	if (smc || BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_LISTEN ||
+	if (smc ||
 	    ((unsigned long)BPF_CORE_READ(sk, sk_user_data) & USER_DATA_NOCOPY))
 		return PORTTOP_SOCK_UNSURE;
 	return PORTTOP_SOCK_KERNEL;
 }
 
 /* The record of full socket sk if it is wanted. */
-static __attribute__((always_inline)) int check(struct seq_file *seq, struct sock *sk)
+static __attribute__((always_inline)) int check(struct seq_file *seq,
+						struct sock *sk)
 {
 	struct porttop_rec_ksock rec;
 	struct socket *sock;
@@ -157,15 +156,17 @@ SEC("iter/tcp")
 int porttop_tcp(struct bpf_iter__tcp *ctx)
 {
 	struct sock_common *skc = ctx->sk_common;
-	unsigned char state;
+	struct porttop_rec_ksock end = { .kind = PORTTOP_SOCK_END };
 
 	if (!skc)
 		return 0;
-	/* a time-wait or request socket is no full socket: no struct
-	 * socket, inode 0 */
-	state = BPF_CORE_READ(skc, skc_state);
-	if (state == TCP_TIME_WAIT || state == TCP_NEW_SYN_RECV)
+	/* the iterator gives the listeners first: at the first other socket
+	 * user space stops reading, and the established ones (most sockets
+	 * of a busy host) are not visited */
+	if (BPF_CORE_READ(skc, skc_state) != TCP_LISTEN) {
+		bpf_seq_write(ctx->meta->seq, &end, sizeof(end));
 		return 0;
+	}
 	return check(ctx->meta->seq, (struct sock *)skc);
 }
 

@@ -16,6 +16,10 @@
 				 * lent a file (an SMC socket's, which it
 				 * gets when SMC falls back to TCP) */
 
+/* The iter/tcp program met the first socket that does not listen: the
+ * listeners are done (the record's other fields are 0). */
+#define PORTTOP_SOCK_END 4
+
 struct porttop_rec_ksock {
 	__u32 inode;		/* as in socket:[N] */
 	__u32 kind;		/* PORTTOP_SOCK_* */
