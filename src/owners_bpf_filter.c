@@ -67,6 +67,7 @@ bool owners_filter_want(struct owners_filter *f, const uint32_t *inodes,
 	f->v = NULL;
 	f->n = 0;
 	f->cap = 0;
+	f->nkernel = 0;
 	f->v = xgrow(f->v, &f->cap, n ? n : 1, sizeof(*f->v));
 	for (i = 0; i < n; i++) {
 		if (inodes[i] == 0)
@@ -147,4 +148,5 @@ void owners_filter_release(struct owners_filter *f)
 	f->v = NULL;
 	f->n = 0;
 	f->cap = 0;
+	f->nkernel = 0;
 }

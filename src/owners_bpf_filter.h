@@ -30,6 +30,7 @@ struct filter_entry {
 struct owners_filter {
 	struct filter_entry *v;	/* by inode */
 	size_t n, cap;
+	size_t nkernel;		/* entries of this scan with FILTER_KERNEL */
 };
 
 /* The wanted sockets of the next pass (cookies[i]: of inodes[i]; NULL: not

@@ -71,12 +71,14 @@ static bool take(struct owners_filter *f, const struct porttop_rec_ksock *r)
 	if (!e || e->check != FILTER_CHECKED ||
 	    (e->cookie && e->cookie != r->cookie))
 		return false;
-	if (r->kind == PORTTOP_SOCK_FILE)
+	if (r->kind == PORTTOP_SOCK_FILE) {
 		owners_filter_learn(f, r->inode, r->file);
-	else if (r->kind == PORTTOP_SOCK_KERNEL)
+	} else if (r->kind == PORTTOP_SOCK_KERNEL) {
 		e->check = FILTER_KERNEL;
-	else if (r->kind == PORTTOP_SOCK_MPTCP)
+		f->nkernel++;
+	} else if (r->kind == PORTTOP_SOCK_MPTCP) {
 		e->check = FILTER_SUBFLOW;
+	}
 	/* else PORTTOP_SOCK_UNSURE: not known */
 	return true;
 }
@@ -179,7 +181,8 @@ bool owners_kernel(const struct owners *o, uint32_t inode)
 {
 	const struct filter_entry *e;
 
-	if (!o->bpf)
+	/* asked of every socket of a refresh: most hosts have none */
+	if (!o->bpf || !o->bpf->filter.nkernel)
 		return false;
 	e = owners_filter_find(&o->bpf->filter, inode);
 	return e && e->check == FILTER_KERNEL;
