@@ -252,7 +252,9 @@ static int dump_any(struct source *src, unsigned what, struct sock_vec *out)
 }
 
 /* Sockets of snap without a holder after the scan: those a new dump no
- * longer shows were closed during the scan, and their facts say so. */
+ * longer shows were closed during the scan, and their facts say so. A
+ * socket of the kernel's own has none, ever, and was there when the scan
+ * asked it (its status says so): no reason for a new dump. */
 static void mark_gone(struct source *src, struct snapshot *snap)
 {
 	struct sock_vec again = { 0 };
@@ -262,7 +264,7 @@ static void mark_gone(struct source *src, struct snapshot *snap)
 	if (src->replay)
 		return;
 	for (i = 0; i < snap->socks.n; i++)
-		if (!snap->facts[i].nholders)
+		if (!snap->facts[i].nholders && !snap->facts[i].kernel)
 			break;
 	if (i == snap->socks.n || dump_any(src, src->req.collect, &again) < 0) {
 		sock_vec_release(&again);
