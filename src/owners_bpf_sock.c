@@ -122,24 +122,42 @@ static int read_link(struct owners_bpf *b, int link, size_t *left)
 	return rc;
 }
 
-/* Ask for the next PORTTOP_SOCK_MAX unchecked sockets whose file is not
- * known. Returns how many were asked for, or -errno. */
+/* Put inode into the program's table (owners_sock_rec.h); false if its
+ * probes are all taken (it is asked for by the next check). */
+static bool table_add(__u32 *table, uint32_t inode)
+{
+	uint32_t slot = porttop_sock_slot(inode), i;
+
+	for (i = 0; i < PORTTOP_SOCK_PROBES; i++) {
+		__u32 *s = &table[(slot + i) & (PORTTOP_SOCK_SLOTS - 1)];
+
+		if (*s == 0) {
+			*s = inode;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Ask for the next (at most PORTTOP_SOCK_MAX) unchecked sockets whose file
+ * is not known. Returns how many were asked for, or -errno. */
 static int check_some(struct owners_bpf *b)
 {
 	struct owners_filter *f = &b->filter;
+	__u32 *table = b->sock->bss->wanted_ino;
 	size_t i, left;
 	int n = 0, rc;
 
+	memset(table, 0, PORTTOP_SOCK_SLOTS * sizeof(*table));
 	for (i = 0; i < f->n && n < PORTTOP_SOCK_MAX; i++) {
-		if (f->v[i].file || f->v[i].check != FILTER_UNCHECKED)
+		if (f->v[i].file || f->v[i].check != FILTER_UNCHECKED ||
+		    !table_add(table, f->v[i].inode))
 			continue;
-		/* by inode, as the filter's entries */
-		b->sock->bss->wanted_ino[n++] = f->v[i].inode;
 		f->v[i].check = FILTER_CHECKED;
+		n++;
 	}
 	if (n == 0)
 		return 0;
-	b->sock->bss->nr_wanted = (__u32)n;
 	left = (size_t)n;
 	/* UDP first: a host's UDP sockets are few, and the kernel's own
 	 * are mostly UDP (tunnels) */

@@ -4,8 +4,19 @@
 #ifndef PORTTOP_OWNERS_SOCK_REC_H
 #define PORTTOP_OWNERS_SOCK_REC_H
 
-/* the wanted sockets one check looks for at most */
+/* the wanted sockets one check looks for at most, and the table of their
+ * inodes: open addressing, a socket's inode in one of PORTTOP_SOCK_PROBES
+ * slots from porttop_sock_slot() on (0: an empty slot); one that does not
+ * fit is not looked for */
 #define PORTTOP_SOCK_MAX 4096
+#define PORTTOP_SOCK_SHIFT 13
+#define PORTTOP_SOCK_SLOTS (1U << PORTTOP_SOCK_SHIFT)
+#define PORTTOP_SOCK_PROBES 8
+
+static inline __u32 porttop_sock_slot(__u32 ino)
+{
+	return (ino * 2654435761U) >> (32 - PORTTOP_SOCK_SHIFT);
+}
 
 /* What the check found of a wanted socket. */
 #define PORTTOP_SOCK_FILE 0	/* it has a struct file: file */
