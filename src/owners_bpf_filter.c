@@ -57,12 +57,53 @@ struct filter_entry *owners_filter_find(const struct owners_filter *f,
 	return bsearch(&key, f->v, f->n, sizeof(*f->v), cmp_entry);
 }
 
+/* The same sockets wanted as at the last want(), in the same order: v is
+ * what it would make again, but for what this scan has not checked yet. */
+static bool want_again(struct owners_filter *f, const uint32_t *inodes,
+		       const uint64_t *cookies, size_t n)
+{
+	size_t i;
+
+	if (!cookies || !f->last_cookies || n != f->last_n ||
+	    memcmp(inodes, f->last_inodes, n * sizeof(*inodes)) != 0 ||
+	    memcmp(cookies, f->last_cookies, n * sizeof(*cookies)) != 0)
+		return false;
+	f->nkernel = 0;
+	for (i = 0; i < f->n; i++) {
+		f->v[i].check = f->v[i].twice ? FILTER_CHECKED
+					      : FILTER_UNCHECKED;
+		if (f->v[i].twice)
+			f->v[i].file = 0;
+	}
+	return true;
+}
+
+/* Remember the input of this want() for the next. */
+static void want_keep(struct owners_filter *f, const uint32_t *inodes,
+		      const uint64_t *cookies, size_t n)
+{
+	f->last_n = 0;
+	if (!cookies)
+		return;
+	f->last_inodes = xgrow(f->last_inodes, &f->cap_inodes, n ? n : 1,
+			       sizeof(*inodes));
+	f->last_cookies = xgrow(f->last_cookies, &f->cap_cookies, n ? n : 1,
+				sizeof(*cookies));
+	memcpy(f->last_inodes, inodes, n * sizeof(*inodes));
+	memcpy(f->last_cookies, cookies, n * sizeof(*cookies));
+	f->last_n = n;
+}
+
 bool owners_filter_want(struct owners_filter *f, const uint32_t *inodes,
 			const uint64_t *cookies, size_t n)
 {
 	struct filter_entry *old = f->v, *e;
 	size_t nold = f->n, i, k = 0;
 	bool known;
+
+	if (want_again(f, inodes, cookies, n))
+		return owners_filter_known(f);
+	want_keep(f, inodes, cookies, n);
 
 	f->v = NULL;
 	f->n = 0;
@@ -75,6 +116,7 @@ bool owners_filter_want(struct owners_filter *f, const uint32_t *inodes,
 		f->v[f->n].inode = inodes[i];
 		f->v[f->n].cookie = cookies ? cookies[i] : 0;
 		f->v[f->n].check = FILTER_UNCHECKED;
+		f->v[f->n].twice = false;
 		f->v[f->n++].file = 0;
 	}
 	if (f->n > 1)
@@ -88,6 +130,7 @@ bool owners_filter_want(struct owners_filter *f, const uint32_t *inodes,
 			if (f->v[k - 1].cookie != key.cookie) {
 				f->v[k - 1].file = 0;
 				f->v[k - 1].check = FILTER_CHECKED;
+				f->v[k - 1].twice = true;
 			}
 			continue;
 		}
@@ -145,8 +188,7 @@ void owners_filter_fill(const struct owners_filter *f, __u64 *bits,
 void owners_filter_release(struct owners_filter *f)
 {
 	free(f->v);
-	f->v = NULL;
-	f->n = 0;
-	f->cap = 0;
-	f->nkernel = 0;
+	free(f->last_inodes);
+	free(f->last_cookies);
+	memset(f, 0, sizeof(*f));
 }

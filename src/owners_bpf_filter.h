@@ -25,12 +25,19 @@ struct filter_entry {
 	uint64_t cookie;
 	uint64_t file;		/* struct file *, or 0: not known */
 	enum filter_check check;	/* of this scan */
+	bool twice;		/* wanted twice with two cookies: no file */
 };
 
 struct owners_filter {
 	struct filter_entry *v;	/* by inode */
 	size_t n, cap;
 	size_t nkernel;		/* entries of this scan with FILTER_KERNEL */
+	/* the last want()'s inodes and cookies, as given: a refresh that
+	 * wants the same sockets in the same order (nothing opened or
+	 * closed) keeps v without sorting it again */
+	uint32_t *last_inodes;
+	uint64_t *last_cookies;
+	size_t last_n, cap_inodes, cap_cookies;
 };
 
 /* The wanted sockets of the next pass (cookies[i]: of inodes[i]; NULL: not

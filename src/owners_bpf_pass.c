@@ -42,6 +42,8 @@ struct pass {
 	bool skip;		/* drop them: the test hook, or a pid reused */
 	const struct more *resume;	/* a continuation pass's table, or
 					 * NULL: the whole pass */
+	bool filtered;		/* the walk's filter is on: every wanted
+				 * socket's file is known already */
 };
 
 /* The table record at p; a continuation's table must be the process the
@@ -86,7 +88,10 @@ static void take_sock(struct owners_bpf *b, struct pass *p,
 	}
 	if (!owners_table_find(p->w->o, r->inode))
 		return;
-	owners_filter_learn(&b->filter, r->inode, r->file);
+	/* a filtered pass has nothing to learn (and a record of a file
+	 * whose bits collide with a wanted one's says nothing of it) */
+	if (!p->filtered)
+		owners_filter_learn(&b->filter, r->inode, r->file);
 	owners_push_holder(p->w, r->inode, (int)h->tgid, (int)h->tid,
 			   (int)r->fd);
 	ns = (long long)h->start + b->boot_offset;
@@ -164,7 +169,8 @@ static int read_iter(struct owners_bpf *b, struct pass *p)
 int owners_bpf_iterate(struct owners_bpf *b, struct worker *w,
 		       struct seen **seen, size_t *nseen, bool filter)
 {
-	struct pass p = { .w = w, .seen = seen, .nseen = nseen };
+	struct pass p = { .w = w, .seen = seen, .nseen = nseen,
+			  .filtered = filter && (b->walk || b->walkd) };
 	bool walk = b->walk || b->walkd;
 	size_t i;
 	int rc;

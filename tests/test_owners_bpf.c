@@ -26,6 +26,7 @@
 #include "netns.h"
 #include "owners.h"
 #include "owners_bpf.h"
+#include "owners_bpf_filter.h"
 #ifdef HAVE_BPF
 #include <linux/types.h>
 #include "owners_bpf_rec.h"	/* PORTTOP_WALK_SOCKS */
@@ -616,6 +617,50 @@ Test(owners_bpf, an_unprivileged_user_gets_the_reason_or_proc)
 	cr_expect_eq(rc, 0);
 	cr_expect_not(owners_bpf_active(o));
 	owners_free(o);
+}
+
+/* The filter's table of wanted sockets (no BPF): a refresh that wants the
+ * same sockets in the same order keeps their files without sorting again,
+ * but not what the last scan's own check found; a cookie changed, another
+ * order, an inode wanted twice with two cookies are as without the
+ * shortcut. */
+Test(owners_bpf_filter, the_same_sockets_keep_their_files_a_change_sorts_again)
+{
+	uint32_t in[] = { 30, 10, 20 }, in2[] = { 10, 20, 30 }, twice[] = { 10, 10 };
+	uint64_t ck[] = { 3, 1, 2 }, ck2[] = { 3, 1, 7 }, ck3[] = { 1, 7, 3 };
+	uint64_t ck4[] = { 1, 5 };
+	struct owners_filter f = { 0 };
+
+	cr_expect_not(owners_filter_want(&f, in, ck, 3), "no file known yet");
+	owners_filter_learn(&f, 30, 0x3000);
+	owners_filter_learn(&f, 10, 0x1000);
+	cr_expect_not(owners_filter_want(&f, in, ck, 3), "20's file not known");
+	owners_filter_learn(&f, 20, 0x2000);
+	owners_filter_find(&f, 20)->check = FILTER_CHECKED;
+	cr_expect(owners_filter_want(&f, in, ck, 3), "every file known");
+	cr_expect_eq(owners_filter_find(&f, 10)->file, 0x1000);
+	cr_expect_eq(owners_filter_find(&f, 20)->file, 0x2000);
+	cr_expect_eq(owners_filter_find(&f, 20)->check, FILTER_UNCHECKED,
+		     "the last scan's check is not kept");
+	/* 20 is another socket now */
+	cr_expect_not(owners_filter_want(&f, in, ck2, 3));
+	cr_expect_eq(owners_filter_find(&f, 20)->file, 0);
+	cr_expect_eq(owners_filter_find(&f, 30)->file, 0x3000);
+	owners_filter_learn(&f, 20, 0x2222);
+	/* the same sockets in another order */
+	cr_expect(owners_filter_want(&f, in2, ck3, 3));
+	cr_expect_eq(owners_filter_find(&f, 20)->file, 0x2222);
+	cr_expect(owners_filter_want(&f, in2, ck3, 3));
+	cr_expect_not(owners_filter_want(&f, in2, NULL, 3), "no cookies");
+	cr_expect_not(owners_filter_want(&f, in2, ck3, 3),
+		      "no cookies last time: no file kept");
+	/* one inode, two sockets: no file, every time */
+	cr_expect_not(owners_filter_want(&f, twice, ck4, 2));
+	owners_filter_learn(&f, 10, 0x1000);
+	cr_expect_not(owners_filter_want(&f, twice, ck4, 2));
+	cr_expect_eq(owners_filter_find(&f, 10)->file, 0);
+	cr_expect_eq(owners_filter_find(&f, 10)->check, FILTER_CHECKED);
+	owners_filter_release(&f);
 }
 
 Test(owners_bpf, proc_is_always_proc)
