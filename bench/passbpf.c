@@ -202,7 +202,7 @@ static void measure(const char *obj, int link, int n, char *buf,
 	fflush(stdout);
 }
 
-static char vlog[4096];
+static char vlog[1 << 20];
 
 int main(int argc, char **argv)
 {

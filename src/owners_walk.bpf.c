@@ -100,83 +100,33 @@ static __attribute__((always_inline)) __u64 load8(__u64 addr)
 }
 #endif
 
-/* Is the file at fp (a pointer read from the table) a socket? Its inode
- * number into *ino if so. */
-#ifdef PORTTOP_WALK_DIRECT
-static __attribute__((noinline)) int sock_inode(__u64 fp, __u32 *ino)
-{
-	struct file *f = KPTR(struct file, fp);
-	struct inode *inode;
-	__u64 fop = (__u64)f->f_op;
-
-	if (sock_fops && fop != sock_fops)
-		return 0;
-	inode = f->f_inode;
-	if (!inode)
-		return 0;
-	if (!sock_fops) {
-		struct super_block *sb;
-
-		/* as below */
-		if ((inode->i_mode & S_IFMT) != S_IFSOCK)
-			return 0;
-		sb = inode->i_sb;
-		if (!sb || sb->s_magic != SOCKFS_MAGIC)
-			return 0;
-		sock_fops = fop;
-	}
-	*ino = (__u32)inode->i_ino;
-	return 1;
-}
-#else
-static __attribute__((noinline)) int sock_inode(__u64 fp, __u32 *ino)
-{
-	struct file *f = (struct file *)fp;
-	struct inode *inode = 0;
-	unsigned long i_ino = 0;
-	__u64 fop = 0;
-
-	if (bpf_core_read(&fop, sizeof(fop), &f->f_op))
-		return 0;
-	if (sock_fops && fop != sock_fops)
-		return 0;
-	if (bpf_core_read(&inode, sizeof(inode), &f->f_inode) || !inode)
-		return 0;
-	if (!sock_fops) {
-		struct super_block *sb = 0;
-		unsigned long magic = 0;
-		unsigned short mode = 0;
-
-		/* S_IFSOCK alone is not enough: an O_PATH fd of a socket's
-		 * path on a file system is no socket (/proc shows the path) */
-		if (bpf_core_read(&mode, sizeof(mode), &inode->i_mode) ||
-		    (mode & S_IFMT) != S_IFSOCK)
-			return 0;
-		if (bpf_core_read(&sb, sizeof(sb), &inode->i_sb) || !sb ||
-		    bpf_core_read(&magic, sizeof(magic), &sb->s_magic) ||
-		    magic != SOCKFS_MAGIC)
-			return 0;
-		sock_fops = fop;
-	}
-	if (bpf_core_read(&i_ino, sizeof(i_ino), &inode->i_ino))
-		return 0;
-	*ino = (__u32)i_ino;
-	return 1;
-}
-
-/* The file pointers of the half word being walked (the direct variant
- * loads each itself). */
-static __u64 slots[32];
-#endif
+/* The slots of the half word being walked whose file may be a wanted
+ * socket's, in three rounds, each a loop of independent reads (so that
+ * the CPU has many of the files' and inodes' cache misses in flight at
+ * once, not one after the other): pick_slot() the slots (their pointers,
+ * the filter), read_file() each file's f_op and f_inode, take_file() each
+ * socket's inode number, the slot read again, the record. Globals, as
+ * recs below. */
+static __u64 cand_fp[32];	/* struct file * */
+static __u64 cand_op[32];	/* its f_op */
+static __u64 cand_inode[32];	/* its f_inode */
+static __u32 cand_fd[32];
+static __u32 ncand;
 
 /* The socket records of the half word being walked, written at its end
  * with one call, and how many. Globals: a reader of this program's
  * iterator at a time (porttop reads it from one thread); the calls' frames
  * stay small; and the verifier does not follow a count kept in a global
- * through each turn of the slot loop (it would, on the stack: a count
- * that sizes a write must be exact, and the loop's turns would differ). */
+ * through each turn of a loop (it would, on the stack: a count that sizes
+ * a write must be exact, and the loop's turns would differ). */
 static struct porttop_rec_sock recs[32];
 static __u32 nrecs;
+
+#ifndef PORTTOP_WALK_DIRECT
+/* The file pointers of the half word being walked (the direct variant
+ * loads each itself). */
+static __u64 slots[32];
+#endif
 
 static __attribute__((always_inline)) int filter_has(__u32 bit)
 {
@@ -184,12 +134,12 @@ static __attribute__((always_inline)) int filter_has(__u32 bit)
 	       1;
 }
 
-/* Slot base + i of the half word w->bits covers. */
-static long walk_slot(__u32 i, void *data)
+/* Slot base + i of the half word w->bits covers: a candidate if it holds a
+ * file that the filter lets through. */
+static long pick_slot(__u32 i, void *data)
 {
 	struct walk *w = data;
-	struct porttop_rec_sock *r;
-	__u32 ino = 0, fd;
+	__u32 fd, j;
 	__u64 fp, h;
 
 	i &= 31;	/* the verifier's bound on the index */
@@ -212,14 +162,95 @@ static long walk_slot(__u32 i, void *data)
 			return 0;	/* no wanted socket's file */
 		}
 	}
-	/* what was read of fp is the file at fd now if the slot still holds
-	 * it (the table is checked to be the task's, the same, at the end of
-	 * the call) */
-	if (!sock_inode(fp, &ino) || load8(w->fd_array + (__u64)fd * 8) != fp)
+	j = ncand & 31;
+	cand_fp[j] = fp;
+	cand_fd[j] = fd;
+	ncand++;
+	return 0;
+}
+
+/* Candidate j's f_op and f_inode. */
+static long read_file(__u32 j, void *data)
+{
+#ifdef PORTTOP_WALK_DIRECT
+	struct file *f;
+
+	j &= 31;
+	f = KPTR(struct file, cand_fp[j]);
+	cand_op[j] = (__u64)f->f_op;
+	cand_inode[j] = (__u64)f->f_inode;
+#else
+	struct file *f;
+	__u64 v = 0;
+
+	j &= 31;
+	f = (struct file *)cand_fp[j];
+	cand_op[j] = bpf_core_read(&v, sizeof(v), &f->f_op) ? 0 : v;
+	v = 0;
+	cand_inode[j] = bpf_core_read(&v, sizeof(v), &f->f_inode) ? 0 : v;
+#endif
+	return 0;
+}
+
+/* The first socket met: is the file of operations fop and inode inode a
+ * socket? Then every socket file has fop. */
+static __attribute__((noinline)) int first_sock(__u64 fop, __u64 ip)
+{
+	unsigned long magic = 0;
+	unsigned short mode = 0;
+#ifdef PORTTOP_WALK_DIRECT
+	struct inode *inode = KPTR(struct inode, ip);
+	struct super_block *sb;
+
+	mode = inode->i_mode;
+	sb = inode->i_sb;
+	magic = sb ? sb->s_magic : 0;
+#else
+	struct inode *inode = (struct inode *)ip;
+	struct super_block *sb = 0;
+
+	if (bpf_core_read(&mode, sizeof(mode), &inode->i_mode) ||
+	    bpf_core_read(&sb, sizeof(sb), &inode->i_sb) || !sb ||
+	    bpf_core_read(&magic, sizeof(magic), &sb->s_magic))
+		return 0;
+#endif
+	/* S_IFSOCK alone is not enough: an O_PATH fd of a socket's path on a
+	 * file system is no socket (/proc shows the path) */
+	if ((mode & S_IFMT) != S_IFSOCK || magic != SOCKFS_MAGIC)
+		return 0;
+	sock_fops = fop;
+	return 1;
+}
+
+/* Candidate j: if its file is a socket's, its record, once the slot is
+ * seen to hold it still (what was read of the file is the file at fd now;
+ * the table is checked to be the task's, the same, at the end of the
+ * call). */
+static long take_file(__u32 j, void *data)
+{
+	struct walk *w = data;
+	struct porttop_rec_sock *r;
+	__u64 fp, ip, i_ino = 0;
+
+	j &= 31;
+	ip = cand_inode[j];
+	if (!ip)
+		return 0;
+	if (sock_fops ? cand_op[j] != sock_fops : !first_sock(cand_op[j], ip))
+		return 0;
+#ifdef PORTTOP_WALK_DIRECT
+	i_ino = KPTR(struct inode, ip)->i_ino;
+#else
+	if (bpf_core_read(&i_ino, sizeof(i_ino),
+			  &((struct inode *)ip)->i_ino))
+		return 0;
+#endif
+	fp = cand_fp[j];
+	if (load8(w->fd_array + (__u64)cand_fd[j] * 8) != fp)
 		return 0;
 	r = &recs[nrecs & 31];
-	r->fd = fd;
-	r->inode = ino;
+	r->fd = cand_fd[j];
+	r->inode = (__u32)i_ino;
 	r->file = fp;
 	nrecs++;
 	return 0;
@@ -254,8 +285,16 @@ static long walk_word(__u32 i, void *data)
 						   (__u64)w->base * 8)))
 			continue;
 #endif
+		ncand = 0;
+		bpf_loop(32, pick_slot, w, 0);
+		n = ncand;
+		if (!n)
+			continue;
+		if (n > 32)
+			n = 32;
+		bpf_loop(n, read_file, w, 0);
 		nrecs = 0;
-		bpf_loop(32, walk_slot, w, 0);
+		bpf_loop(n, take_file, w, 0);
 		n = nrecs;
 		if (!n)
 			continue;
