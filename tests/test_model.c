@@ -877,7 +877,7 @@ static void facts_of(struct snapshot *snap, struct port_ranges *pr, int change)
 	memset(&p, 0, sizeof(p));
 	p.pid = 100;
 	p.comm_len = (size_t)snprintf(p.comm, sizeof(p.comm), "nginx");
-	p.cmdline = strdup(argv);
+	p.cmdline = malloc(sizeof(argv));
 	cr_assert_not_null(p.cmdline);
 	p.cmdline_len = sizeof(argv);
 	memcpy(p.cmdline, argv, sizeof(argv));
