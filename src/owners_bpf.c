@@ -141,6 +141,27 @@ static bool may_load_bpf(void)
 #undef HAS_CAP
 }
 
+/* A single scan on a host with at least this many open files loads the
+ * walk first after all: its pass costs ~0.4 us a file less than
+ * iter/task_file's, its load ~12 ms more (bench/results-latest.txt: the
+ * two cross near 32,000 files). */
+#define ONCE_WALK_FILES 32768
+
+/* The files open on the host (the first field of /proc/sys/fs/file-nr),
+ * or 0 if it cannot be read. */
+static unsigned long open_files(const struct owners *o)
+{
+	char buf[128];
+	ssize_t n = owners_read_at(o->proc_fd, "sys/fs/file-nr", buf,
+				   sizeof(buf) - 1);
+	unsigned long files = 0;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return sscanf(buf, "%lu", &files) == 1 ? files : 0;
+}
+
 /* The iterator walks the pid namespace of whoever reads it but reports
  * the kernel's own pids: only in the first namespace are they the same. */
 static bool in_first_pid_ns(void)
@@ -219,7 +240,8 @@ void owners_bpf_release(struct owners *o)
 
 #ifdef HAVE_BPF
 /* the BPF programs, each the fallback of the one before for a refreshing
- * porttop (a single scan tries PROG_TASK_FILE first) */
+ * porttop (a single scan of a host with few files tries PROG_TASK_FILE
+ * first) */
 enum prog { PROG_DIRECT, PROG_WALK, PROG_TASK_FILE, NPROGS };
 
 /* Load and attach program prog into b. Returns 0 or -errno. */
@@ -298,8 +320,10 @@ static int bpf_start(struct owners *o, const char *btf, const char **why)
 	b = xcalloc(1, sizeof(*b));
 	b->link_fd = -1;
 	b->sock_links[0] = b->sock_links[1] = -1;
-	/* a single scan: the program the kernel verifies fastest first */
-	if (o->once) {
+	/* a single scan: the program the kernel verifies fastest first,
+	 * unless the host has so many files that the walk's pass pays for
+	 * its load */
+	if (o->once && open_files(o) < ONCE_WALK_FILES) {
 		order[0] = PROG_TASK_FILE;
 		order[2] = PROG_DIRECT;
 	}

@@ -23,10 +23,11 @@ int owners_set_scan(struct owners *o, enum owner_scan how, const char *btf,
 		    const char **why);
 
 /* One scan only (true) or refreshes (false, the default): decides which BPF
- * program owners_set_scan() loads first. The walk's passes cost less than
- * half the iter/task_file program's, but the kernel takes ~20 ms to verify
- * it (bench/results-latest.txt): a single scan of a host of a few thousand
- * fds would pay more for the load than the pass saves. Call it before
+ * program owners_set_scan() loads first. The walk's passes cost a sixth of
+ * the iter/task_file program's, but the kernel takes ~12 ms more to verify
+ * it (bench/results-latest.txt): a single scan of a host of fewer than
+ * ~32,000 open files (/proc/sys/fs/file-nr) would pay more for the load
+ * than the pass saves, and loads iter/task_file first. Call it before
  * owners_set_scan(). */
 void owners_set_once(struct owners *o, bool once);
 
