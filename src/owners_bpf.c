@@ -227,6 +227,7 @@ static void bpf_free(struct owners_bpf *b)
 	free(b->buf);
 	free(b->visited);
 	free(b->cookies);
+	free(b->netns_fds);
 	owners_filter_release(&b->filter);
 	free(b);
 }

@@ -62,6 +62,15 @@ void owners_set_cookies(struct owners *o, const uint64_t *cookies, size_t n);
 /* The fd slots the last BPF pass skipped without reading their files. */
 uint64_t owners_bpf_skipped(const struct owners *o);
 
+/* The network namespaces besides porttop's own (open fds, borrowed until
+ * the next scan of o returns; -1: not opened, skipped) whose sockets the
+ * next scan looks for (-N): a socket's own check (owners_kernel()) asks
+ * them too, entering each with run (nsrun(): run fn on a thread in the
+ * namespace netns_fd, returning what fn returned or -errno). */
+void owners_set_netns(struct owners *o, const int *fds, size_t n,
+		      int (*run)(int netns_fd, int (*fn)(void *arg),
+				 void *arg));
+
 /* True if the last BPF scan of o found socket inode with no struct file:
  * the kernel's own socket, which no process can hold (owners_bpf_sock.c).
  * False where it does not know, and for every /proc scan. */

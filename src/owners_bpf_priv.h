@@ -66,6 +66,10 @@ struct owners_bpf {
 					 * not loaded yet (owners_bpf_sock.c) */
 #endif
 	int sock_links[2];	/* its iter/tcp and iter/udp links */
+	int *netns_fds;		/* other namespaces the next scan's sockets
+				 * may be of (borrowed fds) */
+	size_t nnetns, cap_netns;
+	int (*nsrun)(int netns_fd, int (*fn)(void *arg), void *arg);
 	bool sock_failed;	/* it would not load: not tried again */
 };
 

@@ -19,8 +19,11 @@
  * it belongs to has one: it needs no slot of the walk, but it is not
  * called the kernel's.
  *
- * The iterators see the sockets of porttop's own network namespace only;
- * a socket of another one is not found and stays unknown. What they cost
+ * An iterator sees the sockets of the network namespace of the thread that
+ * made it: porttop's own, then each other one that the scan was given
+ * (owners_set_netns(), with -N), entered by a short-lived thread (nsrun(),
+ * given by Source);
+ * a socket of a namespace not given stays unknown. What they cost
  * is the sockets they visit (each is locked in turn): UDP's first, then
  * TCP's listeners only (the iterator gives them first), and neither after
  * the last socket asked for is found. */
@@ -32,6 +35,7 @@
 
 #include "owners_bpf.h"
 #include "owners_bpf_priv.h"
+#include "xalloc.h"
 
 #ifdef HAVE_BPF
 /* Load the programs and attach them: once; a failure is not retried. */
@@ -83,23 +87,32 @@ static bool take(struct owners_filter *f, const struct porttop_rec_ksock *r)
 	return true;
 }
 
-/* Read the iterator of link into the filter until its end, the end of the
- * listeners (PORTTOP_SOCK_END), or *left asked sockets were found. A read
- * of one record's size returns as soon as the program wrote one (the
- * iterator stops there), so that the sockets after are not visited at
- * all. Returns 0 or -errno. */
-static int read_link(struct owners_bpf *b, int link, size_t *left)
+/* A new iterator of link, over the sockets of the calling thread's network
+ * namespace: its fd, or -errno. */
+static int iter_create(int link)
 {
-	struct porttop_rec_ksock r;
 	union bpf_attr attr;
-	size_t have = 0;
-	int fd, rc = 0;
+	int fd;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.iter_create.link_fd = (__u32)link;
 	fd = skel_sys_bpf(BPF_ITER_CREATE, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
+
+/* Read the iterator fd (closed here; -errno: none) into the filter until
+ * its end, the end of the listeners (PORTTOP_SOCK_END), or *left asked
+ * sockets were found. A read of one record's size returns as soon as the
+ * program wrote one (the iterator stops there), so that the sockets after
+ * are not visited at all. Returns 0 or -errno. */
+static int read_iter(struct owners_bpf *b, int fd, size_t *left)
+{
+	struct porttop_rec_ksock r;
+	size_t have = 0;
+	int rc = 0;
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (*left) {
 		ssize_t n = read(fd, (char *)&r + have, sizeof(r) - have);
 
@@ -120,6 +133,34 @@ static int read_link(struct owners_bpf *b, int link, size_t *left)
 	}
 	close(fd);
 	return rc;
+}
+
+/* The iterators of one other network namespace, made on a thread in it. */
+struct ns_iters {
+	struct owners_bpf *b;
+	int fd[2];		/* of sock_links[]; -1 */
+};
+
+static int create_iters(void *arg)
+{
+	struct ns_iters *t = arg;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		t->fd[i] = iter_create(t->b->sock_links[i]);
+		if (t->fd[i] < 0)
+			return t->fd[i];
+	}
+	return 0;
+}
+
+static void close_iters(struct ns_iters *t)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (t->fd[i] >= 0)
+			close(t->fd[i]);
 }
 
 /* Put inode into the program's table (owners_sock_rec.h); false if its
@@ -161,16 +202,33 @@ static int check_some(struct owners_bpf *b)
 	left = (size_t)n;
 	/* UDP first: a host's UDP sockets are few, and the kernel's own
 	 * are mostly UDP (tunnels) */
-	rc = read_link(b, b->sock_links[1], &left);
+	rc = read_iter(b, iter_create(b->sock_links[1]), &left);
 	if (rc == 0)
-		rc = read_link(b, b->sock_links[0], &left);
+		rc = read_iter(b, iter_create(b->sock_links[0]), &left);
+	/* then the other namespaces the sockets may be of (-N) */
+	for (i = 0; rc == 0 && left && i < b->nnetns; i++) {
+		struct ns_iters t = { .b = b, .fd = { -1, -1 } };
+
+		/* one that cannot be entered: its sockets stay unknown */
+		if (b->nsrun(b->netns_fds[i], create_iters, &t) < 0) {
+			close_iters(&t);
+			continue;
+		}
+		rc = read_iter(b, t.fd[1], &left);
+		t.fd[1] = -1;
+		if (rc == 0)
+			rc = read_iter(b, t.fd[0], &left);
+		t.fd[0] = -1;
+		close_iters(&t);
+	}
 	return rc < 0 ? rc : n;
 }
 #endif
 
-bool owners_bpf_sock_check(struct owners_bpf *b, bool before)
-{
 #ifdef HAVE_BPF
+/* owners_bpf_sock_check() but for forgetting the namespaces given. */
+static void check(struct owners_bpf *b, bool before)
+{
 	size_t i, unknown = 0;
 	int rc;
 
@@ -180,19 +238,43 @@ bool owners_bpf_sock_check(struct owners_bpf *b, bool before)
 			unknown++;
 	/* before the walk, only as many as one look: the first pass of a
 	 * large host learns most files from the walk itself */
-	if (unknown == 0 || (before && unknown > PORTTOP_SOCK_MAX))
-		return owners_filter_known(&b->filter);
-	if (sock_start(b) < 0)
-		return false;
+	if (unknown == 0 || (before && unknown > PORTTOP_SOCK_MAX) ||
+	    sock_start(b) < 0)
+		return;
 	do
 		rc = check_some(b);
 	while (rc > 0 && !before);
-	return owners_filter_known(&b->filter);
-#else
-	(void)b;
-	(void)before;
-	return false;
+}
 #endif
+
+bool owners_bpf_sock_check(struct owners_bpf *b, bool before)
+{
+#ifdef HAVE_BPF
+	check(b, before);
+#endif
+	if (!before)
+		b->nnetns = 0;	/* for this scan only */
+	return owners_filter_known(&b->filter);
+}
+
+void owners_set_netns(struct owners *o, const int *fds, size_t n,
+		      int (*run)(int netns_fd, int (*fn)(void *arg),
+				 void *arg))
+{
+	struct owners_bpf *b = o->bpf;
+	size_t i;
+
+	if (!b)
+		return;
+	b->nsrun = run;
+	b->nnetns = 0;
+	for (i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;	/* not opened: not asked */
+		b->netns_fds = xgrow(b->netns_fds, &b->cap_netns,
+				     b->nnetns + 1, sizeof(*b->netns_fds));
+		b->netns_fds[b->nnetns++] = fds[i];
+	}
 }
 
 bool owners_kernel(const struct owners *o, uint32_t inode)

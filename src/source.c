@@ -19,6 +19,7 @@
 #include "inoset.h"
 #include "netns.h"
 #include "nls.h"
+#include "nsrun.h"
 #include "owners.h"
 #include "owners_bpf.h"
 #include "owners_signal.h"
@@ -280,6 +281,21 @@ static void mark_gone(struct source *src, struct snapshot *snap)
 	sock_vec_release(&again);
 }
 
+/* With -N, the other namespaces the owner scan asks its sockets in
+ * (owners_set_netns()): those of the last dump, but ours. */
+static void owners_netns(struct source *src)
+{
+	uint64_t own = src->collector ? collector_netns(src->collector) : 0;
+	int *fds = xmalloc((src->netns.n ? src->netns.n : 1) * sizeof(*fds));
+	size_t i, n = 0;
+
+	for (i = 0; src->req.all_netns && !src->replay && i < src->netns.n; i++)
+		if (src->netns.v[i].inode != own)
+			fds[n++] = src->netns.v[i].fd;
+	owners_set_netns(src->owners, fds, n, nsrun);
+	free(fds);
+}
+
 static int record_start(struct source *src)
 {
 	static const char magic[] = DIAG_RECORD_MAGIC;
@@ -431,6 +447,7 @@ int source_refresh_since(struct source *src, const struct filter *f,
 		}
 	owners_set_cookies(src->owners, cookies, n);
 	free(cookies);
+	owners_netns(src);
 	/* the live view refreshes from what the last scan learned */
 	rc = src->oneshot
 		     ? owners_scan(src->owners, inodes, n, src->req.threads)

@@ -90,6 +90,21 @@ else
 	ok 0 "# SKIP the live view: no tmux or no tmux-256color terminfo"
 fi
 
+# -N: a kernel socket of another namespace is asked there
+ns=porttop-ksock-$$
+if ip netns add "$ns" 2>/dev/null; then
+	ip netns exec "$ns" sh -c 'ip link set lo up &&
+		ip link add vx1 type vxlan id 43 dstport 4790 dev lo &&
+		ip link set vx1 up'
+	"$PORTTOP" --owner-scan=bpf -N --json >"$work/nsjson"
+	ip netns del "$ns"
+	jqt "$work/nsjson" --arg ns "$ns" '[.[] | select(.port == 4790 and
+		.netns_name == $ns)] | length == 1 and .[0].owner_status == "kernel"'
+	ok $? "-N: the kernel's socket of another namespace says kernel"
+else
+	ok 0 "# SKIP -N: ip netns add is refused here"
+fi
+
 # gone with its device
 ip link del vx0
 "$PORTTOP" --owner-scan=bpf 4789 >/dev/null 2>&1; rc=$?

@@ -24,6 +24,7 @@
 #include "collector.h"
 #include "holders.h"
 #include "netns.h"
+#include "nsrun.h"
 #include "owners.h"
 #include "owners_bpf.h"
 #include "owners_bpf_filter.h"
@@ -1000,12 +1001,13 @@ static struct owners *walk_in_netns_or_skip(struct owners **p)
 	return b;
 }
 
-/* The inode and cookie that a dump shows of the socket of protocol what
- * (COLLECT_TCP or COLLECT_UDP) on port port; false if none. */
-static bool dumped_sock(unsigned what, uint16_t port, uint32_t *inode,
-			uint64_t *cookie)
+/* The inode and cookie that a dump of the network namespace netns (-1:
+ * ours) shows of the socket of protocol what (COLLECT_TCP or COLLECT_UDP)
+ * on port port; false if none. */
+static bool dumped_sock(int netns, unsigned what, uint16_t port,
+			uint32_t *inode, uint64_t *cookie)
 {
-	struct collector *c = collector_new(-1);
+	struct collector *c = collector_new(netns);
 	struct sock_vec v = { 0 };
 	bool found = false;
 	size_t i;
@@ -1088,7 +1090,7 @@ Test(owners_bpf, a_kernel_socket_is_the_kernels_and_keeps_the_filter_on)
 	if (system("ip link add vx0 type vxlan id 42 dstport 4789 dev lo "
 		   ">/dev/null 2>&1 && ip link set vx0 up") != 0)
 		cr_skip_test("no VXLAN device here (ip, or the vxlan module)");
-	cr_assert(dumped_sock(COLLECT_UDP, 4789, &in[1], &ck[1]),
+	cr_assert(dumped_sock(-1, COLLECT_UDP, 4789, &in[1], &ck[1]),
 		  "VXLAN's socket on udp port 4789");
 	cr_assert_neq(in[1], 0);
 	lfd = open_listener(0, &in[0], &ck[0]);
@@ -1115,7 +1117,7 @@ Test(owners_bpf, a_kernel_socket_is_the_kernels_and_keeps_the_filter_on)
 	cr_expect_gt(owners_bpf_skipped(b), 0);
 	/* the device goes, and its socket with it */
 	cr_assert_eq(system("ip link del vx0"), 0);
-	cr_expect_not(dumped_sock(COLLECT_UDP, 4789, &in[1], &other[1]));
+	cr_expect_not(dumped_sock(-1, COLLECT_UDP, 4789, &in[1], &other[1]));
 	refresh_both(b, p, in, ck, 2, cnt);
 	cr_expect_not(owners_kernel(b, in[1]), "gone: not found");
 	cr_expect_eq(cnt[0], 1);
@@ -1152,7 +1154,7 @@ Test(owners_bpf, an_mptcp_listener)
 	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	cr_assert_eq(listen(fd, 4), 0);
 	cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &alen), 0);
-	cr_assert(dumped_sock(COLLECT_TCP, ntohs(a.sin_port), &in, &ck));
+	cr_assert(dumped_sock(-1, COLLECT_TCP, ntohs(a.sin_port), &in, &ck));
 	for (k = 0; k < 2; k++) {
 		refresh_both(b, p, &in, &ck, 1, &cnt);
 		cr_expect_not(owners_kernel(b, in), "held through MPTCP");
@@ -1163,6 +1165,65 @@ Test(owners_bpf, an_mptcp_listener)
 	else
 		cr_expect_eq(cnt, 0, "a subflow of its own: no fd holds it");
 	close(fd);
+	owners_free(p);
+	owners_free(b);
+}
+
+/* -N: a VXLAN socket of another network namespace is asked for its file
+ * there, in the namespaces the scan is given (owners_set_netns(), for this
+ * scan only): the kernel's, with the refresh filtered; not given, it stays
+ * unknown and the filter off. */
+Test(owners_bpf, a_kernel_socket_of_another_network_namespace)
+{
+	struct owners *b, *p;
+	uint32_t in[2];
+	uint64_t ck[2];
+	size_t cnt[2];
+	int lfd, nsfd, sv[2];
+	char path[64], c = 0;
+	pid_t kid;
+
+	b = walk_in_netns_or_skip(&p);
+	/* a child makes the namespace and the device, says whether it
+	 * could, and keeps them until sv[0] is closed */
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	kid = fork();
+	cr_assert_geq(kid, 0);
+	if (kid == 0) {
+		close(sv[0]);
+		c = netns_enter_private() == 0 &&
+		    system("ip link add vx0 type vxlan id 42 dstport 4789 "
+			   "dev lo >/dev/null 2>&1 && ip link set vx0 up") == 0;
+		if (write(sv[1], &c, 1) != 1)
+			_exit(1);
+		while (read(sv[1], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(sv[1]);
+	cr_assert_eq(read(sv[0], &c, 1), 1);
+	if (!c)
+		cr_skip_test("no VXLAN device in another namespace here");
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)kid);
+	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	cr_assert_geq(nsfd, 0);
+	cr_assert(dumped_sock(nsfd, COLLECT_UDP, 4789, &in[1], &ck[1]));
+	lfd = open_listener(0, &in[0], &ck[0]);
+	refresh_both(b, p, in, ck, 2, cnt);
+	cr_expect_not(owners_kernel(b, in[1]), "its namespace not given");
+	cr_expect_eq(owners_bpf_skipped(b), 0, "its file not known: no filter");
+	owners_set_netns(b, &nsfd, 1, nsrun);
+	refresh_both(b, p, in, ck, 2, cnt);
+	cr_expect(owners_kernel(b, in[1]), "asked in its namespace");
+	cr_expect_gt(owners_bpf_skipped(b), 0, "the filter is on");
+	cr_expect_eq(cnt[0], 1);
+	cr_expect_eq(cnt[1], 0);
+	refresh_both(b, p, in, ck, 2, cnt);
+	cr_expect_not(owners_kernel(b, in[1]), "for one scan only");
+	close(sv[0]);
+	waitpid(kid, NULL, 0);
+	close(nsfd);
+	close(lfd);
 	owners_free(p);
 	owners_free(b);
 }
