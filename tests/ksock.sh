@@ -35,7 +35,7 @@ jqt "$work/pjson" --arg st "$proc_st" \
 ok $? "--owner-scan=proc: JSON owner_status $proc_st"
 
 if bpf_refused; then
-	diag "the kernel refuses the BPF owner scan here: $bpf_why"
+	diag "no BPF owner scan here: $bpf_why"
 	done_testing
 	exit $?
 fi
