@@ -18,13 +18,15 @@
  * stat showed the start time the iterator saw; a kept entry is used only
  * for the same pid and start time, and one whose read fails is closed and
  * the process read anew, so a failure is counted as without the cache.
- * The cache uses at most half of the soft RLIMIT_NOFILE (two fds a
- * holder); beyond it holders are read as before, and when an open fails
- * for want of fds (EMFILE, ENFILE) the cache is emptied and made smaller
- * and the open tried again. */
+ * The cache uses at most half of the fds that the soft RLIMIT_NOFILE
+ * leaves beside porttop's others, counted at each scan (two fds a holder);
+ * beyond it holders are read as before, and when an open fails for want
+ * of fds (EMFILE, ENFILE) the cache is emptied and made smaller and the
+ * open tried again. */
 #include "config.h"
 #include "owners.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -253,22 +255,53 @@ static void facts_shrink(struct facts_cache *c)
 	c->max = c->cut < c->max ? c->cut : c->max;
 }
 
+/* The fds open now but for the cache's own (mine) and the one that counts
+ * them: the rest of porttop's (its sockets, the network namespaces of -N,
+ * the scan's directories). 0 if they cannot be counted. */
+static size_t others_open(int proc_fd, size_t mine)
+{
+	int fd = openat(proc_fd, "self/fd",
+			O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	if (fd < 0)
+		return 0;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	n = n ? n - 1 : 0;
+	return n > mine ? n - mine : 0;
+}
+
 void owners_facts_begin(struct owners *o)
 {
 	struct facts_cache *c = &o->facts;
 	struct rlimit rl;
+	size_t room;
 
 	if (c->active)
 		owners_facts_end(o);
 	c->pos = 0;
 	c->nnext = 0;
 	c->max = 0;
-	/* half the soft limit, two fds a holder; none for a single scan */
-	if (!o->once && getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		c->max = rl.rlim_cur == RLIM_INFINITY ||
-				 rl.rlim_cur / 4 > FACTS_MAX_ENTRIES
-			 ? FACTS_MAX_ENTRIES
-			 : (size_t)(rl.rlim_cur / 4);
+	/* half the fds the soft limit leaves to the cache, two a holder;
+	 * none for a single scan */
+	if (!o->once && getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		size_t others = others_open(o->proc_fd, 2 * c->n);
+
+		room = rl.rlim_cur == RLIM_INFINITY ||
+				       rl.rlim_cur > 4 * FACTS_MAX_ENTRIES
+			       ? 4 * FACTS_MAX_ENTRIES
+			       : (size_t)rl.rlim_cur;
+		c->max = room > others ? (room - others) / 4 : 0;
+	}
 	if (c->has_cut && c->cut < c->max)
 		c->max = c->cut;
 	c->active = true;
@@ -388,8 +421,12 @@ int owners_facts_held(struct owners *o, int pid, unsigned long long start,
 	if (take_old(c, pid, &e)) {
 		if (e.start == start && read_kept(e.cmdline, e.cgroup, p,
 						  true) == 0) {
-			keep(c, &e);
 			o->stats.facts_kept++;
+			/* kept while the budget, smaller now maybe, lasts */
+			if (c->nnext < c->max)
+				keep(c, &e);
+			else
+				ent_close(&e);
 			return 0;
 		}
 		/* gone, another process, or a read refused: read anew, and
