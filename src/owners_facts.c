@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "fileio.h"
 #include "owners_priv.h"
@@ -255,28 +256,35 @@ static void facts_shrink(struct facts_cache *c)
 	c->max = c->cut < c->max ? c->cut : c->max;
 }
 
-/* The fds open now but for the cache's own (mine) and the one that counts
- * them: the rest of porttop's (its sockets, the network namespaces of -N,
- * the scan's directories). 0 if they cannot be counted. */
+/* The fds open now but for the cache's own (mine): the rest of porttop's
+ * (its sockets, the network namespaces of -N, the scan's directories).
+ * Linux 6.2 and later count them in the size of /proc/self/fd (one stat);
+ * before, they are read from it (~1.4 us an fd). 0 if they cannot be
+ * counted. */
 static size_t others_open(int proc_fd, size_t mine)
 {
-	int fd = openat(proc_fd, "self/fd",
-			O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *de;
+	struct stat st;
 	size_t n = 0;
 	DIR *d;
+	int fd;
 
-	if (fd < 0)
-		return 0;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return 0;
+	if (fstatat(proc_fd, "self/fd", &st, 0) == 0 && st.st_size > 0) {
+		n = (size_t)st.st_size;
+	} else {
+		fd = openat(proc_fd, "self/fd",
+			    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		d = fd < 0 ? NULL : fdopendir(fd);
+		if (!d) {
+			if (fd >= 0)
+				close(fd);
+			return 0;
+		}
+		while ((de = readdir(d)) != NULL)
+			n += de->d_name[0] != '.';
+		closedir(d);
+		n = n ? n - 1 : 0;	/* not the directory's own */
 	}
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	n = n ? n - 1 : 0;
 	return n > mine ? n - mine : 0;
 }
 

@@ -500,9 +500,10 @@ static void refresh_all(struct owners *b, const pid_t *k,
 		cr_expect(x->cgroup && y->cgroup &&
 			  strcmp(x->cgroup, y->cgroup) == 0);
 	}
+	/* (vanished counts the host's other processes too, read from /proc
+	 * when the iterator did not visit them: not tested here) */
 	cr_expect_leq(owners_stats(b)->unread.procs,
 		      owners_stats(p)->unread.procs);
-	cr_expect_eq(owners_stats(b)->vanished, 0);
 	owners_free(p);
 }
 
