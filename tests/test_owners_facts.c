@@ -509,6 +509,32 @@ static void refresh_all(struct owners *b, const pid_t *k,
 
 #define NKIDS 40
 
+/* A refresh of b as refresh_all(), then want files kept. */
+static void refresh_kept(struct owners *b, const pid_t *k, const uint32_t *in,
+			 size_t want, const char *what)
+{
+	size_t n;
+
+	refresh_all(b, k, in, NKIDS);
+	n = kept_files();
+	cr_expect_eq(n, want, "%s: %zu files kept, %zu wanted", what, n, want);
+}
+
+/* Open /dev/null into fill[] until *n are open or the fds run out, or
+ * close them down to n. */
+static void fill_fds(int *fill, int *n, int want)
+{
+	while (*n > want)
+		close(fill[--*n]);
+	while (*n < want) {
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			break;
+		fill[(*n)++] = fd;
+	}
+}
+
 Test(owners_facts, the_files_kept_stay_within_the_fd_limit)
 {
 	struct owners *b = bpf_owners_or_skip();
@@ -529,53 +555,32 @@ Test(owners_facts, the_files_kept_stay_within_the_fd_limit)
 	want = budget(128);
 	cr_assert(want > 8 && want < NKIDS, "a budget of %zu holders", want);
 	cr_expect_eq(kept_files(), want, "%zu files kept", kept_files());
-	refresh_all(b, k, in, NKIDS);
+	refresh_kept(b, k, in, want, "the second refresh");
 	cr_expect_eq(owners_stats(b)->facts_kept, want, "%zu read kept",
 		     owners_stats(b)->facts_kept);
-	cr_expect_eq(kept_files(), want, "%zu files kept", kept_files());
 
 	/* more fds of ours (as -N's network namespaces): fewer kept */
-	for (i = 0; i < 48; i++) {
-		fill[nfill] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		cr_assert_geq(fill[nfill++], 0);
-	}
+	fill_fds(fill, &nfill, 48);
+	refresh_kept(b, k, in, budget(128), "48 fds more");
+	fill_fds(fill, &nfill, 0);
 	want = budget(128);
-	refresh_all(b, k, in, NKIDS);
-	cr_expect_eq(kept_files(), want, "%zu files kept, %zu wanted",
-		     kept_files(), want);
-	while (nfill > 0)
-		close(fill[--nfill]);
-	refresh_all(b, k, in, NKIDS);
-	want = kept_files();
-	cr_expect_eq(want, budget(128), "back to the budget: %zu", want);
+	refresh_kept(b, k, in, want, "back to the budget");
 
 	/* nearly every fd taken: the files kept give way, and every
 	 * holder is still described (read by opening its files). A holder
 	 * of a lower pid goes, one of a higher pid comes: one more to open */
 	hold_stop(k[0]);
 	k[0] = hold_one(listener(&in[0]));
-	for (;;) {
-		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0)
-			break;
-		cr_assert_lt(nfill, 128);
-		fill[nfill++] = fd;
-	}
+	fill_fds(fill, &nfill, 128);
 	/* room for the iterator's fd and a process's directory, stat,
 	 * cmdline and cgroup, and the files kept */
 	for (i = 0; i < 4 && nfill > 0; i++)
 		close(fill[--nfill]);
 	fewer = budget(128);
 	cr_assert_lt(fewer, want);
-	refresh_all(b, k, in, NKIDS);
-	cr_expect_eq(kept_files(), fewer, "%zu files kept, %zu wanted",
-		     kept_files(), fewer);
-	while (nfill > 0)
-		close(fill[--nfill]);
-	refresh_all(b, k, in, NKIDS);
-	cr_expect_eq(kept_files(), want, "%zu files kept again, %zu wanted",
-		     kept_files(), want);
+	refresh_kept(b, k, in, fewer, "the fds nearly all taken");
+	fill_fds(fill, &nfill, 0);
+	refresh_kept(b, k, in, want, "the fds back");
 	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
 	for (i = 0; i < NKIDS; i++)
 		hold_stop(k[i]);
