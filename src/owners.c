@@ -262,6 +262,7 @@ static void scan_fd_dir(struct worker *w, int fdd, int pid, int tid)
 	const struct owners *o = w->o;
 	struct dirwalk dw;
 	const char *name;
+	int refused = 0;
 
 	dirwalk_init(&dw, fdd, w->dents, sizeof(w->dents));
 	while ((name = dirwalk_next(&dw)) != NULL) {
@@ -271,9 +272,19 @@ static void scan_fd_dir(struct worker *w, int fdd, int pid, int tid)
 
 		if (name[0] < '0' || name[0] > '9')
 			continue;
+		/* the kernel asks whether we may read the task's fd links
+		 * once per task, not per fd (ptrace_may_access()): after one
+		 * refusal the others are refused alike, and are counted so
+		 * without a read each (PID 1's on some hosts, every refresh) */
+		if (refused) {
+			owners_fail(w, refused, false);
+			continue;
+		}
 		len = readlinkat(fdd, name, lnk, sizeof(lnk));
 		if (len < 0 && errno != ENOENT) {
 			/* ENOENT: closed since the listing, nothing lost */
+			if (errno == EACCES || errno == EPERM)
+				refused = errno;
 			owners_fail(w, errno, false);
 			continue;
 		}
