@@ -400,7 +400,7 @@ static void draw_details(struct tui *t, int y, int h, struct buf *text)
 
 	put(t, y, 0, _("details"), A_REVERSE, true);
 	if (r) {
-		view_card(text, &t->m, r);
+		view_card_fit(text, &t->m, r, (size_t)COLS);
 		/* why its owner is unknown, and the fix */
 		if (owner_status_uncertain(r->status) && t->hint[0]) {
 			buf_addc(text, '\n');

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "tui_priv.h"
 
+#include <curses.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -61,6 +62,7 @@ void tui_why_run(struct tui *t)
 		rep.why = &w;
 		rep.target = &target;
 		rep.facts = &f;
+		rep.width = (size_t)COLS;
 		view_why_text(&t->why, &rep);
 	}
 	why_release(&w);

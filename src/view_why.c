@@ -288,10 +288,20 @@ static void explain_system(struct buf *b, const struct why_report *r,
 			buf_printf(b, _("inside net.ipv4.ip_local_port_range %u-%u: an outgoing connection may take it as its local port at any time and then block the server; reserve it: sysctl -w net.ipv4.ip_local_reserved_ports=%u"),
 				   lo, hi, r->target->port);
 		break;
-	case WHY_UNSEEN:
+	case WHY_UNSEEN: {
+		/* the release string is the kernel's builder's: escaped */
+		struct buf k;
+
+		buf_init(&k);
+		if (f->kernel[0])
+			escape_text(&k, f->kernel, strlen(f->kernel));
+		else
+			buf_addc(&k, '?');
 		buf_printf(b, _("this kernel (%s) does not report sockets that are bound but not listening (kernels from 6.7 do): bound-only sockets cannot be seen on kernels before 6.7, so one may hold the port unseen; --try tells"),
-			   f->kernel[0] ? f->kernel : "?");
+			   k.p);
+		buf_release(&k);
 		break;
+	}
 	default:
 		break;
 	}

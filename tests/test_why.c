@@ -17,6 +17,7 @@
 #include "model.h"
 #include "registry.h"
 #include "sockrec.h"
+#include "views.h"
 #include "why.h"
 
 #define NS 4026531840ull
@@ -282,6 +283,35 @@ Test(why, bound_only_sockets)
 	t.proto = IPPROTO_UDP;
 	diagnose(&m, &w, NULL, 0, &t, &f, NULL);
 	cr_expect_eq(w.n, 0, "UDP has no bound-only state to miss");
+	done(&m, &w);
+}
+
+/* the kernel's release string is printed escaped: whoever built the
+ * kernel chose it */
+Test(why, unseen_kernel_release_is_escaped)
+{
+	struct why_target t = target("0.0.0.0", 8080, IPPROTO_TCP);
+	struct why_facts f = facts();
+	struct why_report rep;
+	struct model m;
+	struct why w;
+	struct buf out;
+
+	f.sees_bound = false;
+	snprintf(f.kernel, sizeof(f.kernel), "6.1\033[2J\nx");
+	diagnose(&m, &w, NULL, 0, &t, &f, NULL);
+	memset(&rep, 0, sizeof(rep));
+	rep.m = &m;
+	rep.why = &w;
+	rep.target = &t;
+	rep.facts = &f;
+	buf_init(&out);
+	view_why_text(&out, &rep);
+	cr_assert_not_null(out.p);
+	cr_expect_null(strchr(out.p, '\033'), "no raw escape: %s", out.p);
+	cr_expect_not_null(strstr(out.p, "this kernel (6.1\\x1b[2J\\nx)"),
+			   "%s", out.p);
+	buf_release(&out);
 	done(&m, &w);
 }
 

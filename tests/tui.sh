@@ -47,6 +47,8 @@ wait_rc() {
 }
 # line_no REGEX: the screen line that first shows REGEX
 line_no() { screen | grep -En -- "$1" | head -1 | cut -d: -f1; }
+# joined: the screen's lines FROM to TO joined by spaces (wrapped text)
+joined() { screen | sed -n "$1,$2p" | sed 's/ *$//' | tr '\n' ' '; }
 # keys KEY...: type them one by one, as a person would (an Esc followed
 # at once by more bytes reads as one sequence)
 keys() {
@@ -240,6 +242,27 @@ okd $? "the help lists w (why)"
 keys q
 wait_for '^ PROTO'
 okd $? "q leaves the help"
+
+# at 40 columns the details and the diagnosis fold a long value (the
+# helper's command line) under its label, as a card on such a terminal
+# does: every line whole, none cut with '>' (but the title)
+$T resize-window -t t -x 40 -y 40
+keys / "$pa" Enter Enter
+wait_for '^details'
+from=$(line_no '^  command')
+to=$(line_no '^  started')
+[ -n "$from" ] && [ -n "$to" ] && [ "$to" -gt $((from + 1)) ] &&
+	joined "$from" $((to - 1)) | tr -d ' ' |
+	grep -Fq -- "-ntuiatcp/127.0.0.1/0udp/0.0.0.0/0" &&
+	! screen | sed -n "3,${to}p" | grep -q '>$'
+okd $? "at 40 columns the details fold the command line, nothing cut"
+keys Escape w
+wait_for "^why: $pa/tcp"
+screen | grep -q '^  command' && ! screen | sed '1,2d' | grep -q '>$'
+okd $? "and so does 'w'"
+keys w
+$T resize-window -t t -x 100 -y 20
+wait_for '^ PROTO'
 
 # resize to a tiny terminal and back
 $T resize-window -t t -x 20 -y 5
@@ -511,8 +534,6 @@ wait_rc
 # screen (cut on a small one), and whole in the details of a row whose
 # owner is unknown
 hint='the holders of [0-9]+ sockets? are unknown or may be incomplete: [0-9]+ process(es)? could not be read \(failed reads: Permission denied [0-9]+.*\); run as root, or grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH'
-# joined: the screen's lines FROM to TO joined by spaces (wrapped text)
-joined() { screen | sed -n "$1,$2p" | sed 's/ *$//' | tr '\n' ' '; }
 if ! command -v setpriv >/dev/null 2>&1; then
 	ok 0 "# SKIP the hint of unknown owners: setpriv (util-linux) is not installed"
 elif [ "$(id -u)" != 0 ] ||
