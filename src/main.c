@@ -621,6 +621,9 @@ int main(int argc, char **argv)
 	}
 
 	make_requests(&opts, &sreq, &vreq);
+	/* room for the holders' files a refresh keeps open (owners_facts.c
+	 * caps them at 16,384 holders) */
+	privs_raise_nofile(65536);
 	src = source_new(&sreq, errbuf, sizeof(errbuf));
 	if (!src) {
 		warnx_("%s", errbuf);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
@@ -145,4 +146,19 @@ bool privs_has(const struct privs *pv, int cap)
 	if (!pv->caps_known)
 		return pv->euid == 0;
 	return cap >= 0 && cap < 64 && (pv->cap_eff >> cap & 1);
+}
+
+void privs_raise_nofile(unsigned long want)
+{
+	struct rlimit rl;
+	rlim_t to = (rlim_t)want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && to > rl.rlim_max)
+		to = rl.rlim_max;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < to) {
+		rl.rlim_cur = to;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);	/* a hint only */
+	}
 }

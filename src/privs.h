@@ -25,6 +25,13 @@ struct privs {
  * that cannot be read stay false. */
 void privs_read(const char *proc_root, struct privs *pv);
 
+/* Raise the soft RLIMIT_NOFILE towards want, never past the hard limit
+ * (no privilege needed): a refresh keeps two /proc files open for each
+ * holder, and the /proc scan's workers hold a directory each, where a
+ * default soft limit of 1,024 would leave most of them to be opened
+ * again at every refresh. porttop uses no select(). */
+void privs_raise_nofile(unsigned long want);
+
 /* True if the effective set (when known) has capability cap. */
 bool privs_has(const struct privs *pv, int cap);
 

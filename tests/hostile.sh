@@ -42,6 +42,23 @@ ok $? "ulimit -n 5: if it fails, it says why"
 out=$(sh -c 'ulimit -n 7; exec "$0" -b' "$PORTTOP" 2>&1); rc=$?
 [ $rc -eq 0 ] || [ $rc -eq 2 ]; ok $? "ulimit -n 7: exit 0 or 2, no crash (rc $rc)"
 
+# a soft RLIMIT_NOFILE below the hard one is raised (to at most 65,536):
+# a refresh keeps two files open for each holder
+hard=$(ulimit -Hn)
+[ "$hard" = unlimited ] && hard=1048576
+want=$((hard < 65536 ? hard : 65536))
+if [ "$hard" -le 64 ]; then
+	ok 0 "# SKIP the soft RLIMIT_NOFILE raised: the hard limit is only $hard"
+else
+	(ulimit -Sn 64; exec "$PORTTOP" -b -n 3 -d 1) >/dev/null 2>&1 &
+	pt=$!
+	sleep 0.5
+	soft=$(awk '/^Max open files/ {print $4}' "/proc/$pt/limits" 2>/dev/null)
+	wait "$pt"; rc=$?
+	[ "$soft" = "$want" ] && [ $rc -eq 0 ]
+	ok $? "a soft RLIMIT_NOFILE of 64 is raised to $want (got ${soft:-?}, rc $rc)"
+fi
+
 # a services file of 10,000 lines with binary junk
 head -c 400000 /dev/urandom | tr '\n' 'x' | fold -w 40 >"$work/services"
 printf '\nmine %s/tcp # the one good line\n' "$port" >>"$work/services"
