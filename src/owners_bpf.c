@@ -494,18 +494,20 @@ static int cmp_holder_pid(const void *a, const void *b)
  * and uid came with the iterator's record, its command line and cgroup are
  * read from /proc at every scan (an exec or setuid changes them, not the
  * start time), through files kept open since an earlier scan where it can
- * (owners_facts.c). False if they cannot be had; then *denied says whether
- * the process is still there. */
+ * (owners_facts.c). False if they cannot be had; then *err is why the
+ * process, still there, could not be read (EMFILE, ENFILE: porttop's own
+ * fds ran out; else EACCES), 0 if it is gone. */
 static bool holder_facts(struct owners *o, const struct seen *s,
-			 struct proc_info *p, bool *denied)
+			 struct proc_info *p, int *err)
 {
 	int rc = owners_facts_held(o, s->pid, s->start, s->comm, s->uid, p);
 
-	*denied = false;
+	*err = 0;
 	/* -ESTALE: the pid is another process's now; else hidepid may
 	 * hide, a gone process is gone: ask the kernel */
-	if (rc < 0 && rc != -ESTALE)
-		*denied = kill(s->pid, 0) == 0 || errno == EPERM;
+	if (rc < 0 && rc != -ESTALE &&
+	    (kill(s->pid, 0) == 0 || errno == EPERM))
+		*err = rc == -EMFILE || rc == -ENFILE ? -rc : EACCES;
 	return rc == 0;
 }
 #endif
@@ -562,18 +564,19 @@ int owners_bpf_full_scan(struct owners *o, const uint32_t *inodes, size_t n)
 		int pid = w->holders[i].pid;
 		struct seen key = { .pid = pid }, *s;
 		struct proc_info p;
-		bool denied = false;
+		int err = 0;
 		size_t k;
 
 		for (j = i; j < w->nholders && w->holders[j].pid == pid; j++)
 			;
 		s = bsearch(&key, seen, nseen, sizeof(*seen), cmp_seen);
-		if (!s || !holder_facts(o, s, &p, &denied)) {
-			if (denied) {
-				/* a holder we cannot describe: not read */
-				owner_failures_add(&w->stats.unread, EACCES, 1);
+		if (!s || !holder_facts(o, s, &p, &err)) {
+			if (err) {
+				/* a holder we cannot describe: not read, and
+				 * refused only where it was */
+				owner_failures_add(&w->stats.unread, err, 1);
 				w->stats.unread.procs++;
-				w->stats.unread.denied++;
+				w->stats.unread.denied += err == EACCES;
 			} else {
 				w->stats.vanished++;
 			}

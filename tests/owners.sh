@@ -75,6 +75,27 @@ else
 	ok 0 "# SKIP setpriv is not installed"
 fi
 
+# --- porttop's own fds run out (a low soft RLIMIT_NOFILE): a holder it
+# could not read for want of fds is counted so (EMFILE), never as a
+# process that refused it ("Permission denied"). Which limits leave the
+# scan enough fds but not the holder's facts depends on the host: every
+# run that misses the holder must say why.
+emf_miss=0
+emf_bad=0
+for n in 6 7 8 9 10 11 12 13 14 15 16 18 20; do
+	(ulimit -n "$n" && exec "$PORTTOP" --json "$port1/tcp") \
+		>"$work/emf.json" 2>"$work/emf.err"
+	jqt "$work/emf.json" --argjson pid "$pid1" \
+		'any(.[]; any(.owners[]; .pid == $pid))' && continue
+	emf_miss=$((emf_miss + 1))
+	grep -q 'Too many open files' "$work/emf.err" || {
+		emf_bad=$((emf_bad + 1))
+		diag "ulimit -n $n:" "$(cat "$work/emf.err")"
+	}
+done
+[ $emf_bad -eq 0 ]
+ok $? "out of fds, a holder not read is said to be so ($emf_miss of 13 limits missed it, $emf_bad without saying why)"
+
 # --- a kernel socket: no process holds a VXLAN port. The BPF scan (the
 # default where it loads) tells that no process can (tests/ksock.sh); the
 # /proc scan cannot tell it from a socket of a process it could not read
