@@ -2,6 +2,7 @@
 #include "config.h"
 #include "privs.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,7 +111,7 @@ void privs_read(const char *proc_root, struct privs *pv)
 	struct statfs sfs;
 	char *buf = NULL;
 	size_t n;
-	int dfd, pid;
+	int dfd, pid, rc;
 	unsigned long ino;
 
 	memset(pv, 0, sizeof(*pv));
@@ -120,12 +121,15 @@ void privs_read(const char *proc_root, struct privs *pv)
 		return;
 	if (fstatfs(dfd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
 		goto out_close;	/* a fixture tree: nothing to say */
-	if (read_whole_at(dfd, "self/status", 65536, &buf, &n, NULL) == 0) {
+	rc = read_whole_at(dfd, "self/status", 65536, &buf, &n, NULL);
+	if (rc == 0) {
 		pv->caps_known = privs_parse_capeff(buf, n, &pv->cap_eff);
 		pv->proc_foreign = privs_parse_pid(buf, n, &pid) &&
 				   pid != (int)getpid();
-	} else {
-		pv->proc_foreign = true;	/* we are not in it at all */
+	} else if (rc == -ENOENT) {
+		/* no self: we are not in its pid namespace at all; another
+		 * failure (EMFILE) says nothing of it */
+		pv->proc_foreign = true;
 	}
 	free(buf);
 	buf = NULL;

@@ -82,9 +82,12 @@ fi
 # run that misses the holder must say why.
 emf_miss=0
 emf_bad=0
+emf_pidns=0
 for n in 6 7 8 9 10 11 12 13 14 15 16 18 20; do
 	(ulimit -n "$n" && exec "$PORTTOP" --json "$port1/tcp") \
 		>"$work/emf.json" 2>"$work/emf.err"
+	! grep -q 'another pid namespace' "$work/emf.err" ||
+		emf_pidns=$((emf_pidns + 1))
 	jqt "$work/emf.json" --argjson pid "$pid1" \
 		'any(.[]; any(.owners[]; .pid == $pid))' && continue
 	emf_miss=$((emf_miss + 1))
@@ -95,6 +98,8 @@ for n in 6 7 8 9 10 11 12 13 14 15 16 18 20; do
 done
 [ $emf_bad -eq 0 ]
 ok $? "out of fds, a holder not read is said to be so ($emf_miss of 13 limits missed it, $emf_bad without saying why)"
+[ $emf_pidns -eq 0 ]
+ok $? "out of fds, /proc is not said to be of another pid namespace ($emf_pidns of 13 limits did)"
 
 # --- a kernel socket: no process holds a VXLAN port. The BPF scan (the
 # default where it loads) tells that no process can (tests/ksock.sh); the
