@@ -9,7 +9,9 @@
  * FOU, nfsd's and lockd's listeners, MPTCP's subflows) that never get one.
  * So a socket that a dump showed and that has no file when looked at here
  * had none before either, and can get none later: no fd held it during the
- * pass, nor ever will. That holds both when the check runs before the walk
+ * pass, nor ever will. But a user's socket being closed loses its file
+ * too (sock->file is cleared at release): only a socket the kernel made
+ * for itself (sk_kern_sock) is called the kernel's. That holds both when the check runs before the walk
  * and after it, and is checked again at every scan, never remembered. One
  * kernel socket gets a file later: the TCP socket that an SMC socket uses
  * is lent the SMC socket's file when SMC falls back to TCP, which it may

@@ -52,6 +52,7 @@ struct sock {
 	struct socket *sk_socket;
 	void *sk_user_data;
 	__u16 sk_protocol;
+	__u8 sk_kern_sock : 1;
 } __attribute__((preserve_access_index));
 
 struct tcp_sock {
@@ -98,7 +99,12 @@ static int wanted(__u32 ino)
 	return 0;
 }
 
-/* Why full socket sk has no file (PORTTOP_SOCK_*). SMC makes a kernel TCP
+/* Why full socket sk has no file (PORTTOP_SOCK_*). Only a socket made by
+ * the kernel for itself (sk_kern_sock: sock_create_kern()) is the
+ * kernel's: a user's socket that is being closed loses its file too
+ * (__sock_release() clears sock->file after the protocol's release, and a
+ * UDP close takes no socket lock), and must not be read as the kernel's
+ * in that moment; a kernel without the field says nothing. SMC makes a kernel TCP
  * socket for each of its sockets, bound and listening with it, and lends
  * it its own file when it falls back to TCP: where SMC is built in, a TCP
  * socket that SMC listens with has syn_smc set (or SMC's pointer, tagged
@@ -111,6 +117,9 @@ static __attribute__((always_inline)) __u32 kind_of(struct sock *sk)
 	_Bool mptcp = 0;
 	__u8 smc = 0;
 
+	if (!bpf_core_field_exists(sk->sk_kern_sock) ||
+	    !BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock))
+		return PORTTOP_SOCK_UNSURE;
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return PORTTOP_SOCK_KERNEL;
 	if (bpf_core_field_exists(tp->is_mptcp))
