@@ -493,7 +493,10 @@ static bool use_program(size_t i)
 	if (ok)
 		cr_expect_str_eq(owners_bpf_program(o), programs[i]);
 	else
-		cr_log_warn("the kernel refuses %s here: %s", programs[i], why);
+		/* not cr_log_warn(): Criterion 2.4 makes a skipped test that
+		 * logged a warning exit 1 */
+		fprintf(stderr, "note: the kernel refuses %s here: %s\n",
+			programs[i], why ? why : "?");
 	owners_free(o);
 	return ok;
 }
