@@ -530,7 +530,6 @@ static int run_live(struct source *src, const struct options *opts,
 	return tui_run(src, &req, msg);
 }
 
-/* What the source scans and how the views print, from the options. */
 /* One owner scan and no refresh: --why, a card, a table, JSON or metrics
  * without -n (the source loads the BPF program that is fastest to load) */
 static bool scans_once(const struct options *opts)
@@ -541,6 +540,7 @@ static bool scans_once(const struct options *opts)
 	       (v != VIEW_LIVE && v != VIEW_EVENTS && opts->iterations <= 1);
 }
 
+/* What the source scans and how the views print, from the options. */
 static void make_requests(const struct options *opts,
 			  struct source_request *sr, struct view_request *vr)
 {
